@@ -1,0 +1,32 @@
+"""The finding record every check produces, with its stable fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+# Severity of every check id (CHECKS.md); the ids and severities are a contract.
+SEVERITY = {
+    "link.broken": "deduct",
+    "link.fake": "deduct",
+    "layout.garbled": "deduct",
+}
+
+
+def fingerprint(site: str | None, check: str, *parts: str | None) -> str:
+    """Stable id of a problem: the same problem found next month has the same fingerprint."""
+    text = "\x1f".join([site or "", check, *[p or "" for p in parts]])
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+def finding(check: str, site: str, url: str, *, target: str | None = None, evidence: str | None = None,
+            suggestion: str | None = None, detail: str, key: tuple[str | None, ...] | None = None,
+            account: str | None = None, **extra: Any) -> dict[str, Any]:
+    """Build a finding dict. `key` are the parts that identify it besides site, check and url."""
+    parts = key if key is not None else (target, evidence)
+    return {
+        "site": site, "account": account, "check": check, "severity": SEVERITY[check],
+        "url": url, "target": target, "evidence": evidence, "suggestion": suggestion,
+        "detail": detail, "fingerprint": fingerprint(site or account, check, url, *parts),
+        "extra": extra,
+    }

@@ -1,0 +1,97 @@
+"""layout.garbled: mojibake and replacement characters in page text."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Iterator
+
+from checks.finding import finding
+from xunjian.store import decompress_text
+
+# Classic signatures: GBK-decoded 0xEF 0xBF 0xBD (锟斤拷), MSVC fill bytes (烫烫 / 屯屯).
+SIGNATURES = re.compile(r"锟斤拷|斤拷锟|烫烫烫|屯屯屯|\ufffd+")
+# Runs worth trying to re-decode: CJK/full-width mixtures (UTF-8 read as GBK) and
+# Latin-1 runs (UTF-8 read as Latin-1/cp1252).
+CJK_RUN = re.compile(r"[\u0391-\u03c9\u0401-\u0451\u00b7\u2010-\u2642\u3000-\u33ff\u3400-\u9fff"
+                     r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]{4,}")
+_CP1252 = r"\u0080-\u00ff\u2013-\u203a\u20ac\u2122\u0152-\u0192\u02c6-\u02dc"
+LATIN_RUN = re.compile(r"[\u00c0-\u00ff][" + _CP1252 + r"]{2,}(?:[\u00c0-\u00ff][" + _CP1252 + r"]+)*")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _c1_passthrough(error: UnicodeEncodeError) -> tuple[bytes, int]:
+    # Browsers decode windows-1252's five undefined bytes as C1 controls: map them back.
+    chunk = error.object[error.start:error.end]
+    if all(ord(c) < 256 for c in chunk):
+        return bytes(ord(c) for c in chunk), error.end
+    raise error
+
+
+codecs.register_error("xunjian-c1", _c1_passthrough)
+
+
+# Re-read as UTF-8, mojibake gives a clean stretch of Chinese; real Chinese text gives
+# U+FFFD almost everywhere (five valid 3-byte sequences in a row by chance is negligible).
+CLEAN_STRETCH = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]{5,}")
+
+
+def _mojibake(run: str, wrong: str) -> tuple[int, str, str] | None:
+    """(offset in run, mojibake, meant text) if part of `run` is UTF-8 bytes read as `wrong`."""
+    try:
+        raw = run.encode(wrong, errors="xunjian-c1")
+    except UnicodeEncodeError:
+        return None
+    match = CLEAN_STRETCH.search(raw.decode("utf-8", errors="replace"))
+    if not match or len(HAN.findall(match.group(0))) < 4:
+        return None
+    meant = match.group(0)
+    begin = raw.find(meant.encode("utf-8"))
+    if begin < 0:
+        return None
+    end, position, first, last = begin + len(meant.encode("utf-8")), 0, None, len(run)
+    for index, char in enumerate(run):  # map the byte range back to characters
+        width = len(char.encode(wrong, errors="xunjian-c1"))
+        if first is None and position + width > begin:
+            first = index
+        position += width
+        if position >= end:
+            last = index + 1
+            break
+    first = first or 0
+    return first, run[first:last], meant
+
+
+def garbled_spans(text: str) -> Iterator[tuple[int, str, str | None]]:
+    """(offset, garbled text, what it should read if known) for every garbled span in `text`."""
+    for match in SIGNATURES.finditer(text):
+        yield match.start(), match.group(0), None
+    for match in CJK_RUN.finditer(text):
+        found = _mojibake(match.group(0), "gb18030")
+        if found:
+            yield match.start() + found[0], found[1], found[2]
+    for match in LATIN_RUN.finditer(text):
+        found = _mojibake(match.group(0), "cp1252")
+        if found:
+            yield match.start() + found[0], found[1], found[2]
+
+
+def context(text: str, offset: int, length: int, width: int = 12) -> str:
+    """The garbled span with a little text around it, on one line."""
+    start, end = max(offset - width, 0), min(offset + length + width, len(text))
+    return " ".join(text[start:end].split())
+
+
+def garbled_pages(db, run: int, sites: dict):
+    """layout.garbled: one finding per page whose text shows mojibake or replacement characters."""
+    for row in db.query("select site, url, title, text from pages where run = ? order by url", [run]):
+        if row["site"] not in sites:
+            continue
+        text = decompress_text(row["text"])
+        spans = list(garbled_spans(text))
+        if not spans:
+            continue
+        offset, bad, meant = spans[0]
+        detail = f"页面文字出现乱码（{len(spans)} 处），请检查页面编码声明与内容编码是否一致"
+        yield finding("layout.garbled", row["site"], row["url"], evidence=bad[:60], suggestion=meant,
+                      detail=detail, key=(), context=context(text, offset, len(bad)), count=len(spans))

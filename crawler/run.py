@@ -1,0 +1,62 @@
+"""Run one inspection crawl in this process (Scrapy's reactor can start once per process)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+
+from crawler.progress import Progress
+from crawler.scope import Fetch, canonical_url, classify
+from crawler.settings import crawl_settings
+from crawler.spider import InspectSpider
+from crawler.writer import StoreWriter
+from xunjian.config import Site
+from xunjian.store import open_store
+
+
+def resume_frontier(db, run: int, sites: list[Site]) -> tuple[set[str], list[Fetch]]:
+    """What an interrupted run already asked for, and what it still has to fetch.
+
+    Every URL with a recorded outcome is done. Link targets of stored pages and redirect
+    locations without an outcome are fetched again (the requests lost when the run stopped).
+    """
+    site_by_netloc = {n: s.id for s in sites for n in s.own_netlocs()}
+    seen = {canonical_url(row[0]) for row in db.execute("select url from targets where run = ?", [run])}
+    pending: dict[str, Fetch] = {}
+    rows = db.execute(
+        """select l.target, l.tag, l.attr, p.site, p.depth, p.url from links l join pages p on p.id = l.page
+           where l.run = ? and l.target not in (select url from targets where run = ?)""", [run, run])
+    for target, tag, attr, site, depth, page_url in rows:
+        if target in pending or canonical_url(target) in seen:
+            continue
+        kind, owner = classify(target, tag, attr, site, site_by_netloc)
+        if kind is not None:
+            pending[target] = Fetch(target, owner, kind, depth + 1, page_url,
+                                    "GET" if kind == "page" else "HEAD")
+    for url, site, kind in db.execute(
+            "select location, site, kind from targets where run = ? and location is not null "
+            "and location not in (select url from targets where run = ?)", [run, run]):
+        if url not in pending and canonical_url(url) not in seen and site in {s.id for s in sites}:
+            pending[url] = Fetch(url, site, kind, 1, None, "GET" if kind == "page" else "HEAD")
+    return seen, list(pending.values())
+
+
+def crawl(db_path: Path | str, run: int, sites: list[Site], resume: bool = False,
+          show_progress: bool = True) -> str:
+    """Crawl `sites` for `run`, writing facts to the store; return Scrapy's close reason."""
+    db = open_store(db_path)
+    seen, pending = resume_frontier(db, run, sites) if resume else (set(), [])
+    writer = StoreWriter(db, run)
+    progress = Progress({s.id: s.name for s in sites}) if show_progress else None
+    logging.getLogger("scrapy").setLevel(logging.WARNING)
+    # Failed targets are recorded in the store; Scrapy's own "gave up retrying" lines are noise.
+    logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+    process = CrawlerProcess(crawl_settings(sites))
+    crawler = process.create_crawler(InspectSpider)
+    process.crawl(crawler, run=run, sites=sites, writer=writer, seen=seen, pending=pending,
+                  progress=progress)
+    process.start()
+    writer.flush()
+    return getattr(crawler.spider, "close_reason", "unknown")

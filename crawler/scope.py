@@ -1,0 +1,95 @@
+"""Which URLs the crawl fetches, and how.
+
+A link target is one of:
+- `page`: on one of the run's sites and reached by navigation (a, area, frames, meta
+  refresh) without an attachment or image extension: fetched with GET and parsed;
+- `resource`: on one of the run's sites but an image, script, stylesheet or attachment:
+  checked with HEAD (GET when HEAD is refused), its body never downloaded;
+- `external`: anywhere else: checked like a resource, if the site checks external links;
+- None: not fetchable (mailto:, tel:, javascript:, data:, …); other checks read these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+NAVIGATION = {("a", "href"), ("area", "href"), ("iframe", "src"), ("frame", "src"), ("meta", "content")}
+
+# Extensions whose targets are files to check, never pages to parse.
+FILE_EXTENSIONS = frozenset("""
+pdf doc docx xls xlsx ppt pptx wps et dps ofd rtf txt csv zip rar 7z gz tar bz2 xz
+jpg jpeg png gif bmp webp svg ico tif tiff mp3 mp4 avi wmv flv mov mkv wav swf
+css js json xml apk exe msi dmg iso ceb caj
+""".split())
+
+
+# Directory index documents: "/a/index.html" is the page "/a/" under another name.
+INDEX_NAMES = frozenset("""index.html index.htm index.shtml default.html default.htm default.aspx
+default.asp index.jsp index.php index.asp index.aspx""".split())
+
+
+def canonical_url(url: str) -> str:
+    """The key under which a URL is fetched once per run: directory index names dropped."""
+    scheme, netloc, path, query, _ = urlsplit(url)
+    head, _, last = path.rpartition("/")
+    if last.lower() in INDEX_NAMES:
+        path = head + "/"
+    netloc = netloc.lower()
+    if (scheme == "http" and netloc.endswith(":80")) or (scheme == "https" and netloc.endswith(":443")):
+        netloc = netloc.rsplit(":", 1)[0]
+    return f"{scheme}://{netloc}{path or '/'}" + (f"?{query}" if query else "")
+
+
+def extension(path: str) -> str:
+    """Lower-case file extension of a URL path ("" when none)."""
+    last = path.rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """What a request is for: carried in request.meta and stored with its outcome."""
+
+    url: str
+    site: str
+    kind: str          # page | resource | external | probe
+    depth: int = 0
+    referrer: str | None = None
+    method: str = "GET"
+
+    def but(self, **changes) -> "Fetch":
+        values = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        values.update(changes)
+        return Fetch(**values)
+
+
+def classify(url: str, tag: str, attr: str, own_site: str, site_by_netloc: dict[str, str]) -> tuple[str | None, str]:
+    """Return (kind, site id) for a link target found on a page of `own_site`.
+
+    Targets on another site of the same run count as that site's pages, so each site's
+    pages are fetched once and belong to the site that answers for them.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return None, own_site
+    netloc = parts.netloc.lower()
+    site = site_by_netloc.get(netloc) or site_by_netloc.get(_default_port_netloc(parts))
+    if site is None:
+        return "external", own_site
+    if (tag, attr) in NAVIGATION and extension(parts.path) not in FILE_EXTENSIONS:
+        return "page", site
+    return "resource", site
+
+
+def _default_port_netloc(parts) -> str:
+    """host:port spelt the other way (with or without the scheme's default port)."""
+    host = (parts.hostname or "").lower()
+    default = 443 if parts.scheme == "https" else 80
+    try:
+        port = parts.port
+    except ValueError:
+        return host
+    if port in (None, default):
+        return f"{host}:{default}" if port is None else host
+    return f"{host}:{port}"

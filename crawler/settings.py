@@ -1,0 +1,52 @@
+"""Scrapy settings for an inspection crawl, built from the configured sites."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xunjian.config import Site
+
+# Shared defaults; per-site politeness goes into DOWNLOAD_SLOTS, keyed by host:port.
+BASE: dict[str, Any] = {
+    "BOT_NAME": "xunjian",
+    "ROBOTSTXT_OBEY": True,
+    "COOKIES_ENABLED": True,
+    "REDIRECT_ENABLED": False,          # the spider follows and records every hop itself
+    "HTTPERROR_ALLOW_ALL": True,
+    "DUPEFILTER_CLASS": "scrapy.dupefilters.BaseDupeFilter",  # the spider's `seen` set dedupes
+    "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+    "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
+    "TELNETCONSOLE_ENABLED": False,
+    "LOG_LEVEL": "WARNING",
+    "LOG_INSTALL_ROOT_HANDLER": True,
+    "DOWNLOAD_WARNSIZE": 0,
+    "RETRY_ENABLED": True,
+    "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+    "DOWNLOADER_MIDDLEWARES": {
+        "crawler.middlewares.RetryAfterMiddleware": 560,
+    },
+    "SPIDER_MIDDLEWARES": {
+        "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+        "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+        "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    },
+    "DNS_TIMEOUT": 15,
+    "REACTOR_THREADPOOL_MAXSIZE": 10,
+    "STATS_DUMP": False,
+    "LOGSTATS_INTERVAL": 0,
+}
+EXTERNAL_PER_HOST = 4
+
+
+def crawl_settings(sites: list[Site]) -> dict[str, Any]:
+    """Settings for one crawl of `sites`: each site its own slot, concurrency and delay."""
+    settings = dict(BASE)
+    settings["DOWNLOAD_SLOTS"] = {
+        site.netloc: {"concurrency": site.concurrency, "delay": site.download_delay,
+                      "randomize_delay": site.download_delay > 0}
+        for site in sites
+    }
+    settings["CONCURRENT_REQUESTS"] = max(16, sum(s.concurrency for s in sites) + 2 * EXTERNAL_PER_HOST)
+    settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = EXTERNAL_PER_HOST
+    settings["DOWNLOAD_TIMEOUT"] = max(s.timeout for s in sites)
+    return settings

@@ -1,0 +1,293 @@
+"""The inspection spider: crawls every site of a run and checks every link target once.
+
+One spider serves all the run's sites; each site gets its own download slot (its own
+concurrency and delay, DOWNLOAD_SLOTS) so several sites are crawled at once, politely.
+Redirects are followed here rather than by Scrapy's middleware so that every hop is
+recorded as a target (a chain, a loop, or a jump off the site is a stored fact).
+Each URL is requested at most once per run: the `seen` set replaces Scrapy's dupe filter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from typing import Any, AsyncIterator, Iterable
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy import exceptions as scrapy_errors
+from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.http import Request, Response
+from twisted.internet import error as net_error
+from twisted.internet.defer import CancelledError, TimeoutError as DeferTimeoutError
+from twisted.internet.task import LoopingCall
+from w3lib.url import safe_url_string
+
+from crawler.extract import decode_html, parse_page
+from crawler.progress import Progress, SiteCounters
+from crawler.scope import Fetch, canonical_url, classify
+from crawler.writer import StoreWriter
+from xunjian.config import Site
+
+MAX_LINKS_PER_PAGE = 5000
+
+
+def failure_class(failure) -> tuple[str, str]:
+    """Map a Twisted failure to (error class, message) as stored in targets.error."""
+    value = failure.value
+    text = str(value)
+    message = f"{type(value).__name__}: {text}"[:500]
+    if failure.check(net_error.DNSLookupError, scrapy_errors.CannotResolveHostError):
+        return "dns", message
+    if failure.check(net_error.ConnectionRefusedError, scrapy_errors.DownloadConnectionRefusedError):
+        return "refused", message
+    if failure.check(net_error.TimeoutError, net_error.TCPTimedOutError, DeferTimeoutError,
+                     scrapy_errors.DownloadTimeoutError):
+        return "timeout", message
+    if failure.check(CancelledError, scrapy_errors.DownloadCancelledError) and "maxsize" in text.lower():
+        return "too_large", message
+    if failure.check(IgnoreRequest):
+        return ("robots" if "robots" in text.lower() else "ignored"), message
+    if failure.check(scrapy_errors.UnsupportedURLSchemeError):
+        return "invalid_url", message
+    name = type(value).__name__
+    if "SSL" in name or "TLS" in name or "ssl" in text.lower() or "certificate" in text.lower():
+        return "tls", message
+    if failure.check(net_error.ConnectionLost, net_error.ConnectionDone, scrapy_errors.ResponseDataLossError,
+                     scrapy_errors.DownloadFailedError) or "ResponseFailed" in name \
+            or "ResponseNeverReceived" in name or "ConnectionLost" in text:
+        return "connection", message
+    return "error", message
+
+
+def status_error(status: int) -> str | None:
+    if status >= 500:
+        return "http_5xx"
+    if status >= 400:
+        return "http_4xx"
+    return None
+
+
+def is_html(response: Response) -> bool:
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    if content_type:
+        return "html" in content_type
+    return response.body[:512].lstrip()[:1] == b"<"
+
+
+class InspectSpider(scrapy.Spider):
+    """Crawl the sites of one run, storing pages, links and link-target outcomes."""
+
+    name = "xunjian"
+
+    def __init__(self, run: int, sites: list[Site], writer: StoreWriter,
+                 seen: Iterable[str] = (), pending: Iterable[Fetch] = (),
+                 progress: Progress | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.run = run
+        self.sites = {site.id: site for site in sites}
+        self.site_by_netloc = {netloc: site.id for site in sites for netloc in site.own_netlocs()}
+        self.writer = writer
+        self.seen: set[str] = {canonical_url(url) for url in seen}
+        self.pending = list(pending)
+        self.counters = {site.id: SiteCounters() for site in sites}
+        self.progress = progress
+        self.head_refused: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
+        crawler.signals.connect(spider._opened, signal=signals.spider_opened)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        return spider
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def _opened(self, spider):
+        self._flusher = LoopingCall(self._tick)
+        self._flusher.start(1.0, now=False)
+
+    def _tick(self):
+        self.writer.flush()
+        if self.progress:
+            self.progress.update(self.counters)
+
+    def _closed(self, spider, reason):
+        if self._flusher.running:
+            self._flusher.stop()
+        self.close_reason = reason
+        for site_id, count in self.counters.items():
+            self.writer.update_site(site_id, pages=count.pages, targets=count.checked,
+                                    errors=count.errors, cut=count.cut,
+                                    status="done" if reason == "finished" else "interrupted")
+        self.writer.flush()
+        if self.progress:
+            self.progress.update(self.counters, final=True)
+
+    async def start(self) -> AsyncIterator[Request]:
+        for site in self.sites.values():
+            if canonical_url(site.url) not in self.seen:
+                self.writer.update_site(site.id, status="crawling")
+                probe = urljoin(site.url, f"/xunjian-{uuid.uuid4().hex[:12]}-not-found.html")
+                yield self._request(Fetch(probe, site.id, "probe"))
+                self.seen.add(canonical_url(site.url))
+                yield self._request(Fetch(site.url, site.id, "page", depth=0))
+        for fetch in self.pending:
+            self.seen.add(canonical_url(fetch.url))
+            yield self._request(fetch)
+
+    # --- requests ----------------------------------------------------------------------
+
+    def _request(self, fetch: Fetch) -> Request:
+        site = self.sites[fetch.site]
+        self.counters[fetch.site].requested += 1
+        meta = {"xj": fetch, "handle_httpstatus_all": True, "dont_redirect": True,
+                "download_timeout": site.timeout, "download_maxsize": site.max_page_bytes,
+                "max_retry_times": 0 if fetch.method == "HEAD" else site.retries,
+                "xj_start": time.monotonic()}
+        if fetch.kind != "external":
+            meta["download_slot"] = site.netloc
+        if fetch.kind in ("external", "probe") or not site.obey_robots:
+            meta["dont_obey_robotstxt"] = True
+        priority = -fetch.depth if fetch.kind == "page" else -50
+        return Request(fetch.url, method=fetch.method, callback=self.on_response,
+                       errback=self.on_error, meta=meta, dont_filter=True, priority=priority,
+                       headers={"User-Agent": site.user_agent})
+
+    def _follow(self, url: str, tag: str, attr: str, parent: Fetch) -> Request | None:
+        """A request for a link target found on `parent`'s page, unless already seen."""
+        key = canonical_url(url)
+        if key in self.seen:
+            return None
+        kind, site_id = classify(url, tag, attr, parent.site, self.site_by_netloc)
+        if kind is None:
+            return None
+        site = self.sites[site_id]
+        counters = self.counters[site_id]
+        depth = parent.depth + 1
+        if kind == "page":
+            if depth > site.max_depth or counters.pages_planned >= site.max_pages:
+                counters.cut += 1
+                return None
+            counters.pages_planned += 1
+        elif kind == "external" and not self.sites[parent.site].check_external:
+            return None
+        self.seen.add(key)
+        method = "GET" if kind == "page" or urlsplit(url).netloc in self.head_refused else "HEAD"
+        return self._request(Fetch(url, site_id, kind, depth, parent.url, method))
+
+    def _headers_received(self, headers, body_length, request, spider):
+        # A resource or external target only needs its status: never read its body.
+        fetch = request.meta.get("xj")
+        if fetch is not None and fetch.kind in ("resource", "external") and fetch.method == "GET":
+            raise StopDownload(fail=False)
+
+    # --- responses ---------------------------------------------------------------------
+
+    def _record(self, fetch: Fetch, response: Response | None = None, error: str | None = None,
+                message: str | None = None, location: str | None = None) -> None:
+        counters = self.counters[fetch.site]
+        counters.checked += 1
+        status = response.status if response is not None else None
+        error = error or (status_error(status) if status else None)
+        if error:
+            counters.errors += 1
+        content_type = None
+        if response is not None:
+            content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")[:200] or None
+        started = (response.meta if response is not None else {}).get("xj_start")
+        self.writer.add_target({"url": fetch.url, "site": fetch.site, "kind": fetch.kind,
+                                "method": fetch.method, "status": status, "error": error,
+                                "message": message, "location": location,
+                                "content_type": content_type,
+                                "elapsed": round(time.monotonic() - started, 3) if started else None})
+
+    def on_response(self, response: Response):
+        fetch: Fetch = response.meta["xj"]
+        self.counters[fetch.site].answered += 1
+        status = response.status
+        if fetch.kind == "probe":
+            return self._record_probe(fetch, response)
+        if 300 <= status < 400 and response.headers.get(b"Location"):
+            raw = response.headers[b"Location"].decode("utf-8", "replace").strip()
+            location = urldefrag(safe_url_string(urljoin(response.url, raw)))[0]
+            self._record(fetch, response, location=location)
+            if urlsplit(location).scheme not in ("http", "https"):
+                return None
+            # A hop keeps its kind: a page's redirect leads to a page, an image's to a file.
+            tag, attr = ("a", "href") if fetch.kind == "page" else ("img", "src")
+            request = self._follow(location, tag, attr, fetch.but(depth=fetch.depth - 1))
+            return [request] if request else None
+        if fetch.method == "HEAD" and status >= 400:
+            # HEAD refused (405/501) or unreliable: ask again with GET before judging.
+            if status in (405, 501):
+                self.head_refused.add(urlsplit(fetch.url).netloc)
+            return [self._request(fetch.but(method="GET"))]
+        self._record(fetch, response)
+        if fetch.kind == "page" and status < 400 and is_html(response):
+            return self._store_page(fetch, response)
+        return None
+
+    def on_error(self, failure):
+        request = failure.request
+        fetch: Fetch = request.meta["xj"]
+        self.counters[fetch.site].answered += 1
+        if fetch.kind == "probe":
+            self.writer.update_site(fetch.site, probe_status=None, note=f"无法获取 404 探测页：{failure.value}"[:300])
+            return None
+        if fetch.method == "HEAD" and not failure.check(IgnoreRequest):
+            return [self._request(fetch.but(method="GET"))]
+        error, message = failure_class(failure)
+        self._record(fetch, None, error=error, message=message)
+        return None
+
+    def _record_probe(self, fetch: Fetch, response: Response) -> None:
+        title, digest = "", None
+        if response.status == 200 and is_html(response):
+            decoded = decode_html(response.body, response.headers.get(b"Content-Type", b"").decode("latin-1"))
+            page = parse_page(decoded.text, response.url)
+            title = page.title
+            digest = hashlib.blake2b(page.text.encode("utf-8"), digest_size=12).hexdigest()
+        self.writer.update_site(fetch.site, probe_status=response.status, probe_title=title,
+                                probe_hash=digest, probe_size=len(response.body))
+
+    def _store_page(self, fetch: Fetch, response: Response):
+        counters = self.counters[fetch.site]
+        counters.pages += 1
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        decoded = decode_html(response.body, content_type)
+        page = parse_page(decoded.text, response.url)
+        links = page.links[:MAX_LINKS_PER_PAGE]
+        rows = []
+        requests = []
+        for link in links:
+            if link.url is None:
+                target, fragment = link.raw, ""
+            else:
+                target, fragment = urldefrag(link.url)
+            rows.append((target, fragment, link.raw, link.tag, link.attr, link.text[:200],
+                         link.selector, link.line, link.markup, link.onclick))
+            if link.url is None:
+                if target not in self.seen:
+                    self.seen.add(target)
+                    self._record(fetch.but(url=target, kind="resource"), None, error="invalid_url",
+                                 message=f"无法解析的网址：{link.raw[:200]}")
+                continue
+            request = self._follow(target, link.tag, link.attr, fetch)
+            if request is not None:
+                requests.append(request)
+        started = response.meta.get("xj_start")
+        self.writer.add_page({
+            "site": fetch.site, "url": fetch.url, "final_url": response.url, "status": response.status,
+            "content_type": content_type[:200], "charset": decoded.charset,
+            "charset_source": decoded.source, "title": page.title[:500], "size": len(response.body),
+            "elapsed": round(time.monotonic() - started, 3) if started else None,
+            "content_hash": hashlib.blake2b(response.body, digest_size=16).hexdigest(),
+            "body": response.body, "text": page.text, "depth": fetch.depth, "referrer": fetch.referrer,
+            "headers": None, "meta": page.meta or None, "ids": sorted(page.ids) if page.ids else None,
+            "truncated": 1 if len(page.links) > MAX_LINKS_PER_PAGE else 0,
+        }, rows)
+        return requests

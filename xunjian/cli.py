@@ -1,0 +1,234 @@
+"""xunjian — 政府网站与政务新媒体巡检 command line.
+
+Every command reads the TOML configuration (--config) and the SQLite store (--db).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from xunjian.config import Config, ConfigError, load_config
+from xunjian.store import DEFAULT_DB, StoreError, finish_run, iter_findings, open_store, \
+    record_error, resolve_run, start_run, unfinished_run
+
+CHECK_NAMES = {
+    "link.broken": "错链（死链）",
+    "link.fake": "伪链",
+    "layout.garbled": "乱码",
+}
+SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "notice": "提示"}
+STATUS_NAMES = {"open": "待审核", "confirmed": "已确认", "dismissed": "已排除", "fixed": "已整改"}
+JSON_FIELDS = ("run", "site", "account", "check", "severity", "url", "target", "evidence",
+               "suggestion", "detail", "fingerprint", "status")
+
+config_option = click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False),
+                             help="站点配置文件（TOML），见 sites.example.toml。")
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+                         help="巡检数据库（SQLite 文件），不存在时自动创建。")
+run_option = click.option("--run", "run_ref", default="latest", show_default=True,
+                          help="哪一次巡检：latest（最近一次）或巡检编号。")
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(code)
+
+
+def _load(config_path: str) -> Config:
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def _open(db_path: str):
+    try:
+        return open_store(db_path)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def _run_or_fail(db, run_ref: str) -> dict:
+    run = resolve_run(db, run_ref)
+    if run is None:
+        fail(f"数据库中没有编号为 {run_ref} 的巡检记录" if run_ref != "latest" else "数据库中还没有任何巡检记录，请先运行 xunjian inspect")
+    return run
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="xunjian")
+def main() -> None:
+    """xunjian（巡检）：按国务院办公厅政府网站与政务新媒体检查指标，巡检本地区政府网站。
+
+    \b
+    常用流程：
+      xunjian inspect  --config sites.toml          抓取全部站点并检查，显示进度
+      xunjian findings --config sites.toml --format table   查看发现的问题
+      xunjian findings --config sites.toml --format csv > 问题清单.csv   导出（Excel 可直接打开）
+      xunjian check    --config sites.toml          改进检查规则后，对已抓取的数据重新检查（不联网）
+    """
+
+
+@main.command()
+@config_option
+@db_option
+@click.option("--site", "site_ids", multiple=True, metavar="ID", help="只巡检这些站点（可多次指定）。")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", help="巡检基准日期，默认今天。")
+@click.option("--resume", is_flag=True, help="继续最近一次未完成（被中断）的巡检，已抓取的内容不再重复抓取。")
+@click.option("--quiet", is_flag=True, help="不显示进度。")
+def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: str | None,
+            resume: bool, quiet: bool) -> None:
+    """抓取站点、检查链接与页面，结果存入数据库。
+
+    巡检完成即返回 0，即使发现了问题；站点无法访问等情况记为问题或运行错误，不会中断巡检。
+    """
+    from checks import run_checks
+    from crawler.run import crawl
+
+    config = _load(config_path)
+    db = _open(db_path)
+    if resume:
+        run = unfinished_run(db)
+        if run is None:
+            fail("没有未完成的巡检可以继续（--resume）", 1)
+        run_id, as_of = run["id"], run["as_of"]
+        wanted = set(json.loads(run["sites"]))
+        sites = [s for s in config.sites if s.id in wanted]
+        click.echo(f"继续第 {run_id} 次巡检（基准日期 {as_of}），站点：{', '.join(s.id for s in sites)}", err=True)
+    else:
+        known = {s.id for s in config.sites}
+        for site_id in site_ids:
+            if site_id not in known:
+                fail(f"配置文件 {config_path} 中没有站点 {site_id!r}（可用：{', '.join(sorted(known))}）")
+        sites = [s for s in config.sites if not site_ids or s.id in site_ids]
+        as_of = _parse_date(as_of)
+        run_id = start_run(db, as_of, str(Path(config_path).resolve()), sites)
+        click.echo(f"开始第 {run_id} 次巡检（基准日期 {as_of}），共 {len(sites)} 个站点，数据库 {db_path}", err=True)
+    db.conn.close()
+
+    try:
+        reason = crawl(db_path, run_id, sites, resume=resume, show_progress=not quiet)
+    except StoreError as exc:
+        fail(f"{exc}；已抓取的内容已保存，修复后可用 --resume 继续", 3)
+    db = _open(db_path)
+    if reason not in ("finished",):
+        finish_run(db, run_id, "interrupted", f"抓取中断：{reason}")
+        click.echo(f"巡检被中断（{reason}）。已抓取的内容已保存，可用 xunjian inspect --resume 继续。", err=True)
+        sys.exit(130)
+    try:
+        counts = run_checks(db, run_id, {s.id: s for s in sites})
+    except Exception as exc:  # a check bug must not lose the crawl
+        record_error(db, run_id, None, None, "check", repr(exc))
+        finish_run(db, run_id, "complete", f"检查出错：{exc}")
+        fail(f"检查过程出错：{exc}；抓取结果已保存，可用 xunjian check 重新检查", 1)
+    finish_run(db, run_id, "complete")
+    _print_summary(db, run_id, config)
+    click.echo(f"第 {run_id} 次巡检完成，共发现问题 {sum(counts.values())} 个。数据库：{Path(db_path).resolve()}")
+
+
+def _parse_date(value: str | None) -> str:
+    if value is None:
+        return dt.date.today().isoformat()
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        fail(f"--as-of 日期格式应为 YYYY-MM-DD：{value!r}")
+
+
+def _print_summary(db, run_id: int, config: Config) -> None:
+    from tabulate import tabulate
+
+    counts = Counter((f["site"], f["check"]) for f in iter_findings(db, run_id))
+    sites = list(db.query("select * from site_runs where run = ? order by rowid", [run_id]))
+    rows = []
+    for site in sites:
+        row = [site["name"], site["site"], site["pages"], site["targets"]]
+        row += [counts.get((site["site"], check), 0) for check in CHECK_NAMES]
+        rows.append(row)
+    headers = ["网站名称", "标识", "页面数", "检查网址数", *CHECK_NAMES.values()]
+    click.echo(tabulate(rows, headers=headers, tablefmt="simple"))
+
+
+@main.command()
+@config_option
+@db_option
+@run_option
+def check(config_path: str, db_path: str, run_ref: str) -> None:
+    """对已保存的抓取结果重新运行全部检查（不联网）。"""
+    from checks import run_checks
+
+    config = _load(config_path)
+    db = _open(db_path)
+    run = _run_or_fail(db, run_ref)
+    wanted = set(json.loads(run["sites"]))
+    sites = {s.id: s for s in config.sites if s.id in wanted}
+    missing = wanted - set(sites)
+    if missing:
+        click.echo(f"提示：配置文件中已没有站点 {', '.join(sorted(missing))}，跳过其检查。", err=True)
+    counts = run_checks(db, run["id"], sites)
+    for check_id, count in counts.items():
+        click.echo(f"{check_id}\t{CHECK_NAMES.get(check_id, check_id)}\t{count}")
+    _print_summary(db, run["id"], config)
+
+
+@main.command()
+@config_option
+@db_option
+@run_option
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="table", show_default=True,
+              help="json：JSON 数组；csv：带 BOM 的 UTF-8，Excel 直接打开；table：终端表格。")
+def findings(config_path: str, db_path: str, run_ref: str, fmt: str) -> None:
+    """列出一次巡检发现的问题。"""
+    config = _load(config_path)
+    db = _open(db_path)
+    run = _run_or_fail(db, run_ref)
+    rows = list(iter_findings(db, run["id"]))
+    if fmt == "json":
+        out = [{key: row.get(key) for key in JSON_FIELDS} | {"extra": row["extra"]} for row in rows]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        click.echo(_csv(rows, config), nl=False)
+    else:
+        _table(rows, config)
+
+
+def _csv(rows: list[dict], config: Config) -> str:
+    sites = {s.id: s for s in config.sites}
+    buffer = io.StringIO()
+    buffer.write("\ufeff")   # Excel needs the BOM to read UTF-8
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["网站名称", "主办单位", "问题类型", "检查项", "严重程度", "问题描述", "页面地址",
+                     "链接目标", "错误内容", "建议修改", "状态", "巡检编号", "指纹"])
+    for row in rows:
+        site = sites.get(row["site"])
+        writer.writerow([site.name if site else row["site"], site.department if site else "",
+                         CHECK_NAMES.get(row["check"], row["check"]), row["check"],
+                         SEVERITY_NAMES.get(row["severity"], row["severity"]), row["detail"], row["url"],
+                         row["target"] or "", row["evidence"] or "", row["suggestion"] or "",
+                         STATUS_NAMES.get(row["status"], row["status"]), row["run"], row["fingerprint"]])
+    return buffer.getvalue()
+
+
+def _table(rows: list[dict], config: Config) -> None:
+    from tabulate import tabulate
+
+    def cut(text: str | None, width: int) -> str:
+        text = " ".join((text or "").split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    table = [[row["site"], CHECK_NAMES.get(row["check"], row["check"]), cut(row["url"], 60),
+              cut(row["target"], 50), cut(row["evidence"], 20), cut(row["detail"], 30)] for row in rows]
+    click.echo(tabulate(table, headers=["站点", "问题类型", "页面", "链接目标", "错误内容", "说明"]))
+    click.echo(f"共 {len(rows)} 个问题。")
+
+
+if __name__ == "__main__":
+    main()

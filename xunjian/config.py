@@ -1,0 +1,285 @@
+"""Load and validate the inspection configuration (sites.toml).
+
+The only required parts are `[[sites]]` entries with id, name, url and department
+(DESIGN.md). Everything else has a default. Every error names the file, the line and
+the key, in Chinese with the English key name, so staff can fix the file themselves.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+PLATFORMS = ("wechat", "weibo", "douyin", "toutiao", "app", "other")
+
+# Crawl settings a site may set, and the `[crawl]` table may set for every site.
+# name -> (type, default, Chinese description used in error messages)
+CRAWL_KEYS: dict[str, tuple[type, Any, str]] = {
+    "max_pages": (int, 5000, "每站最多抓取页面数"),
+    "max_depth": (int, 12, "最大抓取深度"),
+    "concurrency": (int, 4, "每站并发请求数"),
+    "download_delay": (float, 0.2, "同一站点两次请求的间隔秒数"),
+    "timeout": (float, 15.0, "请求超时秒数"),
+    "max_page_bytes": (int, 10 * 1024 * 1024, "单个页面大小上限（字节）"),
+    "user_agent": (str, "Mozilla/5.0 (compatible; xunjian/0.1; +政府网站巡检)", "User-Agent"),
+    "obey_robots": (bool, True, "是否遵守 robots.txt"),
+    "check_external": (bool, True, "是否检查外部链接"),
+    "retries": (int, 2, "超时与 5xx 的重试次数"),
+}
+SITE_KEYS = {"id", "name", "url", "department", "trusted_domains", "hosts", *CRAWL_KEYS}
+ACCOUNT_KEYS = {"id", "name", "platform", "department", "source"}
+TOP_KEYS = {"sites", "accounts", "crawl", "trusted_domains"}
+DEFAULT_TRUSTED = ["*.gov.cn"]
+
+
+class ConfigError(Exception):
+    """A problem in the configuration file, located by file, line and key."""
+
+    def __init__(self, path: Path | str, line: int | None, key: str, message: str):
+        self.path, self.line, self.key, self.message = str(path), line, key, message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"配置错误 {where}: {key}: {message}")
+
+
+@dataclass
+class Site:
+    """One registered website and how to crawl it."""
+
+    id: str
+    name: str
+    url: str
+    department: str
+    trusted_domains: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
+    max_pages: int = 5000
+    max_depth: int = 12
+    concurrency: int = 4
+    download_delay: float = 0.2
+    timeout: float = 15.0
+    max_page_bytes: int = 10 * 1024 * 1024
+    user_agent: str = CRAWL_KEYS["user_agent"][1]
+    obey_robots: bool = True
+    check_external: bool = True
+    retries: int = 2
+
+    @property
+    def netloc(self) -> str:
+        """host:port of the homepage, the site's own address."""
+        return urlsplit(self.url).netloc.lower()
+
+    def own_netlocs(self) -> set[str]:
+        """Every host:port whose pages belong to this site (crawled, not just checked)."""
+        return {self.netloc, *(h.lower() for h in self.hosts)}
+
+    def is_trusted_host(self, host: str) -> bool:
+        """True when `host` is the site's own host, a subdomain of it, or a trusted domain."""
+        host = host.lower().split(":")[0]
+        own = urlsplit(self.url).hostname or ""
+        if host == own or host.endswith("." + own.removeprefix("www.")) or host == own.removeprefix("www."):
+            return True
+        for pattern in self.trusted_domains:
+            pattern = pattern.lower()
+            if pattern.startswith("*."):
+                if host == pattern[2:] or host.endswith(pattern[1:]):
+                    return True
+            elif host == pattern:
+                return True
+        return False
+
+
+@dataclass
+class Account:
+    """One registered government new-media account."""
+
+    id: str
+    name: str
+    platform: str
+    department: str
+    source: str | None = None
+
+
+@dataclass
+class Config:
+    path: Path
+    sites: list[Site]
+    accounts: list[Account]
+
+    def site(self, site_id: str) -> Site:
+        for site in self.sites:
+            if site.id == site_id:
+                return site
+        raise KeyError(site_id)
+
+
+class _Locator:
+    """Finds the source line of a key inside the n-th [[table]] of a TOML text."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def table(self, name: str, index: int) -> int | None:
+        seen = -1
+        header = re.compile(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]")
+        for number, line in enumerate(self.lines, 1):
+            if header.match(line):
+                seen += 1
+                if seen == index:
+                    return number
+        return None
+
+    def key(self, table: str | None, index: int, key: str) -> int | None:
+        """Line of `key` in the n-th [[table]] (index >= 0), in [table] (index < 0),
+        or at the top level (table None); the table's header line if the key is absent."""
+        if table is None:
+            start = 0
+        elif index >= 0:
+            start = self.table(table, index)
+        else:
+            header = re.compile(r"^\s*\[\s*" + re.escape(table) + r"\s*\]")
+            start = next((n for n, line in enumerate(self.lines, 1) if header.match(line)), None)
+        if start is None:
+            return None
+        pattern = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
+        for number in range(start + 1, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            if re.match(r"^\s*\[", line):
+                break
+            if pattern.match(line):
+                return number
+        return start or None
+
+
+def _check_value(path: Path, locate: _Locator, table: str | None, index: int, key: str,
+                 value: Any, kind: type, label: str) -> Any:
+    line = locate.key(table, index, key)
+    name = f"{table}[{index + 1}].{key}" if table and index >= 0 else (f"{table}.{key}" if table else key)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        type_zh = {int: "整数", float: "数字", str: "文本", bool: "true 或 false"}[kind]
+        raise ConfigError(path, line, name, f"{label}应为{type_zh}，实际为 {value!r}")
+    if kind in (int, float) and value < 0:
+        raise ConfigError(path, line, name, f"{label}不能为负数：{value!r}")
+    if key in ("max_pages", "concurrency", "timeout", "max_page_bytes") and value <= 0:
+        raise ConfigError(path, line, name, f"{label}必须大于 0：{value!r}")
+    return value
+
+
+def _string_list(path: Path, locate: _Locator, table: str | None, index: int, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        name = f"{table}[{index + 1}].{key}" if table else key
+        raise ConfigError(path, locate.key(table, index, key), name, f"应为文本列表，实际为 {value!r}")
+    return list(value)
+
+
+def load_config(path: Path | str) -> Config:
+    """Read, validate and return the configuration at `path`.
+
+    Raises ConfigError naming the file, line and key of the first problem found.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(path, None, "-", "配置文件不存在 (file not found)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, None, "-", f"配置文件不是 UTF-8 编码：{exc}") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(path, int(match.group(1)) if match else None, "-",
+                          f"TOML 语法错误：{exc}") from None
+    locate = _Locator(text)
+
+    for key in document:
+        if key not in TOP_KEYS:
+            raise ConfigError(path, locate.key(None, -1, key) or locate.table(key, 0), key,
+                              f"未知的配置项（可用：{', '.join(sorted(TOP_KEYS))}）")
+
+    defaults: dict[str, Any] = {name: spec[1] for name, spec in CRAWL_KEYS.items()}
+    crawl = document.get("crawl", {})
+    if not isinstance(crawl, dict):
+        raise ConfigError(path, locate.key(None, -1, "crawl"), "crawl", "应为表 [crawl]")
+    for key, value in crawl.items():
+        if key not in CRAWL_KEYS:
+            raise ConfigError(path, locate.key("crawl", -1, key), f"crawl.{key}",
+                              f"未知的抓取设置（可用：{', '.join(CRAWL_KEYS)}）")
+        kind, _, label = CRAWL_KEYS[key]
+        defaults[key] = _check_value(path, locate, "crawl", -1, key, value, kind, label)
+
+    trusted = DEFAULT_TRUSTED + _string_list(path, locate, None, -1, "trusted_domains",
+                                             document.get("trusted_domains", []))
+
+    raw_sites = document.get("sites", [])
+    if not isinstance(raw_sites, list) or not raw_sites:
+        raise ConfigError(path, None, "sites", "至少需要一个 [[sites]] 条目")
+    sites: list[Site] = []
+    seen_ids: dict[str, int] = {}
+    for index, raw in enumerate(raw_sites):
+        header = locate.table("sites", index)
+        label = f"sites[{index + 1}]"
+        for key in raw:
+            if key not in SITE_KEYS:
+                raise ConfigError(path, locate.key("sites", index, key), f"{label}.{key}",
+                                  f"未知的配置项（可用：{', '.join(sorted(SITE_KEYS))}）")
+        for key in ("id", "name", "url", "department"):
+            if key not in raw:
+                raise ConfigError(path, header, f"{label}.{key}", f"缺少必填项 {key}")
+            if not isinstance(raw[key], str) or not raw[key].strip():
+                raise ConfigError(path, locate.key("sites", index, key), f"{label}.{key}", "应为非空文本")
+        site_id = raw["id"].strip()
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", site_id):
+            raise ConfigError(path, locate.key("sites", index, "id"), f"{label}.id",
+                              f"站点标识只能使用字母、数字、- _ .：{site_id!r}")
+        if site_id in seen_ids:
+            raise ConfigError(path, locate.key("sites", index, "id"), f"{label}.id",
+                              f"站点标识 {site_id!r} 重复（第 {seen_ids[site_id]} 个站点已使用）")
+        seen_ids[site_id] = index + 1
+        url = raw["url"].strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(path, locate.key("sites", index, "url"), f"{label}.url",
+                              f"网址必须以 http:// 或 https:// 开头并包含域名：{url!r}")
+        if not parts.path:
+            url += "/"
+        options = dict(defaults)
+        for key, (kind, _, desc) in CRAWL_KEYS.items():
+            if key in raw:
+                options[key] = _check_value(path, locate, "sites", index, key, raw[key], kind, desc)
+        extra_trusted = _string_list(path, locate, "sites", index, "trusted_domains", raw.get("trusted_domains", []))
+        hosts = _string_list(path, locate, "sites", index, "hosts", raw.get("hosts", []))
+        sites.append(Site(id=site_id, name=raw["name"].strip(), url=url, department=raw["department"].strip(),
+                          trusted_domains=trusted + extra_trusted, hosts=hosts, **options))
+
+    accounts: list[Account] = []
+    for index, raw in enumerate(document.get("accounts", [])):
+        label = f"accounts[{index + 1}]"
+        header = locate.table("accounts", index)
+        for key in raw:
+            if key not in ACCOUNT_KEYS:
+                raise ConfigError(path, locate.key("accounts", index, key), f"{label}.{key}",
+                                  f"未知的配置项（可用：{', '.join(sorted(ACCOUNT_KEYS))}）")
+        for key in ("id", "name", "platform", "department"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                raise ConfigError(path, locate.key("accounts", index, key) if key in raw else header,
+                                  f"{label}.{key}", f"缺少必填项 {key}" if key not in raw else "应为非空文本")
+        if raw["platform"] not in PLATFORMS:
+            raise ConfigError(path, locate.key("accounts", index, "platform"), f"{label}.platform",
+                              f"平台必须是 {' | '.join(PLATFORMS)} 之一：{raw['platform']!r}")
+        if raw["id"] in seen_ids:
+            raise ConfigError(path, locate.key("accounts", index, "id"), f"{label}.id",
+                              f"标识 {raw['id']!r} 重复")
+        seen_ids[raw["id"]] = index + 1
+        accounts.append(Account(id=raw["id"], name=raw["name"], platform=raw["platform"],
+                                department=raw["department"], source=raw.get("source")))
+    return Config(path=path, sites=sites, accounts=accounts)
+
+
+def site_fields() -> list[str]:
+    """Names of every per-site key, for documentation and `--help`."""
+    return [f.name for f in fields(Site)]
