@@ -32,8 +32,8 @@ codecs.register_error("xunjian-c1", _c1_passthrough)
 
 
 # Re-read as UTF-8, mojibake gives a clean stretch of Chinese; real Chinese text gives
-# U+FFFD almost everywhere (five valid 3-byte sequences in a row by chance is negligible).
-CLEAN_STRETCH = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]{5,}")
+# U+FFFD almost everywhere (four valid 3-byte sequences in a row, all in the Han block, is about 1e-9 by chance).
+CLEAN_STRETCH = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]{4,}")
 
 
 def _mojibake(run: str, wrong: str) -> tuple[int, str, str] | None:

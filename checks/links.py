@@ -138,7 +138,7 @@ def _missing_anchors(db, run: int, sites: dict, homepages: set[str]) -> Iterator
 
 # --- link.fake -----------------------------------------------------------------------------
 
-VOID_HREF = re.compile(r"^(#|javascript:\s*(void\s*\(?\s*0?\s*\)?\s*;?|;|return\s+false;?|undefined;?)?)$", re.I)
+VOID_HREF = re.compile(r"^(#|javascript:\s*(void\s*\(?\s*0?\s*\)?\s*;?|;|return\s+false;?|undefined;?)?)?$", re.I)
 # Page tools and controls: they do something on the page, they do not pretend to lead somewhere.
 TOOL_TEXT = re.compile(
     r"^(打印(本页|此页|文章|页面)?|关闭(本页|窗口|本窗口|页面)?|【?关闭】?|【?打印】?|返回(顶部|首页|上一页|上页)?|回到顶部|"

@@ -1,0 +1,3 @@
+from xunjian.cli import main
+
+main()
