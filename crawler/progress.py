@@ -19,6 +19,7 @@ class SiteCounters:
     errors: int = 0         # targets that failed
     cut: int = 0            # pages not crawled because of the page or depth cap
     pages_planned: int = 1  # the homepage counts
+    homepage_error: str | None = None   # why the homepage could not be fetched
 
     @property
     def queued(self) -> int:

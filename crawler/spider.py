@@ -120,9 +120,14 @@ class InspectSpider(scrapy.Spider):
             self._flusher.stop()
         self.close_reason = reason
         for site_id, count in self.counters.items():
-            self.writer.update_site(site_id, pages=count.pages, targets=count.checked,
-                                    errors=count.errors, cut=count.cut,
-                                    status="done" if reason == "finished" else "interrupted")
+            status = "done" if reason == "finished" else "interrupted"
+            values = {}
+            if count.homepage_error and count.pages == 0:
+                status, values["note"] = "unreachable", f"首页无法访问：{count.homepage_error}"
+            elif count.cut:
+                values["note"] = f"达到页面数或深度上限，{count.cut} 个页面未抓取"
+            self.writer.update_site(site_id, pages=count.pages, targets=count.checked, errors=count.errors,
+                                    cut=count.cut, status=status, **values)
         self.writer.flush()
         if self.progress:
             self.progress.update(self.counters, final=True)
@@ -195,6 +200,8 @@ class InspectSpider(scrapy.Spider):
         error = error or (status_error(status) if status else None)
         if error:
             counters.errors += 1
+            if fetch.url == self.sites[fetch.site].url:
+                counters.homepage_error = f"{error}" + (f"（HTTP {status}）" if status else f"（{message}）")
         content_type = None
         if response is not None:
             content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")[:200] or None

@@ -149,12 +149,17 @@ def _print_summary(db, run_id: int, config: Config) -> None:
     counts = Counter((f["site"], f["check"]) for f in iter_findings(db, run_id))
     sites = list(db.query("select * from site_runs where run = ? order by rowid", [run_id]))
     rows = []
+    states = {"done": "完成", "unreachable": "首页无法访问", "interrupted": "中断", "crawling": "抓取中",
+              "pending": "未开始"}
     for site in sites:
-        row = [site["name"], site["site"], site["pages"], site["targets"]]
+        row = [site["name"], site["site"], states.get(site["status"], site["status"]), site["pages"], site["targets"]]
         row += [counts.get((site["site"], check), 0) for check in CHECK_NAMES]
         rows.append(row)
-    headers = ["网站名称", "标识", "页面数", "检查网址数", *CHECK_NAMES.values()]
+    headers = ["网站名称", "标识", "状态", "页面数", "检查网址数", *CHECK_NAMES.values()]
     click.echo(tabulate(rows, headers=headers, tablefmt="simple"))
+    for site in sites:
+        if site["note"]:
+            click.echo(f"注意：{site['name']}（{site['site']}）{site['note']}")
 
 
 @main.command()
