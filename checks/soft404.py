@@ -7,7 +7,7 @@ import re
 
 # Titles that say "not found" outright.
 NOT_FOUND_TITLE = re.compile(
-    r"404|页面不存在|页面未找到|找不到(该|此|您要的)?页面|页面(已|被)?删除|网页不存在|文章不存在|信息不存在|"
+    r"^\s*(http\s*)?(error\s*)?404\b|\b404\s*(error|错误|not\s*found|页面)|(错误|error)\s*(代码)?[:：]?\s*404|页面不存在|页面未找到|找不到(该|此|您要的)?页面|页面(已|被)?删除|网页不存在|文章不存在|信息不存在|"
     r"内容不存在|资源不存在|访问的页面|not\s*found|page\s+not\s+found|error\s+404", re.I)
 # Body phrases that say so; only trusted on pages with little other text.
 NOT_FOUND_BODY = re.compile(
@@ -38,8 +38,9 @@ def soft_404_reason(title: str, text: str, probe: dict | None) -> str | None:
     title = (title or "").strip()
     if title and NOT_FOUND_TITLE.search(title) and len(title) <= 40:
         return f"标题为“{title}”"
-    if len(text) <= SHORT_PAGE:
-        match = NOT_FOUND_BODY.search(text)
+    body = text[len(title):] if title and text.startswith(title) else text   # stored text opens with the title
+    if len(body) <= SHORT_PAGE:
+        match = NOT_FOUND_BODY.search(body)
         if match:
             return f"页面提示“{match.group(0)}”"
     return None

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from urllib.parse import urlsplit
 
 from lxml import etree
-from w3lib.url import safe_url_string
 
-from crawler.charset import Decoded, decode_html
+from crawler.charset import Decoded, decode_html, normalize_charset
+from crawler.urlresolve import FETCHABLE_SCHEMES, resolve_url
 
 __all__ = ["Decoded", "Link", "ParsedPage", "css_urls", "decode_html", "parse_page",
            "parse_refresh", "parse_srcset", "resolve_url"]
@@ -53,38 +51,30 @@ class ParsedPage:
 
 # --- what to extract ------------------------------------------------------------------
 
-_BG = frozenset({"background"})
-_CITE = frozenset({"cite"})
-_URL_ATTRS: dict[str, frozenset[str]] = {
-    "a": frozenset({"href", "ping"}),
-    "area": frozenset({"href", "ping"}),
-    "applet": frozenset({"archive", "code", "codebase", "object", "src"}),
-    "audio": frozenset({"src"}),
-    "blockquote": _CITE, "q": _CITE, "del": _CITE, "ins": _CITE,
-    "body": _BG, "table": _BG, "thead": _BG, "tbody": _BG, "tfoot": _BG, "tr": _BG,
-    "td": _BG, "th": _BG,
-    "button": frozenset({"formaction"}),
-    "embed": frozenset({"src"}),
-    "form": frozenset({"action"}),
-    "frame": frozenset({"src", "longdesc"}),
-    "iframe": frozenset({"src", "longdesc"}),
-    "head": frozenset({"profile"}),
-    "html": frozenset({"manifest"}),
-    "img": frozenset({"src", "srcset", "longdesc", "lowsrc"}),
-    "input": frozenset({"src", "formaction"}),
-    "link": frozenset({"href", "imagesrcset"}),
-    "menuitem": frozenset({"icon"}),
-    "object": frozenset({"data", "codebase", "archive"}),
-    "script": frozenset({"src"}),
-    "source": frozenset({"src", "srcset"}),
-    "track": frozenset({"src"}),
-    "video": frozenset({"src", "poster"}),
-}
+def _attrs(spec: str) -> dict[str, frozenset[str]]:
+    """Parse "tag tag: attr attr; ..." into {tag: frozenset(attrs)}."""
+    table: dict[str, frozenset[str]] = {}
+    for group in spec.split(";"):
+        tags, _, attrs = group.partition(":")
+        for tag in tags.split():
+            table[tag] = frozenset(attrs.split())
+    return table
+
+
+# Which attributes hold URLs, per element (broken-link-checker's list plus lowsrc/imagesrcset).
+_URL_ATTRS = _attrs(
+    "a area: href ping; applet: archive code codebase object src; audio embed script track: src;"
+    "blockquote q del ins: cite; body table thead tbody tfoot tr td th: background;"
+    "button: formaction; form: action; frame iframe: src longdesc; head: profile;"
+    "html: manifest; img: src srcset longdesc lowsrc; input: src formaction;"
+    "link: href imagesrcset; menuitem: icon; object: data codebase archive;"
+    "source: src srcset; video: src poster"
+)
 _GLOBAL_ATTRS = frozenset({"style", "itemtype"})
 _NO_ATTRS: frozenset[str] = frozenset()
 _SRCSET_ATTRS = frozenset({"srcset", "imagesrcset"})
 _LIST_ATTRS = frozenset({"ping", "itemtype", "archive"})
-_TEXT_TAGS = frozenset({"a", "area"})
+_TEXT_TAGS = frozenset({"a", "area", "img"})
 
 # Elements whose boundaries break the visible text into lines.
 _BLOCK = frozenset(
@@ -92,20 +82,12 @@ _BLOCK = frozenset(
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr legend li main nav ol option p "
     "pre section summary table tbody td tfoot th thead tr ul".split()
 )
-_NO_TEXT = frozenset({"script", "style", "template", "title", "noscript"})
+_NO_TEXT = frozenset({"script", "style", "title"})
+_HIDDEN = frozenset({"template", "noscript"})  # subtrees whose text a (scripting) browser hides
 
 _ASCII_WS = " \t\n\r\f"
-_C0_SPACE = "".join(chr(i) for i in range(0x21))
-_TAB_NL = str.maketrans("", "", "\t\n\r")
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:")
-# Relative URLs made only of characters no resolver would percent-encode, and such bases.
-_PLAIN = re.compile(r"[A-Za-z0-9\-._~/?#&=%+,;!$*()]+")
-_PLAIN_ABS = re.compile(r"https?://[a-z0-9\-.]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9\-._~/?#&=%+,;!$*()':@]*)?")
-_URI = re.compile(r"(?:([A-Za-z][A-Za-z0-9+.\-]*):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?", re.S)
-_BAD_HOST = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
-_DOT = frozenset({".", "%2e"})
-_DOTDOT = frozenset({"..", ".%2e", "%2e.", "%2e%2e"})
-_FETCHABLE = frozenset({"http", "https", "ftp", "file", "ws", "wss"})
+_SPACES = re.compile(r"\s+")
+_BREAKS = re.compile(r" ?(?:\x00 ?)+")
 _XML_DECL = re.compile(r"\s*<\?xml[^>]*>", re.I)
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
 _CSS_URL = re.compile(
@@ -115,8 +97,10 @@ _CSS_URL = re.compile(
 _REFRESH = re.compile(r"\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)", re.I | re.S)
 _LINK_TEXT = etree.XPath("string()")
 
+# huge_tree lifts libxml2's nesting limit from 256 to 2048: pages full of unclosed <font>
+# or <div> tags would otherwise lose everything after the 256th level.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False,
-                           no_network=True, default_doctype=False)
+                           no_network=True, default_doctype=False, huge_tree=True)
 
 
 # --- small parsers ----------------------------------------------------------------------
@@ -179,144 +163,17 @@ def css_urls(css: str) -> list[tuple[str, int]]:
     return out
 
 
-def _fix_backslashes(url: str) -> str:
-    """Browsers read backslashes as slashes in http(s) URLs (before the query)."""
-    cut = len(url)
-    for ch in "?#":
-        pos = url.find(ch)
-        if 0 <= pos < cut:
-            cut = pos
-    return url[:cut].replace("\\", "/") + url[cut:]
-
-
-@lru_cache(maxsize=1 << 16)
-def resolve_url(raw: str, base: str, encoding: str = "utf-8") -> str | None:
-    """Resolve `raw` against `base` roughly as a browser would; None if it cannot be.
-
-    Tabs/newlines are removed, non-ASCII is percent-encoded (path as UTF-8, query in the
-    page's `encoding`), the fragment is kept. Non-fetchable schemes (javascript:, mailto:,
-    tel:, data: ...) come back as written with the scheme lower-cased.
-    """
-    url = raw.strip(_C0_SPACE)
-    if "\t" in url or "\n" in url or "\r" in url:
-        url = url.translate(_TAB_NL)
-    match = _SCHEME.match(url)
-    if match and url[: match.end() - 1].lower() not in _FETCHABLE:
-        return url[: match.end()].lower() + url[match.end():]
-    if not url:
-        return base.split("#", 1)[0]
-    if not match and _PLAIN.fullmatch(url) and url[:2] != "//":
-        joined = _join_plain(url, base)
-        if joined is not None:
-            return joined
-    return _resolve_full(url, base, encoding)
-
-
-def _resolve_full(url: str, base: str, encoding: str) -> str | None:
-    """The general path of resolve_url: RFC 3986 join, then w3lib's safe_url_string."""
-    if "\\" in url:
-        url = _fix_backslashes(url)
-    try:
-        joined = _join(base, url)
-        out = safe_url_string(joined, encoding=encoding)
-        parts = urlsplit(out)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except (ValueError, UnicodeError):
-        return None
-    host = parts.hostname
-    if parts.scheme in ("http", "https") and (
-            not host or ("[" not in parts.netloc and _BAD_HOST.search(host))):
-        return None
-    # w3lib drops an empty query or fragment ("page?", "page#"); browsers keep them.
-    head, hash_, fragment = joined.partition("#")
-    if head.endswith("?") and "?" not in out.partition("#")[0]:
-        out = out.replace("#", "?#", 1) if "#" in out else out + "?"
-    if hash_ and not fragment and not out.endswith("#"):
-        out += "#"
-    return out
-
-
-def _join(base: str, ref: str) -> str:
-    """RFC 3986 section 5.2 reference resolution (keeps ';', empty '?' and '#')."""
-    bs, ba, bp, bq, _ = _URI.fullmatch(base).groups()  # type: ignore[union-attr]
-    rs, ra, rp, rq, rf = _URI.fullmatch(ref).groups()  # type: ignore[union-attr]
-    if rs is not None and ra is None and bs is not None and rs.lower() == bs.lower():
-        rs = None  # "http:file.html" on an http page is relative (WHATWG, special schemes)
-    if rs is not None:
-        scheme, auth, path, query = rs.lower(), ra, _remove_dots(rp), rq
-    else:
-        scheme, auth = bs or "", ba
-        if ra is not None:
-            auth, path, query = ra, _remove_dots(rp), rq
-        elif not rp:
-            path, query = bp, (rq if rq is not None else bq)
-        else:
-            if not rp.startswith("/"):
-                rp = ("/" if ba is not None and not bp else bp[: bp.rfind("/") + 1]) + rp
-            path, query = _remove_dots(rp), rq
-    if not path and auth is not None:
-        path = "/"
-    return "".join((scheme, ":", "" if auth is None else "//" + auth, path,
-                    "" if query is None else "?" + query, "" if rf is None else "#" + rf))
-
-
-def _remove_dots(path: str) -> str:
-    """RFC 3986 remove_dot_segments, also for the %2e spellings browsers accept."""
-    if "." not in path and "%" not in path:
-        return path
-    segments = path.split("/")
-    out: list[str] = []
-    for seg in segments:
-        low = seg.lower()
-        if low in _DOTDOT:
-            if len(out) > 1:
-                out.pop()
-        elif low not in _DOT:
-            out.append(seg)
-    if segments[-1].lower() in _DOT or segments[-1].lower() in _DOTDOT:
-        out.append("")
-    return "/".join(out)
-
-
-@lru_cache(maxsize=4096)
-def _base_parts(base: str) -> tuple[str, str, str, str] | None:
-    """(origin, directory, document, document?query) of a normalised http(s) base, else None."""
-    if not _PLAIN_ABS.fullmatch(base):
-        return None
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or parts.netloc != parts.netloc.lower():
-        return None
-    origin = "%s://%s" % (parts.scheme, parts.netloc)
-    path = parts.path or "/"
-    query = base.split("#", 1)[0].partition("?")
-    return (origin, origin + path[: path.rfind("/") + 1], origin + path,
-            origin + path + query[1] + query[2])
-
-
-def _join_plain(url: str, base: str) -> str | None:
-    """Fast join of a relative plain-ASCII URL without dot segments; None for the slow path."""
-    bases = _base_parts(base)
-    if bases is None:
-        return None
-    first = url[0]
-    if first == "#":
-        return bases[3] + url
-    if first == "?":
-        return bases[2] + url
-    path = url.split("?", 1)[0].split("#", 1)[0]
-    if "/." in "/" + path or ("%" in path and "%2e" in path.lower()):
-        return None
-    return (bases[0] if first == "/" else bases[1]) + url
-
-
 # --- the walk ---------------------------------------------------------------------------
 
 def _markup(tag: str, attrs: list[tuple[str, str]]) -> str:
+    """The start tag rebuilt from the parsed attributes, at most 300 characters."""
     buf = ["<", tag]
     for name, value in attrs:
         if len(value) > 300:
             value = value[:300]
-        buf.append(' %s="%s"' % (name, value.replace("&", "&amp;").replace('"', "&quot;")))
+        if "&" in value or '"' in value:
+            value = value.replace("&", "&amp;").replace('"', "&quot;")
+        buf += (" ", name, '="', value, '"')
     buf.append(">")
     text = "".join(buf)
     return text if len(text) <= 300 else text[:297] + "..."
@@ -326,7 +183,7 @@ def _link_text(el: etree._Element, tag: str) -> str:
     """Text of an a/area, else the alt of an image inside, else its title."""
     if tag == "img":
         return " ".join((el.get("alt") or "").split())
-    text = " ".join(str(_LINK_TEXT(el)).split())
+    text = " ".join((el.text or "").split() if not len(el) else str(_LINK_TEXT(el)).split())
     if text:
         return text
     if tag == "area":
@@ -337,6 +194,12 @@ def _link_text(el: etree._Element, tag: str) -> str:
             if text:
                 break
     return text or " ".join((el.get("title") or "").split())
+
+
+def _selector(segs: list) -> str:
+    """Join the walk's segments (strings, or (tag, n) for "tag:nth-child(n)"); last 100 only."""
+    return " > ".join([seg if seg.__class__ is str else "%s:nth-child(%d)" % seg
+                       for seg in (segs if len(segs) <= 100 else segs[-100:])])
 
 
 def _table_child(state: list[int], counts: list[int], tag: str, name: str) -> str:
@@ -370,15 +233,20 @@ def _parse(html: str) -> etree._Element | None:
         html = html.replace("\x00", "")
     if html[:1] == "\ufeff":
         html = html[1:]
-    decl = _XML_DECL.match(html)
-    if decl and decl.group(0).lstrip().startswith("<?"):
+    decl = _XML_DECL.match(html)  # lxml refuses str input with an encoding declaration
+    if decl:
         html = html[decl.end():]
     if not html or html.isspace():
         return None
     try:
-        return etree.fromstring(html, _PARSER)
-    except (ValueError, UnicodeError):  # e.g. lone surrogates
-        return etree.fromstring(html.encode("utf-8", "replace").decode("utf-8"), _PARSER)
+        root = etree.fromstring(html, _PARSER)
+    except (ValueError, UnicodeError):
+        root = None
+    if root is None:  # lxml silently gives up on lone surrogates
+        cleaned = html.encode("utf-8", "replace").decode("utf-8")
+        if cleaned != html:
+            root = etree.fromstring(cleaned, _PARSER)
+    return root
 
 
 def parse_page(html: str, url: str, encoding: str = "utf-8") -> ParsedPage:
@@ -388,10 +256,13 @@ def parse_page(html: str, url: str, encoding: str = "utf-8") -> ParsedPage:
     characters in query strings; paths are always UTF-8.
     """
     try:
+        codec = normalize_charset(encoding) or "utf-8"
+        if codec.startswith(("utf-16", "utf-32")):
+            codec = "utf-8"  # browsers encode queries of UTF-16 pages as UTF-8
         root = _parse(html)
         if root is None:
             return ParsedPage(base_url=url)
-        return _extract(root, url, encoding)
+        return _extract(root, url, codec)
     except Exception:  # noqa: BLE001 - one odd page must never stop a crawl
         return ParsedPage(base_url=url)
 
@@ -404,7 +275,7 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
     base_raw: str | None = None
     refresh: Link | None = None
     counts = [0]
-    segs: list[str] = []
+    segs: list[str | tuple[str, int]] = []
     tables: dict[int, list[int]] = {}  # depth of an open <table> -> implied tbody/tr state
     hidden = 0
     in_body = False
@@ -420,7 +291,7 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
                 tables.pop(len(segs), None)
             elif tag == "body":
                 in_body = False
-            elif tag == "template":
+            elif tag in _HIDDEN:
                 hidden -= 1
             if in_body and not hidden:
                 if tag in _BLOCK:
@@ -438,14 +309,14 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
             segs.append(name)
         else:  # browsers always put <head> before a <frameset>
             n = counts[-1] = 2 if depth == 1 and tag == "frameset" else counts[-1] + 1
-            segs.append("%s:nth-child(%d)" % (name, n))
+            segs.append((name, n))  # formatted only if the element carries a link
         counts.append(0)
         if tag == "table":
             tables[depth] = [0, 0, 0]
 
         if tag == "body":
             in_body = True
-        elif tag == "template":
+        elif tag in _HIDDEN:
             hidden += 1
         elif tag == "title" and title is None:
             title = " ".join("".join(el.itertext()).split())
@@ -486,10 +357,10 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
         if found is None:
             continue
 
-        selector = " > ".join(segs)
+        selector = _selector(segs)
         line = el.sourceline
         markup = _markup(tag, attrs)
-        text = _link_text(el, tag) if tag in _TEXT_TAGS or tag == "img" else ""
+        text = _link_text(el, tag) if tag in _TEXT_TAGS else ""
         for attr, value in found:
             if attr == "style":
                 for raw, offset in css_urls(value):
@@ -509,13 +380,13 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
                     refresh = link
 
     page.title = title or ""
-    body = "\n".join(filter(None, (" ".join(s.split()) for s in "".join(parts).split("\x00"))))
+    body = _BREAKS.sub("\n", _SPACES.sub(" ", "".join(parts))).strip()
     page.text = "\n".join(filter(None, (page.title, body)))
 
     base_url = page_url
     if base_raw is not None:
         resolved = resolve_url(base_raw, page_url, encoding)
-        if resolved and resolved.split(":", 1)[0] in _FETCHABLE:
+        if resolved and resolved.split(":", 1)[0] in FETCHABLE_SCHEMES:
             base_url = resolved
     page.base_url = base_url
     for link in links:
@@ -525,13 +396,13 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
     return page
 
 
-def _style_block(el: etree._Element, attrs: list[tuple[str, str]], segs: list[str],
+def _style_block(el: etree._Element, attrs: list[tuple[str, str]], segs: list,
                  links: list[Link]) -> None:
     """Links for url()/@import in a <style> element, with their own source lines."""
     found = css_urls(el.text or "")
     if not found:
         return
-    selector, line, markup = " > ".join(segs), el.sourceline, _markup("style", attrs)
+    selector, line, markup = _selector(segs), el.sourceline, _markup("style", attrs)
     for raw, offset in found:
         links.append(Link("style", "style", raw, None, "", selector,
                           None if line is None else line + offset, markup))

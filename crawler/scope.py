@@ -25,8 +25,8 @@ css js json xml apk exe msi dmg iso ceb caj
 
 
 # Directory index documents: "/a/index.html" is the page "/a/" under another name.
-INDEX_NAMES = frozenset("""index.html index.htm index.shtml default.html default.htm default.aspx
-default.asp index.jsp index.php index.asp index.aspx""".split())
+# Only index.*: "default.html" is as often a page of its own as the directory index.
+INDEX_NAMES = frozenset("index.html index.htm index.shtml index.jsp index.php index.asp index.aspx".split())
 
 
 def canonical_url(url: str) -> str:

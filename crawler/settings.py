@@ -47,6 +47,8 @@ def crawl_settings(sites: list[Site]) -> dict[str, Any]:
         for site in sites
     }
     settings["CONCURRENT_REQUESTS"] = max(16, sum(s.concurrency for s in sites) + 2 * EXTERNAL_PER_HOST)
-    settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = EXTERNAL_PER_HOST
+    # Also the connection pool's idle connections per host: below a site's concurrency,
+    # every response would close a connection and the next request open a new one.
+    settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = max([EXTERNAL_PER_HOST, *(s.concurrency for s in sites)])
     settings["DOWNLOAD_TIMEOUT"] = max(s.timeout for s in sites)
     return settings

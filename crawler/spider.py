@@ -151,8 +151,7 @@ class InspectSpider(scrapy.Spider):
         self.counters[fetch.site].requested += 1
         meta = {"xj": fetch, "handle_httpstatus_all": True, "dont_redirect": True,
                 "download_timeout": site.timeout, "download_maxsize": site.max_page_bytes,
-                "max_retry_times": 0 if fetch.method == "HEAD" else site.retries,
-                "xj_start": time.monotonic()}
+                "max_retry_times": 0 if fetch.method == "HEAD" else site.retries}
         if fetch.kind != "external":
             meta["download_slot"] = site.netloc
         if fetch.kind in ("external", "probe") or not site.obey_robots:
@@ -205,12 +204,12 @@ class InspectSpider(scrapy.Spider):
         content_type = None
         if response is not None:
             content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")[:200] or None
-        started = (response.meta if response is not None else {}).get("xj_start")
+        latency = (response.meta if response is not None else {}).get("download_latency")
         self.writer.add_target({"url": fetch.url, "site": fetch.site, "kind": fetch.kind,
                                 "method": fetch.method, "status": status, "error": error,
                                 "message": message, "location": location,
                                 "content_type": content_type,
-                                "elapsed": round(time.monotonic() - started, 3) if started else None})
+                                "elapsed": round(latency, 3) if latency is not None else None})
 
     def on_response(self, response: Response):
         fetch: Fetch = response.meta["xj"]
@@ -286,12 +285,12 @@ class InspectSpider(scrapy.Spider):
             request = self._follow(target, link.tag, link.attr, fetch)
             if request is not None:
                 requests.append(request)
-        started = response.meta.get("xj_start")
+        latency = response.meta.get("download_latency")
         self.writer.add_page({
             "site": fetch.site, "url": fetch.url, "final_url": response.url, "status": response.status,
             "content_type": content_type[:200], "charset": decoded.charset,
             "charset_source": decoded.source, "title": page.title[:500], "size": len(response.body),
-            "elapsed": round(time.monotonic() - started, 3) if started else None,
+            "elapsed": round(latency, 3) if latency is not None else None,
             "content_hash": hashlib.blake2b(response.body, digest_size=16).hexdigest(),
             "body": response.body, "text": page.text, "depth": fetch.depth, "referrer": fetch.referrer,
             "headers": None, "meta": page.meta or None, "ids": sorted(page.ids) if page.ids else None,
