@@ -151,7 +151,7 @@ def parse_refresh(content: str) -> str | None:
 
 def css_urls(css: str) -> list[tuple[str, int]]:
     """(url, newlines before it) for every url(...) and @import "..." in CSS text."""
-    if "url" not in css and "URL" not in css and "@import" not in css and "Url" not in css:
+    if "(" not in css and "@" not in css:
         return []
     if "/*" in css:
         css = _CSS_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), css)
@@ -194,12 +194,6 @@ def _link_text(el: etree._Element, tag: str) -> str:
             if text:
                 break
     return text or " ".join((el.get("title") or "").split())
-
-
-def _selector(segs: list) -> str:
-    """Join the walk's segments (strings, or (tag, n) for "tag:nth-child(n)"); last 100 only."""
-    return " > ".join([seg if seg.__class__ is str else "%s:nth-child(%d)" % seg
-                       for seg in (segs if len(segs) <= 100 else segs[-100:])])
 
 
 def _table_child(state: list[int], counts: list[int], tag: str, name: str) -> str:
@@ -275,7 +269,7 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
     base_raw: str | None = None
     refresh: Link | None = None
     counts = [0]
-    segs: list[str | tuple[str, int]] = []
+    segs: list[str] = []
     tables: dict[int, list[int]] = {}  # depth of an open <table> -> implied tbody/tr state
     hidden = 0
     in_body = False
@@ -309,7 +303,7 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
             segs.append(name)
         else:  # browsers always put <head> before a <frameset>
             n = counts[-1] = 2 if depth == 1 and tag == "frameset" else counts[-1] + 1
-            segs.append((name, n))  # formatted only if the element carries a link
+            segs.append("%s:nth-child(%d)" % (name, n))
         counts.append(0)
         if tag == "table":
             tables[depth] = [0, 0, 0]
@@ -357,7 +351,7 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
         if found is None:
             continue
 
-        selector = _selector(segs)
+        selector = " > ".join(segs if len(segs) <= 100 else segs[-100:])
         line = el.sourceline
         markup = _markup(tag, attrs)
         text = _link_text(el, tag) if tag in _TEXT_TAGS else ""
@@ -396,13 +390,13 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
     return page
 
 
-def _style_block(el: etree._Element, attrs: list[tuple[str, str]], segs: list,
+def _style_block(el: etree._Element, attrs: list[tuple[str, str]], segs: list[str],
                  links: list[Link]) -> None:
     """Links for url()/@import in a <style> element, with their own source lines."""
     found = css_urls(el.text or "")
     if not found:
         return
-    selector, line, markup = _selector(segs), el.sourceline, _markup("style", attrs)
+    selector, line, markup = " > ".join(segs), el.sourceline, _markup("style", attrs)
     for raw, offset in found:
         links.append(Link("style", "style", raw, None, "", selector,
                           None if line is None else line + offset, markup))

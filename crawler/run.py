@@ -48,7 +48,8 @@ def crawl(db_path: Path | str, run: int, sites: list[Site], resume: bool = False
     """Crawl `sites` for `run`, writing facts to the store; return Scrapy's close reason."""
     db = open_store(db_path)
     seen, pending = resume_frontier(db, run, sites) if resume else (set(), [])
-    writer = StoreWriter(db, run)
+    db.conn.close()
+    writer = StoreWriter(db_path, run)
     progress = Progress({s.id: s.name for s in sites}) if show_progress else None
     logging.getLogger("scrapy").setLevel(logging.WARNING)
     # Failed targets are recorded in the store; Scrapy's own "gave up retrying" lines are noise.
@@ -57,6 +58,8 @@ def crawl(db_path: Path | str, run: int, sites: list[Site], resume: bool = False
     crawler = process.create_crawler(InspectSpider)
     process.crawl(crawler, run=run, sites=sites, writer=writer, seen=seen, pending=pending,
                   progress=progress)
-    process.start()
-    writer.flush()
+    try:
+        process.start()
+    finally:
+        writer.close()
     return getattr(crawler.spider, "close_reason", "unknown")

@@ -73,7 +73,7 @@ def _resolve_full(url: str, base: str, encoding: str) -> str | None:
         out = safe_url_string(joined, encoding=encoding)
         parts = urlsplit(out)
         parts.port  # noqa: B018 - raises ValueError on a bad port
-    except (ValueError, UnicodeError):
+    except Exception:  # noqa: BLE001 - ValueError, UnicodeError ...: one bad URL, not a bad page
         return None
     host = parts.hostname
     if parts.scheme in ("http", "https") and (

@@ -9,7 +9,9 @@ spider's timer calls `flush()`.
 from __future__ import annotations
 
 import json
+import queue
 import sqlite3
+import threading
 from typing import Any
 
 import sqlite_utils
@@ -32,17 +34,28 @@ def _insert_sql(table: str, columns: tuple[str, ...], verb: str = "INSERT") -> s
 
 
 class StoreWriter:
-    """Collects crawl facts of one run and writes them in batches."""
+    """Collects crawl facts of one run and writes them in batches on a thread of its own.
 
-    def __init__(self, db: sqlite_utils.Database, run: int, batch: int = 200):
-        self.db, self.run, self.batch = db, run, batch
-        self.pages: list[tuple] = []
+    The reactor thread only queues rows; compression and SQLite run on the writer thread,
+    on its own connection, so the crawl keeps the other core busy instead of waiting on
+    the store. The queue is bounded: a slow disk slows the crawl rather than filling memory.
+    """
+
+    def __init__(self, db_path: str, run: int, batch: int = 200):
+        self.db_path, self.run, self.batch = str(db_path), run, batch
+        self.pages: list[dict] = []
         self.links: list[tuple] = []
         self.targets: list[tuple] = []
+        self.error: BaseException | None = None
+        db = sqlite_utils.Database(sqlite3.connect(self.db_path, timeout=30))
         self.next_page_id = (db.execute("select max(id) from pages").fetchone()[0] or 0) + 1
+        db.conn.close()
         self._page_sql = _insert_sql("pages", PAGE_COLUMNS, "INSERT OR IGNORE")
         self._link_sql = _insert_sql("links", LINK_COLUMNS)
         self._target_sql = _insert_sql("targets", TARGET_COLUMNS, "INSERT OR REPLACE")
+        self._queue: queue.Queue = queue.Queue(maxsize=20)
+        self._thread = threading.Thread(target=self._work, name="xunjian-store-writer", daemon=True)
+        self._thread.start()
 
     def add_page(self, page: dict[str, Any], links: list[tuple]) -> int:
         """Queue a page (dict of PAGE_COLUMNS without id/run) and its link rows; return its id.
@@ -51,12 +64,7 @@ class StoreWriter:
         """
         page_id = self.next_page_id
         self.next_page_id += 1
-        page = dict(page, id=page_id, run=self.run, fetched_at=now(),
-                    body=compress(page.get("body")), text=compress(page.get("text")))
-        for key in ("headers", "meta", "ids"):
-            if not isinstance(page.get(key), (str, type(None))):
-                page[key] = json.dumps(page[key], ensure_ascii=False)
-        self.pages.append(tuple(page.get(c) for c in PAGE_COLUMNS))
+        self.pages.append(dict(page, id=page_id, run=self.run, fetched_at=now()))
         site = page["site"]
         self.links.extend((self.run, site, page_id, *link) for link in links)
         if len(self.pages) >= self.batch:
@@ -69,31 +77,67 @@ class StoreWriter:
         self.targets.append(tuple(target.get(c) for c in TARGET_COLUMNS))
 
     def update_site(self, site: str, **values: Any) -> None:
-        """Write a site's run state (status, counters, probe answer) immediately."""
+        """Queue a change of a site's run state (status, counters, probe answer)."""
         self.flush()
-        try:
-            self.db["site_runs"].update((self.run, site), values)
-        except sqlite3.Error as exc:
-            raise StoreError(f"写入数据库失败：{exc}") from exc
+        self._put(("site", site, values))
 
     def flush(self) -> None:
-        """Write everything queued in one transaction."""
-        if not (self.pages or self.links or self.targets):
-            return
-        conn = self.db.conn
+        """Hand everything queued so far to the writer thread, as one transaction."""
+        if self.pages or self.links or self.targets:
+            self._put(("batch", self.pages, self.links, self.targets))
+            self.pages, self.links, self.targets = [], [], []
+
+    def close(self) -> None:
+        """Write everything still queued and stop the thread; raise StoreError if a write failed."""
+        self.flush()
+        self._queue.put(None)
+        self._thread.join()
+        if self.error:
+            raise StoreError(f"写入数据库失败：{self.error}") from self.error
+
+    def _put(self, job: tuple) -> None:
+        if self.error:
+            raise StoreError(f"写入数据库失败：{self.error}") from self.error
+        self._queue.put(job)
+
+    def _work(self) -> None:
+        conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        db = sqlite_utils.Database(conn)
+        while True:
+            job = self._queue.get()
+            if job is None:
+                break
+            if self.error:
+                continue   # drain: nothing more can be written
+            try:
+                if job[0] == "site":
+                    db["site_runs"].update((self.run, job[1]), job[2])
+                else:
+                    self._write(conn, *job[1:])
+            except (sqlite3.Error, OSError) as exc:
+                self.error = exc
+        conn.close()
+
+    def _write(self, conn: sqlite3.Connection, pages: list[dict], links: list[tuple],
+               targets: list[tuple]) -> None:
+        rows = []
+        for page in pages:
+            page = dict(page, body=compress(page.get("body")), text=compress(page.get("text")))
+            for key in ("headers", "meta", "ids"):
+                if not isinstance(page.get(key), (str, type(None))):
+                    page[key] = json.dumps(page[key], ensure_ascii=False)
+            rows.append(tuple(page.get(c) for c in PAGE_COLUMNS))
+        conn.execute("BEGIN")
         try:
-            conn.execute("BEGIN")
-            if self.pages:
-                conn.executemany(self._page_sql, self.pages)
-            if self.links:
-                conn.executemany(self._link_sql, self.links)
-            if self.targets:
-                conn.executemany(self._target_sql, self.targets)
+            if rows:
+                conn.executemany(self._page_sql, rows)
+            if links:
+                conn.executemany(self._link_sql, links)
+            if targets:
+                conn.executemany(self._target_sql, targets)
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise StoreError(f"写入数据库失败：{exc}") from exc
-        self.pages.clear()
-        self.links.clear()
-        self.targets.clear()
+            raise

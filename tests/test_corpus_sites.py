@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from demo.server import FixtureSite
-from tests.conftest import findings_of, write_config, xunjian
+from tests.conftest import findings_of, write_config, write_site, xunjian
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
 BLC = CORPUS / "broken-link-checker" / "fixtures-http"
@@ -170,8 +170,9 @@ def test_blc_true_redirect_loop_is_redirect_loop(blc):
 
 
 def test_blc_method_not_allowed(blc):
-    # The server refuses HEAD (405). head.html answers GET with 200: not broken. any.html
-    # answers 405 to every method: broken (blc: IS_BROKEN, HTTP 405).
+    # head.html refuses HEAD but answers GET with 200: not broken. any.html answers 405 to
+    # every method: broken (blc: IS_BROKEN, HTTP 405). (xunjian fetches <a> pages with GET;
+    # the HEAD-then-GET path of this fixture is exercised by the image in non-html below.)
     assert blc.pages("method-not-allowed") == ["/method-not-allowed/", "/method-not-allowed/head.html"]
     assert blc.broken("method-not-allowed") == {
         ("/method-not-allowed/", "/method-not-allowed/any.html", "http_4xx")}
@@ -199,7 +200,7 @@ DISALLOWED = ["/disallowed/header.html", "/disallowed/header2.html", "/disallowe
 def test_blc_robots_txt_obeyed_by_default(blc):
     # robots.txt disallows /disallowed/robots-txt2.html for every user agent: not fetched, and
     # not reported (it was never asked). The nofollow header/meta/rel pages are robots
-    # *follow* hints, not robots.txt exclusions; xunjian checks their links (see README).
+    # *follow* hints, not robots.txt exclusions: xunjian still crawls and checks what they link.
     robots = (BLC / "robots.txt").read_text()
     assert "disallow: /disallowed/robots-txt2.html" in robots
     assert blc.pages("robots") == [p for p in DISALLOWED if p != "/disallowed/robots-txt2.html"]
@@ -367,28 +368,17 @@ def status_code_expectations(mock: str) -> dict[str, set[tuple[str, str, str]]]:
 
 
 def test_linkinator_status_codes(linkinator):
+    # The entry page "/" links the six pages, which all exist: every one is crawled (including
+    # default.html, a document of its own here, not the directory index) and none is broken
+    # (404.html, titled "Status Code Test - 404", is a real page, not a soft 404).
+    assert linkinator.pages("status-codes") == ["/", "/200.html", "/403.html", "/404.html", "/5xx.html",
+                                                "/default.html", "/pattern.html"]
     expected = status_code_expectations(linkinator.mock)
     assert sum(map(len, expected.values())) == 8   # 403, 404, 5xx x2, default x1, pattern x3
-    found = linkinator.broken("status-codes")
-    for page, wanted in expected.items():
-        assert {f for f in found if f[0] == page} == wanted, page
+    assert linkinator.broken("status-codes") == set().union(*expected.values())
     for finding in linkinator.broken_findings("status-codes"):
-        if finding["extra"]["error"].startswith("http_"):
-            assert finding["extra"]["status"] == mock_status(urlsplit(finding["target"]).path)
+        assert finding["extra"]["status"] == mock_status(urlsplit(finding["target"]).path)
     assert linkinator.target(f"{linkinator.mock}/success")["status"] == 200
-
-
-def test_linkinator_status_codes_default_html_is_a_page(linkinator):
-    # default.html is one of the six pages linked from "/" (here a different document); it
-    # must be crawled and its link to /notfound (404) reported.
-    assert "/default.html" in linkinator.pages("status-codes")
-    expected = status_code_expectations(linkinator.mock)["/default.html"]
-    assert {f for f in linkinator.broken("status-codes") if f[0] == "/default.html"} == expected
-
-
-def test_linkinator_status_codes_working_page_titled_404_is_not_broken(linkinator):
-    # All six pages linked from the entry page "/" exist and answer 200 with real content.
-    assert {f for f in linkinator.broken("status-codes") if f[0] == "/"} == set()
 
 
 def test_linkinator_srcset_comma_separated(linkinator):
@@ -511,3 +501,26 @@ def test_blc_no_other_findings(blc):
     assert {f["site"] for f in blc.findings if f["check"] == "link.broken"} == {
         "simple", "redirect-loop", "method-not-allowed"}
     assert {f["check"] for f in blc.findings} == {"link.broken"}
+
+
+# --- found while testing the corpus ---------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason=(
+    "crawler.scope.canonical_url gives /news/index.htm and /news/ one key: only the first "
+    "linked is fetched and the other is judged by its outcome, so the working /news/ is "
+    "reported broken and its own links are never checked"))
+def test_index_alias_that_does_not_exist_does_not_break_the_directory(tmp_path, serve):
+    # The status-codes default.html case, with two index names that remain in INDEX_NAMES: the
+    # server's index of /news/ is index.html, and a page links the (missing) /news/index.htm
+    # before the working /news/. A correct checker reports the missing alias, crawls /news/ and
+    # reports the broken link found there.
+    site = serve(write_site(tmp_path / "site", {
+        "index.html": '<html><body><a href="/news/index.htm">old news</a> <a href="/news/">news</a></body></html>',
+        "news/index.html": '<html><body><a href="missing.html">gone</a></body></html>',
+    }))
+    inspection = Inspection(tmp_path, {"alias": {"url": site.url, "check_external": False}})
+    try:
+        assert inspection.broken("alias") == {("/", "/news/index.htm", "http_4xx"),
+                                              ("/news/", "/news/missing.html", "http_4xx")}
+    finally:
+        inspection.close()

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -114,6 +115,7 @@ def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: st
         click.echo(f"开始第 {run_id} 次巡检（基准日期 {as_of}），共 {len(sites)} 个站点，数据库 {db_path}", err=True)
     db.conn.close()
 
+    started = time.monotonic()
     try:
         reason = crawl(db_path, run_id, sites, resume=resume, show_progress=not quiet)
     except StoreError as exc:
@@ -123,6 +125,7 @@ def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: st
         finish_run(db, run_id, "interrupted", f"抓取中断：{reason}")
         click.echo(f"巡检被中断（{reason}）。已抓取的内容已保存，可用 xunjian inspect --resume 继续。", err=True)
         sys.exit(130)
+    crawled = time.monotonic()
     try:
         counts = run_checks(db, run_id, {s.id: s for s in sites})
     except Exception as exc:  # a check bug must not lose the crawl
@@ -130,6 +133,7 @@ def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: st
         finish_run(db, run_id, "complete", f"检查出错：{exc}")
         fail(f"检查过程出错：{exc}；抓取结果已保存，可用 xunjian check 重新检查", 1)
     finish_run(db, run_id, "complete")
+    click.echo(f"抓取用时 {crawled - started:.1f} 秒，检查用时 {time.monotonic() - crawled:.1f} 秒。", err=True)
     _print_summary(db, run_id, config)
     click.echo(f"第 {run_id} 次巡检完成，共发现问题 {sum(counts.values())} 个。数据库：{Path(db_path).resolve()}")
 
