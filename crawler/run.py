@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 
 from crawler.progress import Progress
-from crawler.scope import Fetch, canonical_url, classify
+from crawler.scope import Fetch, classify, normalize_url
 from crawler.settings import crawl_settings
 from crawler.spider import InspectSpider
 from crawler.writer import StoreWriter
@@ -23,13 +23,13 @@ def resume_frontier(db, run: int, sites: list[Site]) -> tuple[set[str], list[Fet
     locations without an outcome are fetched again (the requests lost when the run stopped).
     """
     site_by_netloc = {n: s.id for s in sites for n in s.own_netlocs()}
-    seen = {canonical_url(row[0]) for row in db.execute("select url from targets where run = ?", [run])}
+    seen = {normalize_url(row[0]) for row in db.execute("select url from targets where run = ?", [run])}
     pending: dict[str, Fetch] = {}
     rows = db.execute(
         """select l.target, l.tag, l.attr, p.site, p.depth, p.url from links l join pages p on p.id = l.page
            where l.run = ? and l.target not in (select url from targets where run = ?)""", [run, run])
     for target, tag, attr, site, depth, page_url in rows:
-        if target in pending or canonical_url(target) in seen:
+        if target in pending or normalize_url(target) in seen:
             continue
         kind, owner = classify(target, tag, attr, site, site_by_netloc)
         if kind is not None:
@@ -38,7 +38,7 @@ def resume_frontier(db, run: int, sites: list[Site]) -> tuple[set[str], list[Fet
     for url, site, kind in db.execute(
             "select location, site, kind from targets where run = ? and location is not null "
             "and location not in (select url from targets where run = ?)", [run, run]):
-        if url not in pending and canonical_url(url) not in seen and site in {s.id for s in sites}:
+        if url not in pending and normalize_url(url) not in seen and site in {s.id for s in sites}:
             pending[url] = Fetch(url, site, kind, 1, None, "GET" if kind == "page" else "HEAD")
     return seen, list(pending.values())
 

@@ -29,16 +29,23 @@ css js json xml apk exe msi dmg iso ceb caj
 INDEX_NAMES = frozenset("index.html index.htm index.shtml index.jsp index.php index.asp index.aspx".split())
 
 
-def canonical_url(url: str) -> str:
-    """The key under which a URL is fetched once per run: directory index names dropped."""
+def normalize_url(url: str) -> str:
+    """The key under which a URL is requested once per run (host case and default port folded)."""
     scheme, netloc, path, query, _ = urlsplit(url)
-    head, _, last = path.rpartition("/")
-    if last.lower() in INDEX_NAMES:
-        path = head + "/"
     netloc = netloc.lower()
     if (scheme == "http" and netloc.endswith(":80")) or (scheme == "https" and netloc.endswith(":443")):
         netloc = netloc.rsplit(":", 1)[0]
     return f"{scheme}://{netloc}{path or '/'}" + (f"?{query}" if query else "")
+
+
+def canonical_url(url: str) -> str:
+    """The page a URL names: "/a/index.html" and "/a/" are one page under two names."""
+    key = normalize_url(url)
+    base, sep, query = key.partition("?")
+    head, _, last = base.rpartition("/")
+    if last.lower() in INDEX_NAMES:
+        base = head + "/"
+    return base + sep + query
 
 
 def extension(path: str) -> str:

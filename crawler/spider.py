@@ -27,7 +27,7 @@ from w3lib.url import safe_url_string
 
 from crawler.extract import decode_html, parse_page
 from crawler.progress import Progress, SiteCounters
-from crawler.scope import Fetch, canonical_url, classify
+from crawler.scope import Fetch, canonical_url, classify, normalize_url
 from crawler.writer import StoreWriter
 from xunjian.config import Site
 
@@ -90,7 +90,11 @@ class InspectSpider(scrapy.Spider):
         self.sites = {site.id: site for site in sites}
         self.site_by_netloc = {netloc: site.id for site in sites for netloc in site.own_netlocs()}
         self.writer = writer
-        self.seen: set[str] = {canonical_url(url) for url in seen}
+        self.seen: set[str] = {normalize_url(url) for url in seen}
+        # A page may be linked as "/a/" and as "/a/index.html". Per page (canonical URL): is a
+        # fetch of it in flight, stored ("ok") or failed, and which other names wait for it.
+        self.page_state: dict[str, str] = {}
+        self.parked: dict[str, list[tuple[str, str, str, Fetch]]] = {}
         self.pending = list(pending)
         self.counters = {site.id: SiteCounters() for site in sites}
         self.progress = progress
@@ -136,14 +140,17 @@ class InspectSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites.values():
-            if canonical_url(site.url) not in self.seen:
+            if normalize_url(site.url) not in self.seen:
                 self.writer.update_site(site.id, status="crawling")
                 probe = urljoin(site.url, f"/xunjian-{uuid.uuid4().hex[:12]}-not-found.html")
                 yield self._request(Fetch(probe, site.id, "probe"))
-                self.seen.add(canonical_url(site.url))
+                self.seen.add(normalize_url(site.url))
+                self.page_state[canonical_url(site.url)] = "inflight"
                 yield self._request(Fetch(site.url, site.id, "page", depth=0))
         for fetch in self.pending:
-            self.seen.add(canonical_url(fetch.url))
+            self.seen.add(normalize_url(fetch.url))
+            if fetch.kind == "page":
+                self.page_state[canonical_url(fetch.url)] = "inflight"
             yield self._request(fetch)
 
     # --- requests ----------------------------------------------------------------------
@@ -165,12 +172,19 @@ class InspectSpider(scrapy.Spider):
 
     def _follow(self, url: str, tag: str, attr: str, parent: Fetch) -> Request | None:
         """A request for a link target found on `parent`'s page, unless already seen."""
-        key = canonical_url(url)
+        key = normalize_url(url)
         if key in self.seen:
             return None
         kind, site_id = classify(url, tag, attr, parent.site, self.site_by_netloc)
         if kind is None:
             return None
+        if kind == "page":
+            state = self.page_state.get(canonical_url(url))
+            if state == "inflight":      # decide once the page's other name has answered
+                self.parked.setdefault(canonical_url(url), []).append((url, tag, attr, parent))
+                return None
+            if state == "ok":            # stored under its other name: only check this name answers
+                kind = "resource"
         site = self.sites[site_id]
         counters = self.counters[site_id]
         depth = parent.depth + 1
@@ -179,11 +193,21 @@ class InspectSpider(scrapy.Spider):
                 counters.cut += 1
                 return None
             counters.pages_planned += 1
+            self.page_state[canonical_url(url)] = "inflight"
         elif kind == "external" and not self.sites[parent.site].check_external:
             return None
         self.seen.add(key)
         method = "GET" if kind == "page" or urlsplit(url).netloc in self.head_refused else "HEAD"
         return self._request(Fetch(url, site_id, kind, depth, parent.url, method))
+
+    def _settle(self, fetch: Fetch, stored: bool) -> None:
+        """A page fetch has its outcome: release the other names of the page that waited for it."""
+        if fetch.kind != "page":
+            return
+        page = canonical_url(fetch.url)
+        self.page_state[page] = "ok" if stored else "failed"
+        for url, tag, attr, parent in self.parked.pop(page, []):
+            self._schedule(self._follow(url, tag, attr, parent))
 
     def _schedule(self, request: Request | None) -> None:
         # Straight to the engine: returning requests from callbacks sends each through
@@ -229,6 +253,7 @@ class InspectSpider(scrapy.Spider):
             raw = response.headers[b"Location"].decode("utf-8", "replace").strip()
             location = urldefrag(safe_url_string(urljoin(response.url, raw)))[0]
             self._record(fetch, response, location=location)
+            self._settle(fetch, stored=False)
             if urlsplit(location).scheme not in ("http", "https"):
                 return None
             # A hop keeps its kind: a page's redirect leads to a page, an image's to a file.
@@ -244,6 +269,8 @@ class InspectSpider(scrapy.Spider):
         self._record(fetch, response)
         if fetch.kind == "page" and status < 400 and is_html(response):
             self._store_page(fetch, response)
+        else:
+            self._settle(fetch, stored=False)
         return None
 
     def on_error(self, failure):
@@ -258,6 +285,7 @@ class InspectSpider(scrapy.Spider):
             return None
         error, message = failure_class(failure)
         self._record(fetch, None, error=error, message=message)
+        self._settle(fetch, stored=False)
         return None
 
     def _record_probe(self, fetch: Fetch, response: Response) -> None:
@@ -277,6 +305,7 @@ class InspectSpider(scrapy.Spider):
         decoded = decode_html(response.body, content_type)
         page = parse_page(decoded.text, response.url, decoded.charset)
         links = page.links[:MAX_LINKS_PER_PAGE]
+        self._settle(fetch, stored=True)
         rows = []
         for link in links:
             if link.url is None:
