@@ -16,11 +16,12 @@ from xunjian.config import Site
 from xunjian.store import open_store
 
 
-def resume_frontier(db, run: int, sites: list[Site]) -> tuple[set[str], list[Fetch]]:
+def resume_frontier(db, run: int, sites: list[Site]) -> tuple[set[str], list[Fetch], list[str]]:
     """What an interrupted run already asked for, and what it still has to fetch.
 
     Every URL with a recorded outcome is done. Link targets of stored pages and redirect
     locations without an outcome are fetched again (the requests lost when the run stopped).
+    Returns (URLs done, fetches to make, URLs of the pages already stored).
     """
     site_by_netloc = {n: s.id for s in sites for n in s.own_netlocs()}
     seen = {normalize_url(row[0]) for row in db.execute("select url from targets where run = ?", [run])}
@@ -40,14 +41,15 @@ def resume_frontier(db, run: int, sites: list[Site]) -> tuple[set[str], list[Fet
             "and location not in (select url from targets where run = ?)", [run, run]):
         if url not in pending and normalize_url(url) not in seen and site in {s.id for s in sites}:
             pending[url] = Fetch(url, site, kind, 1, None, "GET" if kind == "page" else "HEAD")
-    return seen, list(pending.values())
+    stored = [row[0] for row in db.execute("select url from pages where run = ?", [run])]
+    return seen, list(pending.values()), stored
 
 
 def crawl(db_path: Path | str, run: int, sites: list[Site], resume: bool = False,
           show_progress: bool = True) -> str:
     """Crawl `sites` for `run`, writing facts to the store; return Scrapy's close reason."""
     db = open_store(db_path)
-    seen, pending = resume_frontier(db, run, sites) if resume else (set(), [])
+    seen, pending, stored = resume_frontier(db, run, sites) if resume else (set(), [], [])
     db.conn.close()
     writer = StoreWriter(db_path, run)
     progress = Progress({s.id: s.name for s in sites}) if show_progress else None
@@ -57,7 +59,7 @@ def crawl(db_path: Path | str, run: int, sites: list[Site], resume: bool = False
     process = CrawlerProcess(crawl_settings(sites))
     crawler = process.create_crawler(InspectSpider)
     process.crawl(crawler, run=run, sites=sites, writer=writer, seen=seen, pending=pending,
-                  progress=progress)
+                  stored=stored, progress=progress)
     try:
         process.start()
     finally:

@@ -83,7 +83,7 @@ class InspectSpider(scrapy.Spider):
     name = "xunjian"
 
     def __init__(self, run: int, sites: list[Site], writer: StoreWriter,
-                 seen: Iterable[str] = (), pending: Iterable[Fetch] = (),
+                 seen: Iterable[str] = (), pending: Iterable[Fetch] = (), stored: Iterable[str] = (),
                  progress: Progress | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.run = run
@@ -93,7 +93,7 @@ class InspectSpider(scrapy.Spider):
         self.seen: set[str] = {normalize_url(url) for url in seen}
         # A page may be linked as "/a/" and as "/a/index.html". Per page (canonical URL): is a
         # fetch of it in flight, stored ("ok") or failed, and which other names wait for it.
-        self.page_state: dict[str, str] = {}
+        self.page_state: dict[str, str] = {canonical_url(url): "ok" for url in stored}
         self.parked: dict[str, list[tuple[str, str, str, Fetch]]] = {}
         self.pending = list(pending)
         self.counters = {site.id: SiteCounters() for site in sites}
@@ -148,6 +148,8 @@ class InspectSpider(scrapy.Spider):
                 self.page_state[canonical_url(site.url)] = "inflight"
                 yield self._request(Fetch(site.url, site.id, "page", depth=0))
         for fetch in self.pending:
+            if fetch.kind == "page" and canonical_url(fetch.url) in self.page_state:
+                fetch = fetch.but(kind="resource", method="HEAD")   # stored under its other name
             self.seen.add(normalize_url(fetch.url))
             if fetch.kind == "page":
                 self.page_state[canonical_url(fetch.url)] = "inflight"
