@@ -10,6 +10,13 @@ SEVERITY = {
     "link.broken": "deduct",
     "link.fake": "deduct",
     "layout.garbled": "deduct",
+    "update.home_stale": "veto",
+    "update.home_thin": "deduct",
+    "update.column_stale": "deduct",     # veto once too many columns are stale
+    "column.empty": "notice",            # veto at 5 or more
+    "site.identity_missing": "deduct",
+    "meta.missing": "notice",
+    "date.faked": "veto",
 }
 
 
@@ -21,11 +28,11 @@ def fingerprint(site: str | None, check: str, *parts: str | None) -> str:
 
 def finding(check: str, site: str, url: str, *, target: str | None = None, evidence: str | None = None,
             suggestion: str | None = None, detail: str, key: tuple[str | None, ...] | None = None,
-            account: str | None = None, **extra: Any) -> dict[str, Any]:
+            account: str | None = None, severity: str | None = None, **extra: Any) -> dict[str, Any]:
     """Build a finding dict. `key` are the parts that identify it besides site, check and url."""
     parts = key if key is not None else (target, evidence)
     return {
-        "site": site, "account": account, "check": check, "severity": SEVERITY[check],
+        "site": site, "account": account, "check": check, "severity": severity or SEVERITY[check],
         "url": url, "target": target, "evidence": evidence, "suggestion": suggestion,
         "detail": detail, "fingerprint": fingerprint(site or account, check, url, *parts),
         "extra": extra,

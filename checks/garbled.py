@@ -82,8 +82,9 @@ def context(text: str, offset: int, length: int, width: int = 12) -> str:
     return " ".join(text[start:end].split())
 
 
-def garbled_pages(db, run: int, sites: dict):
+def garbled_pages(ctx):
     """layout.garbled: one finding per page whose text shows mojibake or replacement characters."""
+    db, run, sites = ctx.db, ctx.run, ctx.sites
     for row in db.query("select site, url, title, text from pages where run = ? order by url", [run]):
         if row["site"] not in sites:
             continue

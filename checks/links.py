@@ -25,7 +25,9 @@ ERROR_DETAIL = {
     "too_large": "目标文件超过大小上限",
     "error": "访问出错",
 }
-NOT_JUDGED = {"robots", "ignored"}   # no answer was asked for; not the site's fault
+# No answer was asked for (robots.txt), or the target works but is over our size cap:
+# neither is the site's fault.
+NOT_JUDGED = {"robots", "ignored", "too_large"}
 
 
 def _describe(error: str, status: int | None, message: str | None) -> str:
@@ -79,8 +81,9 @@ def _soft_404_pages(db, run: int) -> dict[str, str]:
     return found
 
 
-def broken_links(db, run: int, sites: dict) -> Iterator[dict]:
+def broken_links(ctx) -> Iterator[dict]:
     """link.broken: one finding per page and failing target (and per missing in-page anchor)."""
+    db, run, sites = ctx.db, ctx.run, ctx.sites
     outcomes = target_outcomes(db, run)
     # A link to "/a/index.html" was judged by fetching "/a/" (the crawler fetches each page once).
     by_key = {canonical_url(url): o for url, o in outcomes.items()}
@@ -168,8 +171,9 @@ def fake_reason(raw: str, text: str, onclick: str, markup: str) -> str | None:
     return f"链接地址为“{href}”，点击后无任何反应"
 
 
-def fake_links(db, run: int, sites: dict) -> Iterator[dict]:
+def fake_links(ctx) -> Iterator[dict]:
     """link.fake: clickable items that lead nowhere, one finding per page and link."""
+    db, run, sites = ctx.db, ctx.run, ctx.sites
     rows = db.query(
         """select p.site, p.url as page, l.raw, l.text, l.onclick, l.markup, l.selector, l.line
            from links l join pages p on p.id = l.page

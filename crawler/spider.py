@@ -32,6 +32,8 @@ from crawler.writer import StoreWriter
 from xunjian.config import Site
 
 MAX_LINKS_PER_PAGE = 5000
+# Response headers kept with each page: conditional requests next month, and server facts.
+KEPT_HEADERS = ("Last-Modified", "ETag", "Server", "X-Powered-By", "Cache-Control", "Content-Language")
 
 
 def failure_class(failure) -> tuple[str, str]:
@@ -46,7 +48,7 @@ def failure_class(failure) -> tuple[str, str]:
     if failure.check(net_error.TimeoutError, net_error.TCPTimedOutError, DeferTimeoutError,
                      scrapy_errors.DownloadTimeoutError):
         return "timeout", message
-    if failure.check(CancelledError, scrapy_errors.DownloadCancelledError) and "maxsize" in text.lower():
+    if failure.check(CancelledError, scrapy_errors.DownloadCancelledError) and "size" in text.lower():
         return "too_large", message
     if failure.check(IgnoreRequest):
         return ("robots" if "robots" in text.lower() else "ignored"), message
@@ -331,6 +333,8 @@ class InspectSpider(scrapy.Spider):
             "elapsed": round(latency, 3) if latency is not None else None,
             "content_hash": hashlib.blake2b(response.body, digest_size=16).hexdigest(),
             "body": response.body, "text": page.text, "depth": fetch.depth, "referrer": fetch.referrer,
-            "headers": None, "meta": page.meta or None, "ids": sorted(page.ids) if page.ids else None,
+            "headers": {name: response.headers.get(name).decode("latin-1")[:300]
+                        for name in KEPT_HEADERS if response.headers.get(name)} or None,
+            "meta": page.meta or None, "ids": sorted(page.ids) if page.ids else None,
             "truncated": 1 if len(page.links) > MAX_LINKS_PER_PAGE else 0,
         }, rows)

@@ -24,6 +24,13 @@ CHECK_NAMES = {
     "link.broken": "错链（死链）",
     "link.fake": "伪链",
     "layout.garbled": "乱码",
+    "update.home_stale": "首页不更新",
+    "update.home_thin": "首页更新量不足",
+    "update.column_stale": "栏目不更新",
+    "column.empty": "空白栏目",
+    "site.identity_missing": "网站标识缺失",
+    "meta.missing": "网页元数据缺失",
+    "date.faked": "伪造发稿日期",
 }
 SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "notice": "提示"}
 STATUS_NAMES = {"open": "待审核", "confirmed": "已确认", "dismissed": "已排除", "fixed": "已整改"}
@@ -127,7 +134,7 @@ def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: st
         sys.exit(130)
     crawled = time.monotonic()
     try:
-        counts = run_checks(db, run_id, {s.id: s for s in sites})
+        counts = run_checks(db, run_id, {s.id: s for s in sites}, as_of)
     except Exception as exc:  # a check bug must not lose the crawl
         record_error(db, run_id, None, None, "check", repr(exc))
         finish_run(db, run_id, "complete", f"检查出错：{exc}")
@@ -151,15 +158,16 @@ def _print_summary(db, run_id: int, config: Config) -> None:
     from tabulate import tabulate
 
     counts = Counter((f["site"], f["check"]) for f in iter_findings(db, run_id))
+    shown = [check for check in CHECK_NAMES if any(c == check for _, c in counts)]
     sites = list(db.query("select * from site_runs where run = ? order by rowid", [run_id]))
     rows = []
     states = {"done": "完成", "unreachable": "首页无法访问", "interrupted": "中断", "crawling": "抓取中",
               "pending": "未开始"}
     for site in sites:
         row = [site["name"], site["site"], states.get(site["status"], site["status"]), site["pages"], site["targets"]]
-        row += [counts.get((site["site"], check), 0) for check in CHECK_NAMES]
+        row += [counts.get((site["site"], check), 0) for check in shown]
         rows.append(row)
-    headers = ["网站名称", "标识", "状态", "页面数", "检查网址数", *CHECK_NAMES.values()]
+    headers = ["网站名称", "标识", "状态", "页面数", "检查网址数", *(CHECK_NAMES[c] for c in shown)]
     click.echo(tabulate(rows, headers=headers, tablefmt="simple"))
     for site in sites:
         if site["note"]:
@@ -182,10 +190,54 @@ def check(config_path: str, db_path: str, run_ref: str) -> None:
     missing = wanted - set(sites)
     if missing:
         click.echo(f"提示：配置文件中已没有站点 {', '.join(sorted(missing))}，跳过其检查。", err=True)
-    counts = run_checks(db, run["id"], sites)
+    counts = run_checks(db, run["id"], sites, run["as_of"])
     for check_id, count in counts.items():
         click.echo(f"{check_id}\t{CHECK_NAMES.get(check_id, check_id)}\t{count}")
     _print_summary(db, run["id"], config)
+
+
+@main.command()
+@config_option
+@db_option
+@run_option
+@click.option("--site", "site_id", required=True, metavar="ID", help="站点标识。")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def columns(config_path: str, db_path: str, run_ref: str, site_id: str, fmt: str) -> None:
+    """列出自动识别的栏目：名称、类别及判断依据、网址、信息条数、最后更新日期、未更新天数。
+
+    \b
+    识别有误时，在配置文件该站点下用 [[sites.columns]] 更正，例如：
+      [[sites.columns]]
+      url = "/xwzx/zwdt/"     # 栏目网址（可写相对网址）
+      kind = "news"           # news | notice | policy | annual | none
+      name = "政务动态"        # 可选：栏目名称
+      exclude = false         # true：不作为栏目检查
+    更正后运行 xunjian check 即可，无需重新抓取。
+    """
+    config = _load(config_path)
+    db = _open(db_path)
+    run = _run_or_fail(db, run_ref)
+    if site_id not in {s.id for s in config.sites}:
+        fail(f"配置文件中没有站点 {site_id!r}")
+    rows = list(db.query("select * from columns where run = ? and site = ? order by url", [run["id"], site_id]))
+    if not rows:
+        click.echo(f"第 {run['id']} 次巡检没有站点 {site_id} 的栏目记录（请先运行 inspect 或 check）。", err=True)
+    headers = ["栏目名称", "名称来源", "栏目类别", "类别依据", "网址", "信息条数", "最后更新日期", "未更新天数", "备注"]
+    table = [[r["name"], r["name_source"], r["kind_label"], r["kind_reason"], r["url"], r["items"],
+              r["last_update"] or "", "" if r["days"] is None else r["days"], r["empty_reason"] or ""] for r in rows]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(headers)
+        writer.writerows(table)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        from tabulate import tabulate
+        click.echo(tabulate(table, headers=headers))
+        click.echo(f"共 {len(rows)} 个栏目。")
 
 
 @main.command()

@@ -30,7 +30,8 @@ CRAWL_KEYS: dict[str, tuple[type, Any, str]] = {
     "check_external": (bool, True, "是否检查外部链接"),
     "retries": (int, 2, "超时与 5xx 的重试次数"),
 }
-SITE_KEYS = {"id", "name", "url", "department", "trusted_domains", "hosts", *CRAWL_KEYS}
+SITE_KEYS = {"id", "name", "url", "department", "trusted_domains", "hosts", "columns", *CRAWL_KEYS}
+COLUMN_KEYS = {"url", "kind", "name", "exclude"}
 ACCOUNT_KEYS = {"id", "name", "platform", "department", "source"}
 TOP_KEYS = {"sites", "accounts", "crawl", "trusted_domains"}
 DEFAULT_TRUSTED = ["*.gov.cn"]
@@ -65,6 +66,7 @@ class Site:
     obey_robots: bool = True
     check_external: bool = True
     retries: int = 2
+    columns: list[dict] = field(default_factory=list)   # staff corrections to column discovery
 
     @property
     def netloc(self) -> str:
@@ -253,8 +255,9 @@ def load_config(path: Path | str) -> Config:
                 options[key] = _check_value(path, locate, "sites", index, key, raw[key], kind, desc)
         extra_trusted = _string_list(path, locate, "sites", index, "trusted_domains", raw.get("trusted_domains", []))
         hosts = _string_list(path, locate, "sites", index, "hosts", raw.get("hosts", []))
+        columns = _columns(path, locate, index, url, raw.get("columns", []))
         sites.append(Site(id=site_id, name=raw["name"].strip(), url=url, department=raw["department"].strip(),
-                          trusted_domains=trusted + extra_trusted, hosts=hosts, **options))
+                          trusted_domains=trusted + extra_trusted, hosts=hosts, columns=columns, **options))
 
     accounts: list[Account] = []
     for index, raw in enumerate(document.get("accounts", [])):
@@ -278,6 +281,33 @@ def load_config(path: Path | str) -> Config:
         accounts.append(Account(id=raw["id"], name=raw["name"], platform=raw["platform"],
                                 department=raw["department"], source=raw.get("source")))
     return Config(path=path, sites=sites, accounts=accounts)
+
+
+def _columns(path: Path, locate: _Locator, index: int, site_url: str, raw: Any) -> list[dict]:
+    """Validate a site's [[sites.columns]] corrections: url, and kind, name or exclude."""
+    from urllib.parse import urljoin
+
+    from checks.columns import load_kinds
+
+    kinds = [k.id for k in load_kinds()]
+    line = locate.key("sites", index, "columns") or locate.table("sites.columns", 0)
+    if not isinstance(raw, list):
+        raise ConfigError(path, line, f"sites[{index + 1}].columns", "应为 [[sites.columns]] 表的列表")
+    columns = []
+    for number, entry in enumerate(raw, 1):
+        name = f"sites[{index + 1}].columns[{number}]"
+        unknown = set(entry) - COLUMN_KEYS
+        if unknown:
+            raise ConfigError(path, line, f"{name}.{sorted(unknown)[0]}",
+                              f"未知的栏目设置（可用：{', '.join(sorted(COLUMN_KEYS))}）")
+        if not isinstance(entry.get("url"), str) or not entry["url"].strip():
+            raise ConfigError(path, line, f"{name}.url", "缺少栏目网址 url")
+        if "kind" in entry and entry["kind"] not in kinds:
+            raise ConfigError(path, line, f"{name}.kind", f"栏目类别必须是 {' | '.join(kinds)} 之一：{entry['kind']!r}")
+        if "exclude" in entry and not isinstance(entry["exclude"], bool):
+            raise ConfigError(path, line, f"{name}.exclude", "应为 true 或 false")
+        columns.append(dict(entry, url=urljoin(site_url, entry["url"].strip())))
+    return columns
 
 
 def site_fields() -> list[str]:

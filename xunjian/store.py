@@ -48,6 +48,13 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[list[str]]]] = {
     # Review state by fingerprint, so a decision carries over to the same problem next month.
     "reviews": ({"fingerprint": str, "status": str, "reason": str, "by": str, "at": str},
                 "fingerprint", []),
+    # Derived by the checks from the facts (rebuilt by every `xunjian check`).
+    "columns": ({"run": int, "site": str, "url": str, "name": str, "name_source": str, "kind": str,
+                 "kind_label": str, "kind_reason": str, "list_pages": str, "items": int,
+                 "dated_items": int, "last_update": str, "days": int, "empty_reason": str},
+                None, [["run", "site"]]),
+    "articles": ({"run": int, "site": str, "url": str, "title": str, "pubdate": str, "date_source": str,
+                  "text_hash": str}, None, [["site", "text_hash"], ["run"]]),
     # Anything a run could not do: recorded, never fatal.
     "run_errors": ({"run": int, "site": str, "url": str, "stage": str, "message": str, "at": str},
                    None, [["run"]]),
