@@ -31,6 +31,15 @@ def _c1_passthrough(error: UnicodeEncodeError) -> tuple[bytes, int]:
 codecs.register_error("xunjian-c1", _c1_passthrough)
 
 
+def _c1_or_drop(error: UnicodeEncodeError) -> tuple[bytes, int]:
+    # For the whole-text screen: C1 controls back to their bytes, anything else left out.
+    chunk = error.object[error.start:error.end]
+    return bytes(ord(c) for c in chunk if ord(c) < 256), error.end
+
+
+codecs.register_error("xunjian-c1-drop", _c1_or_drop)
+
+
 # Re-read as UTF-8, mojibake gives a clean stretch of Chinese; real Chinese text gives
 # U+FFFD almost everywhere (four valid 3-byte sequences in a row, all in the Han block, is about 1e-9 by chance).
 CLEAN_STRETCH = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]{4,}")
@@ -62,18 +71,24 @@ def _mojibake(run: str, wrong: str) -> tuple[int, str, str] | None:
     return first, run[first:last], meant
 
 
+def _could_be_mojibake(text: str, wrong: str) -> bool:
+    """One pass over the whole text: does re-reading it as UTF-8 give a clean Chinese stretch?"""
+    raw = text.encode(wrong, errors="xunjian-c1-drop" if wrong == "cp1252" else "strict")
+    return CLEAN_STRETCH.search(raw.decode("utf-8", errors="replace")) is not None
+
+
 def garbled_spans(text: str) -> Iterator[tuple[int, str, str | None]]:
     """(offset, garbled text, what it should read if known) for every garbled span in `text`."""
     for match in SIGNATURES.finditer(text):
         yield match.start(), match.group(0), None
-    for match in CJK_RUN.finditer(text):
-        found = _mojibake(match.group(0), "gb18030")
-        if found:
-            yield match.start() + found[0], found[1], found[2]
-    for match in LATIN_RUN.finditer(text):
-        found = _mojibake(match.group(0), "cp1252")
-        if found:
-            yield match.start() + found[0], found[1], found[2]
+    # Locating mojibake run by run is costly; one pass over the whole text rules most pages out.
+    for runs, wrong in ((CJK_RUN, "gb18030"), (LATIN_RUN, "cp1252")):
+        if not _could_be_mojibake(text, wrong):
+            continue
+        for match in runs.finditer(text):
+            found = _mojibake(match.group(0), wrong)
+            if found:
+                yield match.start() + found[0], found[1], found[2]
 
 
 def context(text: str, offset: int, length: int, width: int = 12) -> str:

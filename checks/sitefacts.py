@@ -9,12 +9,16 @@ checks can all work from the same pass.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable
+from typing import Iterable, Iterator
 from urllib.parse import urldefrag, urlsplit
 
 import lxml.html
@@ -153,6 +157,35 @@ def _breadcrumb(lines: list[str]) -> list[str]:
     return []
 
 
+def _facts_of_row(job: tuple) -> PageFacts | None:
+    """PageFacts of one stored page row, or None for the site's "page not found" answer."""
+    page_id, url, depth, title, meta, text_blob, body_blob, charset, as_of, keep_html, probe = job
+    text = decompress_text(text_blob)
+    if soft_404_reason(title or "", text, probe):
+        return None
+    return parse_facts(page_id, url, depth or 0, title or "", json.loads(meta) if meta else {}, text,
+                       decompress(body_blob), charset, as_of, keep_html=keep_html)
+
+
+PARALLEL_FROM = 400     # pages; below this a process pool costs more than it saves
+BATCH = 512
+
+
+def _parse_all(jobs: Iterator[tuple]) -> Iterator[PageFacts | None]:
+    """Parse page rows, on every core for a large site, a batch at a time (bounded memory)."""
+    first = list(itertools.islice(jobs, PARALLEL_FROM))
+    if len(first) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        yield from map(_facts_of_row, first)
+        yield from map(_facts_of_row, jobs)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+        batch = first
+        while batch:
+            yield from pool.map(_facts_of_row, batch, chunksize=32)
+            batch = list(itertools.islice(jobs, BATCH))
+
+
 class SiteFacts:
     """Every stored page of one site in one run, as PageFacts, with site-wide derived facts."""
 
@@ -161,16 +194,12 @@ class SiteFacts:
         self.pages: dict[str, PageFacts] = {}
         probe = next(iter(db.query("select probe_status, probe_title, probe_hash from site_runs "
                                    "where run = ? and site = ?", [run, site.id])), None)
-        rows = db.query("select id, url, depth, title, meta, text, body, charset from pages "
-                        "where run = ? and site = ? and status < 400 order by id", [run, site.id])
-        for row in rows:
-            text = decompress_text(row["text"])
-            if soft_404_reason(row["title"] or "", text, probe):
-                continue        # the site's "page not found" answer is no page of the site
-            meta = json.loads(row["meta"]) if row["meta"] else {}
-            self.pages[row["url"]] = parse_facts(
-                row["id"], row["url"], row["depth"] or 0, row["title"] or "", meta,
-                text, decompress(row["body"]), row["charset"], as_of, keep_html=row["url"] == site.url)
+        rows = db.execute("select id, url, depth, title, meta, text, body, charset from pages "
+                          "where run = ? and site = ? and status < 400 order by id", [run, site.id])
+        jobs = ((*row, as_of, row[1] == site.url, probe) for row in rows)
+        for facts in _parse_all(jobs):
+            if facts is not None:
+                self.pages[facts.url] = facts
 
     @cached_property
     def homepage(self) -> PageFacts | None:
