@@ -403,11 +403,11 @@ def _style_block(el: etree._Element, attrs: list[tuple[str, str]], segs: list[st
 
 
 def _meta(el: etree._Element, meta: dict[str, str]) -> str | None:
-    """Record <meta name content>; return the raw URL of a meta refresh, if any."""
+    """Record <meta name|property content>; return the raw URL of a meta refresh, if any."""
     content = el.get("content")
     if content is None:
         return None
-    name = el.get("name")
+    name = el.get("name") or el.get("property")   # Open Graph dates use property=
     if name:
         meta.setdefault(name.strip().lower(), content.strip())
     if (el.get("http-equiv") or "").strip().lower() == "refresh":
