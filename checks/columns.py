@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from checks.sitefacts import PLACEHOLDER, Item, PageFacts, SiteFacts
+from checks.sitefacts import BREADCRUMB, PLACEHOLDER, Item, PageFacts, SiteFacts
 
 KINDS_FILE = Path(__file__).with_name("data") / "column_kinds.toml"
 MIN_MAIN_TEXT = 30          # characters of non-template text that make a page "content"
@@ -161,6 +161,11 @@ def discover(facts: SiteFacts, overrides: dict[str, dict] | None = None) -> list
         if rows:
             lists[url] = rows
 
+    # A section landing page (新闻中心, 政务公开) shows blocks copied from its sub-columns:
+    # its items are other list pages' items, so it is no column of its own.
+    for url in [u for u in lists if is_aggregate(u, lists)]:
+        del lists[url]
+
     # Pagination joins list pages into one column; its first page is the one not reached
     # from another page's pager (or the shortest URL).
     follower: set[str] = set()
@@ -197,11 +202,23 @@ def discover(facts: SiteFacts, overrides: dict[str, dict] | None = None) -> list
     return [c for c in columns if not overrides.get(c.url, {}).get("exclude")]
 
 
+def is_aggregate(url: str, lists: dict[str, list]) -> bool:
+    """Most of the page's main-list items are listed by other list pages too."""
+    own = {row[0].url for row in lists[url]}
+    elsewhere = set()
+    for other, rows in lists.items():
+        if other != url:
+            elsewhere |= {row[0].url for row in rows} & own
+    return len(own) >= 2 and len(elsewhere) * 2 > len(own)
+
+
 def blank_reason(facts: SiteFacts, page: PageFacts, columns: set[str]) -> str | None:
     """Why a navigation target is a blank column, or None when it has content."""
     if is_article(facts, page):
         return None
-    main = facts.main_lines(page)
+    # The breadcrumb and the column's own heading are furniture, not content.
+    main = [line for line in facts.main_lines(page)
+            if not BREADCRUMB.search(line) and line != page.heading and line not in page.title]
     text = "\n".join(main)
     placeholder = PLACEHOLDER.search(text)
     if placeholder and len(text) < 200:

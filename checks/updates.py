@@ -184,6 +184,11 @@ _BYLINE = re.compile(r"(发布时间|发布日期|发文日期|更新时间|日�
                      r"作者|编辑|责任编辑|审核|字号|【?打印】?|【?关闭】?)\s*[:：]")
 
 
+def is_headline(line: str, page) -> bool:
+    """The page's own title or heading line (as opposed to its body)."""
+    return line == page.heading or (len(line) <= 80 and (line in page.title or page.title.startswith(line)))
+
+
 def own_text(lines: list[str]) -> str:
     """An article's own text for comparing copies: bylines and dates removed, other numbers kept
     (two monthly reports that differ only in their figures are different articles)."""
@@ -206,7 +211,8 @@ def article_fingerprints(ctx, site_id: str) -> list[dict]:
     for url, page in facts.pages.items():
         if not is_article(facts, page) or page.date is None:
             continue
-        own = own_text(facts.main_lines(page))
+        # The headline is left out too: a republished copy often carries a retouched title.
+        own = own_text([line for line in facts.main_lines(page) if not is_headline(line, page)])
         if len(own) < FAKED_MIN_TEXT:
             continue
         articles.append({"site": site_id, "url": url, "title": page.title[:200],

@@ -3,6 +3,11 @@
 Every page is GBK bytes declaring only ``<meta charset="gb2312">`` (no HTTP
 charset) and some names use GBK-only characters (喆, 堃): a correct decoder
 must treat gb2312 as GBK and must not report these pages as garbled.
+
+信息更新 defects: the site stopped updating STOPPED days before AS_OF, so its homepage
+(update.home_stale) and its three 14-day news columns (update.column_stale) are stale
+while the 6-month and 1-year columns are still in time; the footer lacks the
+公安机关备案号 and the old template carries no page metadata at all (meta.missing).
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from demo.citykit import (CHECK_BROKEN, CHECK_FAKE, SiteWriter, TextGen, Truth,
-                          attachment_bytes, esc, fmt_date, make_png, paras_html, spread_dates)
+from demo.citykit import (CHECK_BROKEN, CHECK_COLUMN_STALE, CHECK_FAKE, CHECK_HOME_STALE,
+                          CHECK_IDENTITY, CHECK_META, SiteWriter, TextGen, Truth, attachment_bytes,
+                          esc, fmt_date, is_new, is_stale, make_png, paras_html, spread_dates,
+                          window_start)
 
 SITE = "qh-county"
 SITE_NAME = "清河县人民政府"
@@ -32,6 +39,7 @@ class Col:
     mean_gap: float = 0.0
     first_gap: int = 0
     attach_exts: tuple[str, ...] = ()
+    window: str = "14d"
     articles: list["Art"] = field(default_factory=list)
 
     @property
@@ -64,15 +72,19 @@ class Art:
         return f"/art/{w.year}/{w.month}/{w.day}/art_{self.col.colid}_{self.artid}.html"
 
 
-NEWS = Col(1229381, "县政要闻", 35, 2.0, 0)
-DEPT = Col(1229382, "部门动态", 20, 4.0, 1)
-TOWN = Col(1229383, "乡镇动态", 20, 4.0, 2)
-NOTICE = Col(1229384, "通知公告", 15, 7.0, 1, (".doc", ".xls"))
-POLICY = Col(1229385, "政策文件", 12, 20.0, 6, (".pdf", ".xls"))
-PERSONNEL = Col(1229386, "人事任免", 8, 30.0, 8, (".xls",))
-PROFILE, LEADER, OPEN_INFO, SITEMAP, CONTACT = (Col(1229390, "县情概况"), Col(1229391, "领导之窗"),
-                                                Col(1229392, "信息公开"), Col(1229393, "网站地图"),
-                                                Col(1229394, "联系我们"))
+# The county site stopped updating about four weeks before AS_OF (its newest item is
+# STOPPED days old): the homepage and the three 14-day news columns are stale, while the
+# 6-month and 1-year columns are still within their windows.
+STOPPED = 26
+NEWS = Col(1229381, "县政要闻", 35, 2.0, STOPPED)
+DEPT = Col(1229382, "部门动态", 20, 4.0, STOPPED + 1)
+TOWN = Col(1229383, "乡镇动态", 20, 4.0, STOPPED + 2)
+NOTICE = Col(1229384, "通知公告", 15, 7.0, STOPPED + 1, (".doc", ".xls"), window="6m")
+POLICY = Col(1229385, "政策文件", 12, 20.0, STOPPED + 6, (".pdf", ".xls"), window="6m")
+PERSONNEL = Col(1229386, "人事任免", 8, 30.0, STOPPED + 8, (".xls",), window="12m")
+PROFILE, LEADER, OPEN_INFO, SITEMAP, CONTACT, FIND_ERROR = (
+    Col(1229390, "县情概况"), Col(1229391, "领导之窗"), Col(1229392, "信息公开"),
+    Col(1229393, "网站地图"), Col(1229394, "联系我们"), Col(1229395, "我为政府网站找错"))
 NAV = [("/", "首页"), (OPEN_INFO.path, "信息公开"), (NEWS.path, "县政要闻"),
        (NOTICE.path, "通知公告"), (PROFILE.path, "县情概况"), (LEADER.path, "领导之窗")]
 
@@ -128,9 +140,9 @@ def _articles(rng: random.Random, tg: TextGen) -> list[Col]:
     return cols
 
 
-def render(title: str, body: str, column: str, metas: dict[str, str] | None = None,
-           more_nav: str = "") -> str:
-    meta = "".join(f'<meta name="{k}" content="{esc(v)}">\n' for k, v in (metas or {}).items())
+def render(title: str, body: str) -> str:
+    """A page of the old Hanweb template: no 发展指引 metadata at all, and a footer
+    without the 公安机关备案号 (the record lapsed when the site moved servers)."""
     nav = "".join(f'<a href="{h}">{n}</a>' for h, n in NAV)
     return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" \
 "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
@@ -138,21 +150,19 @@ def render(title: str, body: str, column: str, metas: dict[str, str] | None = No
 <head>
 <meta charset="gb2312">
 <title>{esc(title)}</title>
-<meta name="SiteName" content="{SITE_NAME}">
-<meta name="SiteIDCode" content="9901230001">
-<meta name="ColumnName" content="{esc(column)}">
-{meta}<link href="/script/0/style.css" rel="stylesheet" type="text/css">
+<link href="/script/0/style.css" rel="stylesheet" type="text/css">
 </head>
 <body>
 <div id="top" class="top"><img src="/picture/0/logo.png" alt="{SITE_NAME}">
-<div class="nav">{nav}{more_nav}</div></div>
+<div class="nav">{nav}</div></div>
 <div class="container">
 {body}
 </div>
 <div class="bottom">
-<p><a href="{SITEMAP.path}">网站地图</a> | <a href="{CONTACT.path}">联系我们</a></p>
+<p><a href="{SITEMAP.path}">网站地图</a> | <a href="{CONTACT.path}">联系我们</a> | \
+<a href="{FIND_ERROR.path}">我为政府网站找错</a></p>
 <p>主办：清河县人民政府办公室　网站标识码：9901230001</p>
-<p>清ICP备05004321号-1　清公网安备 99012302000201号</p>
+<p>清ICP备05004321号-1</p>
 <p><img src="/picture/0/dzjg.png" alt="党政机关网站标识"></p>
 </div>
 </body>
@@ -190,9 +200,7 @@ def _article(w: SiteWriter, art: Art, rng: random.Random) -> None:
 <div class="tools"><a href="javascript:window.print()">打印本页</a>　\
 <a href="javascript:window.close()">关闭窗口</a>　<a href="#top">返回顶部</a></div>
 </div>"""
-    metas = {"ArticleTitle": art.title, "PubDate": fmt_date(art.when),
-             "ContentSource": art.source}
-    w.page(art.path, render(f"{art.title}_{SITE_NAME}", body, art.col.name, metas))
+    w.page(art.path, render(f"{art.title}_{SITE_NAME}", body))
     if art.image:
         w.binary(art.image, make_png(80, 50, (90, rng.randint(80, 200), 60)))
     for path, _ in art.attachments:
@@ -204,6 +212,23 @@ def _block(col: Col, count: int, more: str) -> str:
     return (f'<div class="box"><div class="box-title"><span>{col.name}</span>'
             f'<a href="{more}" class="more">更多</a></div>\n<ul>\n{_items(col.articles, count)}\n'
             f'</ul></div>')
+
+
+def _record_updates(cols: list[Col], truth: Truth) -> None:
+    """Truth for the stale site: homepage, news columns by their window, identity, metadata."""
+    shown = [a for col in (NEWS, NOTICE, DEPT, TOWN) for a in col.articles]
+    assert not any(is_new(a.when) for col in cols for a in col.articles)
+    truth.add(SITE, CHECK_HOME_STALE, "/", None, None,
+              f"newest item reachable from the homepage is {max(a.when for a in shown):%Y-%m-%d}")
+    for col in cols:
+        newest = max(a.when for a in col.articles)
+        if is_stale(newest, col.window):
+            truth.add(SITE, CHECK_COLUMN_STALE, col.path, None, col.name,
+                      f"newest item {newest:%Y-%m-%d}, before {window_start(col.window)} "
+                      f"({col.window} window)")
+    truth.add(SITE, CHECK_IDENTITY, "/", None, "公安机关备案号", "footer has no 公网安备 number")
+    truth.add(SITE, CHECK_META, "/", None, "ArticleTitle, ColumnName, ColumnType, ContentSource, "
+              "PubDate, SiteDomain, SiteIDCode, SiteName", "the Hanweb template carries no metadata")
 
 
 def build(w: SiteWriter, truth: Truth, seed: int) -> None:
@@ -234,14 +259,15 @@ def build(w: SiteWriter, truth: Truth, seed: int) -> None:
     for col in cols:
         body = (f'{_crumb((col.path, col.name))}\n<div class="list"><h2>{col.name}</h2>\n<ul>\n'
                 f'{_items(col.articles)}\n</ul></div>')
-        w.page(col.path, render(f"{col.name}_{SITE_NAME}", body, col.name))
+        w.page(col.path, render(f"{col.name}_{SITE_NAME}", body))
         for art in col.articles:
             if art.written:
                 _article(w, art, rng)
     home = (f'<div class="banner"><img src="/picture/0/banner.png" alt="美丽清河"></div>\n'
             f'{_block(NEWS, 7, NEWS.path)}\n{_block(NOTICE, 6, "#")}\n'
             f'{_block(DEPT, 6, DEPT.path)}\n{_block(TOWN, 6, TOWN.path)}')
-    w.page("/", render(SITE_NAME, home, "首页"))
+    w.page("/", render(SITE_NAME, home))
+    _record_updates(cols, truth)
     leaders = []
     for name, role, duty in LEADERS:
         photo = missing_photo if name == "陈堃" else f"/picture/0/ld_{len(leaders) + 1}.png"
@@ -256,13 +282,16 @@ def build(w: SiteWriter, truth: Truth, seed: int) -> None:
         (OPEN_INFO, "".join(_block(c, 5, c.path) for c in (POLICY, PERSONNEL, NOTICE))
         + paras_html(["政府信息公开指南：本县政府信息以主动公开为原则，依申请公开为补充。"])),
         (SITEMAP, "<ul>" + "".join(f'<li><a href="{c.path}">{c.name}</a></li>'
-                                  for c in cols + [PROFILE, LEADER, OPEN_INFO, CONTACT]) + "</ul>"),
+                                  for c in cols + [PROFILE, LEADER, OPEN_INFO, CONTACT, FIND_ERROR])
+        + "</ul>"),
         (CONTACT, paras_html(["地址：清河县柳渡镇人民路88号", "电话：0999-62345678",
                              "联系人：刘堃（县政府办公室）"])),
+        (FIND_ERROR, paras_html(["如您发现本网站存在错别字、链接错误、信息更新不及时等问题，欢迎指正。",
+                                "请将问题页面网址和问题描述发送至县政府办公室，我们将及时核实处理。"])),
     ]
     for col, content in statics:
         body = f'{_crumb((col.path, col.name))}\n<div class="main-txt"><h1>{col.name}</h1>\n{content}</div>'
-        w.page(col.path, render(f"{col.name}_{SITE_NAME}", body, col.name))
+        w.page(col.path, render(f"{col.name}_{SITE_NAME}", body))
     w.text("/script/0/style.css", "body{font-size:12px;font-family:SimSun}.nav a{margin:0 10px}\n")
     for name, size in (("logo", (300, 70)), ("banner", (1000, 260)), ("dzjg", (55, 65))):
         w.binary(f"/picture/0/{name}.png", make_png(*size, (30, 110, 190)))

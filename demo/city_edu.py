@@ -3,14 +3,21 @@
 The server answers missing pages with a soft 404 (HTTP 200, title 页面不存在)
 and refuses HEAD requests, so link checkers must fall back to GET and look
 at page content.
+
+信息更新 defects: the homepage is navigation only (entries to the columns, no items),
+and its columns list only a handful of items from the last 14 days (update.home_thin);
+the menu column 政策法规 was never filled (column.empty); the footer lacks the 网站标识码
+and the 我为政府网站找错 entry; pages carry only part of the metadata (meta.missing).
 """
 
 from __future__ import annotations
 
 import random
 
-from demo.citykit import (CHECK_BROKEN, CHECK_FAKE, SiteWriter, TextGen, Truth,
-                          attachment_bytes, esc, fmt_date, make_png, paras_html, spread_dates)
+from demo.citykit import (CHECK_BROKEN, CHECK_COLUMN_EMPTY, CHECK_COLUMN_STALE, CHECK_FAKE,
+                          CHECK_HOME_THIN, CHECK_IDENTITY, CHECK_META, HOME_WINDOW_DAYS, SiteWriter,
+                          TextGen, Truth, attachment_bytes, esc, fmt_date, is_new, is_stale,
+                          make_png, paras_html, spread_dates, window_start)
 
 SITE = "qh-edu"
 SITE_NAME = "清河市教育局"
@@ -22,24 +29,35 @@ head = "refuse"
 SCHOOLS = ["清河市第一中学", "清河市实验小学", "云溪区第二中学", "望川区育才小学", "清河职业技术学校",
            "杏湾区实验幼儿园", "清河市第三中学"]
 NAV = [("/", "首页"), ("/about.htm", "机构概况"), ("/news/list.htm", "教育新闻"),
-       ("/notice/list.htm", "通知公告"), ("/exam/list.htm", "招生考试"), ("/contact.htm", "联系我们")]
+       ("/notice/list.htm", "通知公告"), ("/exam/list.htm", "招生考试"), ("/zcfg/list.htm", "政策法规"),
+       ("/contact.htm", "联系我们")]
+BLANK = ("/zcfg/list.htm", "政策法规")   # a column set up in the menu and never filled
 TOPICS = ["校园安全", "劳动教育", "心理健康教育", "课后服务", "防溺水安全教育", "书香校园",
           "国家安全教育", "科学教育", "体育艺术", "家校共育", "教师队伍建设", "课堂教学改革"]
-SECTIONS = {  # key -> (name, count, mean gap, first gap)
-    "news": ("教育新闻", 14, 5.0, 1),
-    "notice": ("通知公告", 10, 9.0, 2),
-    "exam": ("招生考试", 8, 14.0, 4),
+SECTIONS = {  # key -> (name, count, mean gap, first gap, update window)
+    "news": ("教育新闻", 14, 6.0, 2, "14d"),
+    "notice": ("通知公告", 10, 13.0, 3, "6m"),
+    "exam": ("招生考试", 8, 20.0, 5, "12m"),
 }
+ENTRIES = {  # what the navigation-only homepage says about each column
+    "news": "全市教育系统工作动态、学校新闻和图片报道。",
+    "notice": "市教育局发布的各类通知、公告和公示。",
+    "exam": "中考、高中招生、教师资格考试等招生考试信息。",
+}
+# Metadata: only SiteName on every page and ArticleTitle/PubDate on articles (partial).
+META_LACKING = "ColumnName, ColumnType, ContentSource, SiteDomain, SiteIDCode"
 
 
-def render(title: str, body: str, sidebar: str = "") -> str:
+def render(title: str, body: str, sidebar: str = "", metas: dict[str, str] | None = None) -> str:
     nav = " ".join(f'<a href="{h}">{n}</a>' for h, n in NAV)
     side = f'<div class="side">{sidebar}</div>' if sidebar else ""
+    meta = "".join(f'\n<meta name="{k}" content="{esc(v)}">' for k, v in (metas or {}).items())
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <title>{esc(title)} - {SITE_NAME}</title>
+<meta name="SiteName" content="{SITE_NAME}">{meta}
 <link rel="stylesheet" href="/style.css">
 </head>
 <body>
@@ -47,7 +65,8 @@ def render(title: str, body: str, sidebar: str = "") -> str:
 <main>{body}</main>
 {side}
 <footer><p>主办：清河市教育局　地址：清河市云溪区文昌路16号　电话：0999-88123456</p>
-<p><a href="/sitemap.htm">网站地图</a>　网站标识码：9901000023　清ICP备05007788号-1</p></footer>
+<p><a href="/sitemap.htm">网站地图</a>　清ICP备05007788号-1　清公网安备 99010202000307号</p>
+<p><img src="/img/dzjg.png" alt="党政机关网站标识"></p></footer>
 </body>
 </html>
 """
@@ -66,14 +85,35 @@ def _title(rng: random.Random, tg: TextGen, key: str) -> str:
     return rng.choice(options[key])
 
 
+def _record_updates(sections: dict[str, list[dict]], truth: Truth) -> None:
+    """Truth for the homepage's update volume, stale columns, identity and metadata."""
+    listed = [a for arts in sections.values() for a in arts]     # list rows show every date
+    new = sum(1 for a in listed if is_new(a["when"]))
+    assert 1 <= new <= 9, f"qh-edu must have 1-9 new items, has {new}"
+    truth.add(SITE, CHECK_HOME_THIN, "/", None, None,
+              f"navigation-only homepage; its columns list {new} items of the last "
+              f"{HOME_WINDOW_DAYS} days")
+    for key, arts in sections.items():
+        name, window = SECTIONS[key][0], SECTIONS[key][4]
+        newest = max(a["when"] for a in arts)
+        if is_stale(newest, window):
+            truth.add(SITE, CHECK_COLUMN_STALE, f"/{key}/list.htm", None, name,
+                      f"newest item {newest:%Y-%m-%d}, before {window_start(window)}")
+    truth.add(SITE, CHECK_IDENTITY, "/", None, "网站标识码", "footer shows no 网站标识码")
+    truth.add(SITE, CHECK_IDENTITY, "/", None, "我为政府网站找错", "no 我为政府网站找错 entry")
+    truth.add(SITE, CHECK_META, "/", None, META_LACKING,
+              "pages carry SiteName only; articles add ArticleTitle and PubDate")
+
+
 def build(w: SiteWriter, truth: Truth, seed: int) -> None:
     rng = random.Random(f"{seed}-{SITE}")
     tg = TextGen(rng, topics=TOPICS)
     w.text("/_site.toml", SITE_TOML)
     w.text("/style.css", "body{font:15px/1.7 sans-serif}nav a{margin-right:1em}\n")
     w.binary("/img/banner.png", make_png(900, 200, (20, 120, 90)))
+    w.binary("/img/dzjg.png", make_png(55, 65, (220, 20, 20)))
     sections: dict[str, list[dict]] = {}
-    for key, (name, count, gap, first) in SECTIONS.items():
+    for key, (name, count, gap, first, _) in SECTIONS.items():
         seen: set[str] = set()
         arts = []
         for n, when in enumerate(spread_dates(rng, count, gap, first)):
@@ -109,12 +149,16 @@ def build(w: SiteWriter, truth: Truth, seed: int) -> None:
                     f'<article><h2>{esc(a["title"])}</h2>\n<p class="meta">发布日期：'
                     f'{fmt_date(a["when"])}　来源：清河市教育局</p>\n{paras_html(a["body"])}\n'
                     f'{files}</article>\n<p><a href="#top">返回顶部</a></p>')
-            w.page(a["path"], render(a["title"], body))
-    blocks = "\n".join(
-        f'<section><h2>{SECTIONS[k][0]} <a href="/{k}/list.htm">更多&gt;&gt;</a></h2><ul>'
-        + "".join(f'<li><a href="{a["path"]}">{esc(a["title"])}</a></li>'
-                  for a in arts[:5] if a["written"]) + "</ul></section>"
-        for k, arts in sections.items())
+            w.page(a["path"], render(a["title"], body, metas={
+                "ArticleTitle": a["title"], "PubDate": fmt_date(a["when"])}))
+    _record_updates(sections, truth)
+    # A navigation-only homepage: no item of its own, only entries to the columns.
+    blocks = "\n".join(f'<section><h2><a href="/{k}/list.htm">{SECTIONS[k][0]}</a></h2>'
+                       f'<p>{ENTRIES[k]}</p></section>' for k in sections)
+    blank_path, blank_name = BLANK
+    w.page(blank_path, render(blank_name, f"<h2>{blank_name}</h2>\n<ul>\n</ul>\n<p>暂无信息</p>"))
+    truth.add(SITE, CHECK_COLUMN_EMPTY, blank_path, None, blank_name,
+              "menu column never filled: the page shows 暂无信息")
     sidebar = ('<h3>便民服务</h3><ul><li><a href="/exam/list.htm">招生考试</a></li>'
                '<li><a href="javascript:void(0)">下载专区</a></li>'
                '<li><a href="/dudao.htm">教育督导</a></li></ul>')

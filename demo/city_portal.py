@@ -1,4 +1,9 @@
-"""qh-portal: 清河市人民政府门户网站, a TRS-style CMS site (UTF-8)."""
+"""qh-portal: 清河市人民政府门户网站, a TRS-style CMS site (UTF-8).
+
+Complete metadata and identity items and a fresh homepage; 信息更新 defects (planted in
+demo.city_portal_updates): one stale column of each window (部门动态 20 days, 政策解读
+7 months, 规划计划 14 months), two blank columns, one article republished with a new date.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,11 @@ from demo.citykit import (CHECK_BROKEN, CHECK_FAKE, CHECK_GARBLED, CITY, DISTRIC
                           attachment_bytes, esc, fmt_date, fmt_time, make_png, paras_html,
                           spread_dates)
 from demo.city_portal_pages import write_static_pages
+from demo.city_portal_updates import plant_republished, record_republished, record_stale
 
 SITE = "qh-portal"
 SITE_NAME = "清河市人民政府"
+SITE_DOMAIN = "www.qinghe.gov.cn"
 PER_PAGE = 20
 
 SITE_TOML = """\
@@ -46,6 +53,7 @@ class Column:
     attach_rate: float
     attach_exts: tuple[str, ...]
     image_rate: float = 0.0
+    window: str = "14d"
     articles: list["Article"] = field(default_factory=list)
 
     @property
@@ -99,14 +107,20 @@ class Article:
 
 
 def _columns() -> list[Column]:
+    # key, section, section name, name, count, mean gap, first gap (days before AS_OF),
+    # attachment rate and kinds, image rate, update window.  部门动态 stopped 20 days ago,
+    # 政策解读 7 months ago and 规划计划 14 months ago; every other column is fresh.
     return [
         Column("zwdt", "xwzx", "新闻中心", "政务动态", 80, 1.6, 0, 0.0, (), 0.45),
-        Column("tzgg", "xwzx", "新闻中心", "通知公告", 40, 4.0, 1, 0.5, (".pdf", ".doc", ".xls")),
-        Column("zcwj", "zwgk", "政务公开", "政策文件", 30, 9.0, 3, 0.4, (".pdf", ".doc")),
-        Column("rsxx", "zwgk", "政务公开", "人事信息", 15, 14.0, 5, 0.3, (".xls",)),
-        Column("ghjh", "zwgk", "政务公开", "规划计划", 12, 22.0, 9, 0.5, (".pdf",)),
-        Column("czxx", "zwgk", "政务公开", "财政信息", 20, 14.0, 6, 0.6, (".xls", ".pdf")),
-        Column("tjxx", "zwgk", "政务公开", "统计信息", 18, 16.0, 4, 0.3, (".xls",)),
+        Column("bmdt", "xwzx", "新闻中心", "部门动态", 8, 3.0, 20, 0.0, (), 0.3),
+        Column("tzgg", "xwzx", "新闻中心", "通知公告", 40, 4.0, 2, 0.5, (".pdf", ".doc", ".xls"),
+               window="6m"),
+        Column("zcwj", "zwgk", "政务公开", "政策文件", 30, 9.0, 3, 0.4, (".pdf", ".doc"), window="6m"),
+        Column("zcjd", "zwgk", "政务公开", "政策解读", 6, 30.0, 214, 0.0, (), 0.5, window="6m"),
+        Column("rsxx", "zwgk", "政务公开", "人事信息", 15, 14.0, 5, 0.3, (".xls",), window="12m"),
+        Column("ghjh", "zwgk", "政务公开", "规划计划", 8, 45.0, 426, 0.5, (".pdf",), window="12m"),
+        Column("czxx", "zwgk", "政务公开", "财政信息", 20, 14.0, 6, 0.6, (".xls", ".pdf"), window="12m"),
+        Column("tjxx", "zwgk", "政务公开", "统计信息", 18, 16.0, 4, 0.3, (".xls",), window="12m"),
     ]
 
 
@@ -116,6 +130,10 @@ def _title(rng: random.Random, tg: TextGen, col: str, when: datetime) -> str:
     prev = when.month - 1 or 12
     year = when.year if when.month > 1 else when.year - 1
     options = {
+        "bmdt": [f"{dept}扎实推进{topic}工作", f"{dept}召开{topic}专题会议",
+                 f"{dept}开展{topic}宣传活动", f"{dept}赴{district}督导{topic}工作"],
+        "zcjd": [f"《{CITY}{topic}实施方案》政策解读", f"一图读懂《{CITY}{topic}三年行动计划》",
+                 f"{dept}负责人解读{topic}有关政策", f"关于加快推进{topic}的实施意见解读"],
         "zwdt": [f"{CITY}召开{topic}工作推进会", f"{dept}开展{topic}专项行动",
                  f"{district}{topic}工作取得新成效", f"市政府领导赴{district}调研{topic}工作",
                  f"{CITY}举办{topic}专题培训班", f"{district}召开{topic}现场观摩会"],
@@ -231,6 +249,7 @@ def render(title: str, body: str, metas: dict[str, str] | None = None,
 <meta http-equiv="X-UA-Compatible" content="IE=edge">
 <title>{esc(title)}</title>
 <meta name="SiteName" content="{SITE_NAME}">
+<meta name="SiteDomain" content="{SITE_DOMAIN}">
 <meta name="SiteIDCode" content="9901000001">
 {meta_html}<link rel="stylesheet" href="/css/style.css">
 <script src="/js/common.js"></script>
@@ -329,8 +348,11 @@ def build(w: SiteWriter, truth: Truth, seed: int) -> None:
     tg = TextGen(rng)
     columns = _columns()
     cols = {c.key: c for c in columns}
-    _make_articles(rng, tg, columns)
+    everything = _make_articles(rng, tg, columns)
+    original, copy = plant_republished(cols["zwdt"], everything)
     _plant(cols, truth)
+    record_republished(original, copy, truth, SITE, SITE_NAME)
+    record_stale(columns, truth, SITE)
     w.text("/_site.toml", SITE_TOML)
     for col in columns:
         _list_pages(w, col)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from demo.citykit import (CHECK_BROKEN, CHECK_FAKE, SiteWriter, Truth, esc, fmt_date,
+from demo.citykit import (CHECK_BROKEN, CHECK_FAKE, SiteWriter, Truth, esc, fmt_date, is_new,
                           make_png, paras_html)
+from demo.city_portal_updates import BLANK, write_blank
 
 SECTIONS = {"xwzx": "新闻中心", "zwgk": "政务公开", "zwfw": "政务服务", "hdjl": "互动交流",
             "zjqh": "走进清河"}
@@ -49,11 +50,15 @@ def _simple(render, section: str, title: str, content: str) -> str:
     body = (f'<div class="location">当前位置：<a href="/">首页</a> &gt; {crumb}{title}</div>\n'
             f'<div class="article"><h1 class="title">{title}</h1>\n'
             f'<div class="content">{content}</div></div>')
-    return render(f"{title}_清河市人民政府", body, {"ColumnName": title})
+    return render(f"{title}_清河市人民政府", body, {"ColumnName": title, "ColumnType": "单页"})
+
+
+def _shown(col, count: int) -> list:
+    return [a for a in col.articles if a.written][:count]
 
 
 def _block(col, count: int, more: str, heading_link: bool = True) -> str:
-    items = [a for a in col.articles if a.written][:count]
+    items = _shown(col, count)
     lis = "\n".join(f'<li><a href="{a.path}" title="{esc(a.title)}">{esc(a.title)}</a>'
                     f'<span>{fmt_date(a.when)}</span></li>' for a in items)
     head = f'<a href="{col.list_page(0)}">{col.name}</a>' if heading_link else col.name
@@ -66,11 +71,23 @@ def _links(pairs) -> str:
 
 
 def _home(w: SiteWriter, truth: Truth, cols, render, site: str) -> None:
-    zwdt, tzgg, zcwj = cols["zwdt"], cols["tzgg"], cols["zcwj"]
+    zwdt, tzgg, zcwj, bmdt = cols["zwdt"], cols["tzgg"], cols["zcwj"], cols["bmdt"]
+    gk = [(cols[k].list_page(0), cols[k].name) for k in ("zcwj", "zcjd", "rsxx", "ghjh", "czxx", "tjxx")]
+    gk += [(path, name) for path, (name, _) in BLANK.items()]
+    shown = {a.path: a for key, n in (("zwdt", 8), ("tzgg", 8), ("bmdt", 6), ("zcwj", 6))
+             for a in _shown(cols[key], n)}
+    new = sum(1 for a in shown.values() if is_new(a.when))
+    assert new >= 10, f"the portal homepage must show at least 10 new items, shows {new}"
     body = f"""<div class="banner"><img src="/images/banner.png" alt="清河欢迎您"></div>
 <div class="row">
 {_block(zwdt, 8, zwdt.list_page(0))}
 {_block(tzgg, 8, "#", heading_link=False)}
+</div>
+<div class="row">
+{_block(bmdt, 6, bmdt.list_page(0))}
+<div class="block"><div class="block-head"><h3>政务公开</h3></div><ul class="gk">
+{_links(gk)}
+</ul></div>
 </div>
 <div class="row">
 {_block(zcwj, 6, zcwj.list_page(0))}
@@ -82,7 +99,8 @@ def _home(w: SiteWriter, truth: Truth, cols, render, site: str) -> None:
 <div class="zt"><a href="/ztzl/2025zt/index.html"><img src="/images/zt2025.png" \
 alt="创建全国文明城市 建设美丽清河"></a></div>"""
     void_nav = '<li><a href="javascript:void(0)">专题专栏</a></li>'
-    w.page("/", render("清河市人民政府", body, {"ColumnName": "首页"}, extra_nav=void_nav))
+    w.page("/", render("清河市人民政府", body, {"ColumnName": "首页", "ColumnType": "首页"},
+                       extra_nav=void_nav))
     truth.add(site, CHECK_FAKE, "/", "#", '<a class="more" href="#">更多</a>',
               "通知公告 column head: 更多 links nowhere")
     truth.add(site, CHECK_FAKE, "/", "javascript:void(0)",
@@ -98,15 +116,17 @@ def _sections(w: SiteWriter, truth: Truth, cols, render, site: str) -> None:
         body = (f'<div class="location">当前位置：<a href="/">首页</a> &gt; {name}</div>\n'
                 f'<h2>{name}</h2>\n{inner}')
         w.page(f"/{key}/index.html", render(f"{name}_清河市人民政府", body,
-                                            {"ColumnName": name}))
+                                            {"ColumnName": name, "ColumnType": "栏目"}))
 
     section_page("xwzx", _block(cols["zwdt"], 10, cols["zwdt"].list_page(0))
-                 + _block(cols["tzgg"], 10, cols["tzgg"].list_page(0)))
+                 + _block(cols["tzgg"], 10, cols["tzgg"].list_page(0))
+                 + _block(cols["bmdt"], 5, cols["bmdt"].list_page(0)))
     zwgk = "".join(_block(cols[k], 5, cols[k].list_page(0))
-                   for k in ("zcwj", "rsxx", "ghjh", "czxx", "tjxx"))
+                   for k in ("zcwj", "zcjd", "rsxx", "ghjh", "czxx", "tjxx"))
     zwgk += _block(cols["tzgg"], 5, cols["tzgg"].list_page(0))
     zwgk += '<ul class="xxgk">' + _links([("xxgkzn/index.html", "政府信息公开指南"),
-                                          ("xxgknb/index.html", "政府信息公开年报")]) + "</ul>"
+                                          ("xxgknb/index.html", "政府信息公开年报")]
+                                         + [(p, n) for p, (n, _) in BLANK.items()]) + "</ul>"
     section_page("zwgk", zwgk)
     section_page("zwfw", '<ul class="svc">' + _links([
         ("grbs/index.html", "个人办事"), ("frbs/index.html", "法人办事"),
@@ -139,6 +159,8 @@ def _static(w: SiteWriter, truth: Truth, cols, render, site: str) -> None:
     for key, name in SECTIONS.items():
         links = [(c.list_page(0), c.name) for c in cols.values() if c.section == key]
         links += [(p, t) for p, (s, t, _) in STATIC.items() if s == key]
+        if key == "zwgk":
+            links += [(p, n) for p, (n, _) in BLANK.items()]
         if key == "zjqh":
             links.append(("/zjqh/whly/index.html", "文化旅游"))
         groups.append(f'<h3><a href="/{key}/index.html">{name}</a></h3><ul>{_links(links)}</ul>')
@@ -159,6 +181,7 @@ def write_static_pages(w: SiteWriter, truth: Truth, cols, render, site: str) -> 
     _home(w, truth, cols, render, site)
     _sections(w, truth, cols, render, site)
     _static(w, truth, cols, render, site)
+    write_blank(w, truth, render, site, "清河市人民政府")
     w.text("/css/style.css", CSS)
     w.text("/js/common.js", JS)
     for name, size, rgb in (("logo", (360, 80), (183, 28, 28)), ("banner", (1200, 300), (200, 60, 50)),

@@ -21,6 +21,17 @@ SEED = 20261120
 CHECK_BROKEN = "link.broken"
 CHECK_FAKE = "link.fake"
 CHECK_GARBLED = "layout.garbled"
+CHECK_COLUMN_STALE = "update.column_stale"
+CHECK_COLUMN_EMPTY = "column.empty"
+CHECK_HOME_STALE = "update.home_stale"
+CHECK_HOME_THIN = "update.home_thin"
+CHECK_IDENTITY = "site.identity_missing"
+CHECK_META = "meta.missing"
+CHECK_FAKED = "date.faked"
+
+# How often a column must be updated, as an inspector judges it by what the column is
+# (国办秘函〔2019〕19号 and the usual monitoring practice): "14d", "6m" (calendar months), "12m".
+HOME_WINDOW_DAYS = 14
 
 # UTF-8 bytes of Chinese text decoded as GBK: the classic mojibake.
 MOJIBAKE_SOURCE = "本次会议传达学习了上级有关文件精神，并对下一阶段重点工作进行了部署。"
@@ -35,7 +46,7 @@ class Defect:
     check: str
     url: str
     target: str | None
-    evidence: str
+    evidence: str | None
     note: str
 
     def as_dict(self) -> dict:
@@ -48,7 +59,7 @@ class Truth:
     defects: list[Defect] = field(default_factory=list)
 
     def add(self, site: str, check: str, page: str, target: str | None,
-            evidence: str, note: str) -> None:
+            evidence: str | None, note: str) -> None:
         """``page`` and internal ``target`` are site paths ("/a/b.html");
         they are stored as "{site}/a/b.html" placeholders."""
         url = "{%s}%s" % (site, page)
@@ -147,6 +158,34 @@ def spread_dates(rng: random.Random, count: int, mean_gap: float, first_gap: int
         out.append(when)
         day -= timedelta(days=max(1, round(rng.expovariate(1 / mean_gap))))
     return out
+
+
+def window_start(window: str, as_of: date = AS_OF) -> date:
+    """The earliest date that still counts as updated within ``window`` before ``as_of``."""
+    amount, unit = int(window[:-1]), window[-1]
+    if unit == "d":
+        return as_of - timedelta(days=amount)
+    months = as_of.year * 12 + as_of.month - 1 - amount
+    year, month = divmod(months, 12)
+    return date(year, month + 1, as_of.day)   # AS_OF's day (20) exists in every month
+
+
+def is_stale(newest: datetime | date | None, window: str, as_of: date = AS_OF) -> bool:
+    """True when a column whose newest dated item is ``newest`` is not updated in time."""
+    if newest is None:                          # no date at all counts as not updated
+        return True
+    day = newest.date() if isinstance(newest, datetime) else newest
+    start = window_start(window, as_of)
+    assert day != start, f"{day} sits on the edge of the {window} window: move it"
+    return day < start
+
+
+def is_new(when: datetime | date, as_of: date = AS_OF) -> bool:
+    """Published within the 14 days before ``as_of`` (the homepage update window)."""
+    day = when.date() if isinstance(when, datetime) else when
+    start = as_of - timedelta(days=HOME_WINDOW_DAYS)
+    assert day != start, f"{day} sits on the edge of the homepage window: move it"
+    return start <= day <= as_of
 
 
 def fmt_date(when: datetime | date) -> str:

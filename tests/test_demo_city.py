@@ -26,7 +26,17 @@ OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 LEGIT_JS = {"javascript:window.print()", "javascript:window.close()"}
 LINK_ATTRS = {"a": "href", "area": "href", "img": "src", "link": "href", "script": "src",
               "iframe": "src", "form": "action"}
-CHECKS = {"link.broken", "link.fake", "layout.garbled"}
+CHECKS = {"link.broken", "link.fake", "layout.garbled", "update.column_stale", "column.empty",
+          "update.home_stale", "update.home_thin", "site.identity_missing", "meta.missing",
+          "date.faked"}
+WITH_TARGET = {"link.broken", "link.fake", "date.faked"}
+EVIDENCE_ON_PAGE = {"link.broken", "link.fake", "layout.garbled", "update.column_stale",
+                    "column.empty", "date.faked"}
+# How each site identity item shows on a homepage that has it.
+IDENTITY = {"网站标识码": "网站标识码：", "ICP备案号": "ICP备", "公安机关备案号": "公网安备",
+            "党政机关网站标识": 'alt="党政机关网站标识"', "我为政府网站找错": ">我为政府网站找错</a>"}
+META_ALL = ("SiteName", "SiteDomain", "SiteIDCode")
+DATE = re.compile(r"20\d\d-\d\d-\d\d")
 CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
 
 
@@ -260,14 +270,84 @@ def test_truth_is_consistent(city) -> None:
         assert d["url"].startswith("{%s}/" % d["site"])
         page = resolve_url(d["url"], city["bases"])
         assert page in c.pages, d
-        assert d["evidence"] and d["evidence"] in c.pages[page], d
-        assert (d["target"] is None) == (d["check"] == "layout.garbled")
+        if d["check"] in EVIDENCE_ON_PAGE:
+            assert d["evidence"] and d["evidence"] in c.pages[page], d
+        elif d["check"] == "site.identity_missing":
+            assert d["evidence"] in IDENTITY and IDENTITY[d["evidence"]] not in c.pages[page], d
+        elif d["check"] != "meta.missing":
+            assert d["evidence"] is None, d
+        assert (d["target"] is None) == (d["check"] not in WITH_TARGET)
+        if d["check"] not in {"link.broken", "link.fake", "layout.garbled"}:
+            assert d["note"], d
     counts = Counter((d["site"], d["check"]) for d in truth)
     assert counts == {("qh-portal", "link.broken"): 9, ("qh-portal", "link.fake"): 3,
                       ("qh-portal", "layout.garbled"): 3, ("qh-county", "link.broken"): 3,
                       ("qh-county", "link.fake"): 2, ("qh-edu", "link.broken"): 3,
-                      ("qh-edu", "link.fake"): 1}
-    assert len({(d["url"], d["target"], d["check"]) for d in truth}) == len(truth)
+                      ("qh-edu", "link.fake"): 1,
+                      ("qh-portal", "update.column_stale"): 3, ("qh-portal", "column.empty"): 2,
+                      ("qh-portal", "date.faked"): 1,
+                      ("qh-county", "update.home_stale"): 1, ("qh-county", "update.column_stale"): 3,
+                      ("qh-county", "site.identity_missing"): 1, ("qh-county", "meta.missing"): 1,
+                      ("qh-edu", "update.home_thin"): 1, ("qh-edu", "site.identity_missing"): 2,
+                      ("qh-edu", "meta.missing"): 1, ("qh-edu", "column.empty"): 1}
+    assert len({(d["url"], d["target"], d["check"], d["evidence"]) for d in truth}) == len(truth)
+
+
+def _site_pages(city, site: str) -> dict[str, str]:
+    c = city["crawl"]
+    return {url: text for url, text in c.pages.items() if c.page_site[url] == site}
+
+
+def test_identity_items(city) -> None:
+    missing = {(d["site"], d["evidence"]) for d in city["truth"]
+               if d["check"] == "site.identity_missing"}
+    for site, base in city["bases"].items():
+        home = city["crawl"].pages[base]
+        for item, marker in IDENTITY.items():
+            assert (marker in home) == ((site, item) not in missing), (site, item)
+
+
+def test_metadata(city) -> None:
+    planted = {d["site"]: d["evidence"].split(", ") for d in city["truth"]
+               if d["check"] == "meta.missing"}
+    for site in city["bases"]:
+        pages = _site_pages(city, site).values()
+        if site not in planted:     # complete: every page carries the site-wide metadata
+            assert all(f'<meta name="{name}"' in text for text in pages for name in META_ALL)
+            continue
+        for name in planted[site]:
+            assert any(f'<meta name="{name}"' not in text for text in pages), (site, name)
+
+
+def test_republished_article(city) -> None:
+    """The date.faked copy: same body as its original, newer date, different URL."""
+    (d,) = [d for d in city["truth"] if d["check"] == "date.faked"]
+    pages = city["crawl"].pages
+    copy, original = (pages[resolve_url(d[k], city["bases"])] for k in ("url", "target"))
+
+    def body(text: str) -> str:
+        return text.split('id="zoom">', 1)[1].split("</div>", 1)[0]
+
+    def pubdate(text: str) -> str:
+        return re.search(r'name="PubDate" content="([^"]+)"', text).group(1)
+
+    assert len(body(copy)) > 200 and body(copy) == body(original)
+    assert pubdate(copy) > pubdate(original)
+    assert d["url"] != d["target"]
+
+
+def test_stale_county_and_thin_edu(city) -> None:
+    # qh-county: nothing on the whole site is dated within the 14 days before AS_OF.
+    for text in _site_pages(city, "qh-county").values():
+        assert all(day < "2026-11-06" for day in DATE.findall(text))
+    # qh-edu: the homepage is navigation only (no dates, no article links).
+    edu = city["bases"]["qh-edu"]
+    home = city["crawl"].pages[edu]
+    assert not DATE.search(home)
+    assert not re.search(r'href="/(news|notice|exam)/\d', home)
+    recent = [day for url, text in _site_pages(city, "qh-edu").items() if url.endswith("list.htm")
+              for day in re.findall(r"\[(20\d\d-\d\d-\d\d)\]", text) if "2026-11-06" < day <= "2026-11-20"]
+    assert 1 <= len(recent) <= 9
 
 
 def test_resolve_url() -> None:
