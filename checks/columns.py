@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from checks.sitefacts import BREADCRUMB, PLACEHOLDER, Item, PageFacts, SiteFacts
+from crawler.scope import canonical_url
 
 KINDS_FILE = Path(__file__).with_name("data") / "column_kinds.toml"
 MIN_MAIN_TEXT = 30          # characters of non-template text that make a page "content"
@@ -101,31 +102,68 @@ class Column:
 
 
 def is_article(facts: SiteFacts, page: PageFacts) -> bool:
-    """A page with its own publication date and a body of its own text."""
+    """A page with its own publication date and a body of its own running text.
+
+    A list whose rows read 发布时间：… also has a labelled date; what it lacks is prose:
+    its text is link titles and dates.
+    """
     if page.date is None:
         return False
-    own = sum(len(line) for line in facts.main_lines(page))
-    return own >= ARTICLE_TEXT or page.date.source.startswith("meta")
+    if facts.prose(page) >= ARTICLE_TEXT:
+        return True
+    dated_rows = sum(1 for item in page.items if item.date and item.url not in facts.template_links)
+    return page.date.source.startswith("meta") and dated_rows < 3
 
 
-def main_list(facts: SiteFacts, page: PageFacts, repeated: set[str]) -> list[tuple[Item, dt.date | None, str]]:
-    """The page's main list: its largest block of dated rows that is not repeated site-wide."""
+def main_list(facts: SiteFacts, page: PageFacts, repeated: set[str],
+              navigation: set[str] = frozenset()) -> list[tuple[Item, dt.date | None, str]]:
+    """The page's main list: its largest block of dated rows that is not a site-wide sidebar.
+
+    A block is a sidebar (热点信息) when most of its rows are listed on many pages; a column
+    whose newest item also sits in the sidebar keeps that item. A block with no dates counts
+    only on a navigation target whose rows lead to articles (an undated column, which is
+    judged not updated), since menus have no dates either.
+    """
     blocks: dict[int, list[Item]] = {}
     for item in page.items:
-        if item.url not in repeated:
-            blocks.setdefault(item.block, []).append(item)
+        blocks.setdefault(item.block, []).append(item)
     best: list = []
     for rows in blocks.values():
+        if sum(1 for row in rows if row.url in repeated) * 2 > len(rows):
+            continue
         dated = facts.item_dates(rows)
-        if sum(1 for _, d, _ in dated if d) * 2 < len(dated):   # navigation blocks have no dates
+        if sum(1 for _, d, _ in dated if d) * 2 < len(dated) and not (
+                page.url in navigation and _leads_to_articles(facts, rows)):
             continue
         if len(dated) > len(best):
             best = dated
-    return best
+    return _newest_first(best)
+
+
+def _leads_to_articles(facts: SiteFacts, rows: list[Item]) -> bool:
+    targets = [facts.pages.get(row.url) for row in rows if row.url not in facts.template_links]
+    articles = sum(1 for page in targets if page is not None and facts.prose(page) >= ARTICLE_TEXT)
+    return len(rows) >= 2 and articles * 2 >= len(rows)
+
+
+def _newest_first(rows: list) -> list:
+    """Year-less dates (11-20) on a list sorted newest first: a row dated after the row above
+    it belongs to the year before (12-20 then 06-01 read on 2026-11-20 is 2025-06-01)."""
+    previous = None
+    fixed = []
+    for item, date, source in rows:
+        if date and item.short and previous and date > previous:
+            while date > previous:
+                date = date.replace(year=date.year - 1) if not (date.month == 2 and date.day == 29) \
+                    else date.replace(year=date.year - 1, day=28)
+        if date:
+            previous = date
+        fixed.append((item, date, source))
+    return fixed
 
 
 def repeated_items(facts: SiteFacts) -> set[str]:
-    """Item URLs listed on many pages: sidebars such as 热点信息, not any one column's items."""
+    """Item URLs listed on many pages: the rows of sidebars such as 热点信息."""
     count: Counter = Counter()
     for page in facts.pages.values():
         count.update({item.url for item in page.items})
@@ -151,13 +189,14 @@ def navigation_targets(facts: SiteFacts) -> set[str]:
 
 def discover(facts: SiteFacts, overrides: dict[str, dict] | None = None) -> list[Column]:
     """The site's columns, each with its list pages, items, name and kind."""
-    overrides = overrides or {}
+    overrides = {canonical_url(url): value for url, value in (overrides or {}).items()}
     repeated = repeated_items(facts)
+    navigation = navigation_targets(facts)
     lists: dict[str, list] = {}
     for url, page in facts.pages.items():
         if url == facts.site.url or is_article(facts, page):
             continue
-        rows = main_list(facts, page, repeated)
+        rows = main_list(facts, page, repeated, navigation)
         if rows:
             lists[url] = rows
 
@@ -171,7 +210,6 @@ def discover(facts: SiteFacts, overrides: dict[str, dict] | None = None) -> list
     follower: set[str] = set()
     for url in lists:
         follower |= {p for p in facts.pages[url].pagers if p != url}
-    navigation = navigation_targets(facts)
     columns: list[Column] = []
     claimed: set[str] = set()
     for url in sorted(lists, key=lambda u: (u in follower and u not in navigation, len(u), u)):
@@ -199,7 +237,7 @@ def discover(facts: SiteFacts, overrides: dict[str, dict] | None = None) -> list
         reason = blank_reason(facts, page, navigation | set(lists))
         if reason:
             columns.append(_column(facts, url, [url], [], overrides, reason))
-    return [c for c in columns if not overrides.get(c.url, {}).get("exclude")]
+    return [c for c in columns if not overrides.get(canonical_url(c.url), {}).get("exclude")]
 
 
 def is_aggregate(url: str, lists: dict[str, list]) -> bool:
@@ -224,8 +262,12 @@ def blank_reason(facts: SiteFacts, page: PageFacts, columns: set[str]) -> str | 
     if placeholder and len(text) < 200:
         return f"页面显示“{placeholder.group(0)}”"
     own_links = [t for t, _ in page.links if t not in facts.template_links and t != page.url]
-    if any(t in columns for t in own_links) and len(own_links) >= 2:
-        return None             # a section page leading to its sub-columns
+    # A section page leads to its sub-columns from its own body, even when the same links
+    # also sit in a drop-down menu: it links them more often than pages usually do.
+    here = Counter(t for t, _ in page.links)
+    extra = [t for t, n in here.items() if t in columns and t != page.url and n > facts.link_counts.get(t, 0)]
+    if len([t for t in own_links if t in columns]) + len(extra) >= 2:
+        return None
     if sum(len(line) for line in main) < MIN_MAIN_TEXT and not own_links:
         return "栏目页面没有任何信息"
     return None
@@ -235,7 +277,7 @@ def _column(facts: SiteFacts, url: str, pages: list[str], items: list, overrides
             empty: str | None = None) -> Column:
     page = facts.pages[url]
     name, source = column_name(facts, page)
-    override = overrides.get(url, {})
+    override = overrides.get(canonical_url(url), {})
     if override.get("name"):
         name, source = override["name"], "配置指定"
     if override.get("kind"):

@@ -28,13 +28,15 @@ from checks.soft404 import soft_404_reason
 from crawler.urlresolve import resolve_url
 from xunjian.store import decompress, decompress_text
 
-PAGER_TEXT = re.compile(r"^(下一页|下页|后页|尾页|末页|最后一页|上一页|上页|前页|首页|第?\d{1,4}页?|>|>>|»|<|<<|«|next|prev)$", re.I)
+# 首页 is left out: on a list it may mean page 1, but it is also every menu's link home.
+PAGER_TEXT = re.compile(r"^(下一页|下页|后页|尾页|末页|最后一页|上一页|上页|前页|第?\d{1,4}页?|>|>>|»|<|<<|«|next|prev)$", re.I)
 PAGER_URL = re.compile(r"(index|list|default)_\d+\.s?html?$|[?&](page|pageno|pagenum|pn|p|pageindex|curpage|cpage)=\d+", re.I)
 BREADCRUMB = re.compile(r"(当前位置|您的位置|你的位置|所在位置|当前栏目|位置)\s*[:：]\s*(.+)")
 CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|»|/|→|-&gt;|＞|›)\s*")
 PLACEHOLDER = re.compile(r"暂无(信息|数据|内容|记录|相关|文章)|没有(相关|找到)?(信息|数据|内容|记录)|信息(正在)?(更新|建设)中|"
                          r"栏目(正在)?建设中|内容(正在)?(更新|建设)中|敬请期待|此栏目下没有")
 SKIP_HREF = ("javascript:", "#", "mailto:", "tel:", "data:")
+YEAR = re.compile(r"\d{4}|[〇零一二三四五六七八九]{4}|年")
 MIN_TITLE = 4
 
 
@@ -47,6 +49,7 @@ class Item:
     date: dt.date | None
     date_text: str
     block: int            # which list block of its page it stands in
+    short: bool = False   # the row showed the date without its year (11-20)
 
 
 @dataclass
@@ -109,7 +112,6 @@ def _links_and_items(root, base: str, page_url: str, as_of: dt.date, facts: Page
         anchors.append((a, href))
         for ancestor in a.iterancestors():
             below[ancestor] += 1
-    folder = page_url.rsplit("/", 1)[0]
     blocks: dict[object, int] = {}
     for a, href in anchors:
         if href.lower().startswith(SKIP_HREF):
@@ -121,7 +123,7 @@ def _links_and_items(root, base: str, page_url: str, as_of: dt.date, facts: Page
         text = " ".join(a.text_content().split())
         facts.links.append((target, text))
         if PAGER_TEXT.match(text) or PAGER_URL.search(target):
-            if target.rsplit("/", 1)[0] == folder and target != page_url:
+            if is_next_page(target, page_url):
                 facts.pagers.append(target)
             continue
         title = " ".join((a.get("title") or text).split())
@@ -136,15 +138,15 @@ def _links_and_items(root, base: str, page_url: str, as_of: dt.date, facts: Page
             continue
         container = row.getparent()
         rest = " ".join(row.text_content().split()).replace(text, " ")
-        found = [d for _, _, d in find_dates(rest, as_of) if is_valid(d, as_of)]
-        date_text = ""
+        found = [(rest[s:e], d) for s, e, d in find_dates(rest, as_of) if is_valid(d, as_of)]
         if not found:   # the date may sit inside the link text: "标题 2026-11-20"
             inside = [(s, e, d) for s, e, d in find_dates(text, as_of) if is_valid(d, as_of)]
             if inside and inside[-1][1] >= len(text) - 1:
-                found = [inside[-1][2]]
-                date_text = text[inside[-1][0]:inside[-1][1]]
-        facts.items.append(Item(target, title[:200], found[0] if found else None, date_text,
-                                blocks.setdefault(container, len(blocks))))
+                found = [(text[inside[-1][0]:inside[-1][1]], inside[-1][2])]
+        date_text, date = found[0] if found else ("", None)
+        facts.items.append(Item(target, title[:200], date, date_text,
+                                blocks.setdefault(container, len(blocks)),
+                                short=bool(date_text) and not YEAR.search(date_text)))
 
 
 def _breadcrumb(lines: list[str]) -> list[str]:
@@ -186,6 +188,25 @@ def _parse_all(jobs: Iterator[tuple]) -> Iterator[PageFacts | None]:
             batch = list(itertools.islice(jobs, BATCH))
 
 
+_NOISE = re.compile(r"[\s\W_]+", re.U)
+# An article's own byline (date, source, views, font size, print): a copy re-dated differs here.
+_BYLINE = re.compile(r"(发布时间|发布日期|发文日期|更新时间|日期|时间|来源|信息来源|浏览次数|阅读次数|点击数|访问量|"
+                     r"作者|编辑|责任编辑|审核|字号|【?打印】?|【?关闭】?)\s*[:：]")
+
+
+def own_text(lines: list[str]) -> str:
+    """An article's own text for comparing copies: bylines and dates removed, other numbers kept
+    (two monthly reports that differ only in their figures are different articles)."""
+    kept = []
+    for line in lines:
+        if _BYLINE.search(line) and len(line) < 120:
+            continue
+        for start, end, _ in reversed(find_dates(line)):
+            line = line[:start] + line[end:]
+        kept.append(line)
+    return _NOISE.sub("", "".join(kept))
+
+
 class SiteFacts:
     """Every stored page of one site in one run, as PageFacts, with site-wide derived facts."""
 
@@ -196,6 +217,7 @@ class SiteFacts:
                                    "where run = ? and site = ?", [run, site.id])), None)
         rows = db.execute("select id, url, depth, title, meta, text, body, charset from pages "
                           "where run = ? and site = ? and status < 400 order by id", [run, site.id])
+        self._prose: dict[int, int] = {}
         jobs = ((*row, as_of, row[1] == site.url, probe) for row in rows)
         for facts in _parse_all(jobs):
             if facts is not None:
@@ -229,6 +251,28 @@ class SiteFacts:
         template = self.template_lines
         return [line for line in page.lines[1:] if line not in template]
 
+    def prose(self, page: PageFacts) -> int:
+        """Characters of the page's own running text: not template, not link titles, not bylines."""
+        if page.id not in self._prose:
+            titles = sorted({text for _, text in page.links if len(text) >= 4}, key=len, reverse=True)
+            lines = []
+            for line in self.main_lines(page):
+                for title in titles:
+                    if title in line:
+                        line = line.replace(title, "")
+                lines.append(line)
+            self._prose[page.id] = len(own_text(lines))
+        return self._prose[page.id]
+
+    @cached_property
+    def link_counts(self) -> dict[str, int]:
+        """How many times a target is usually linked from one page (menus and footers repeat)."""
+        usual: dict[str, Counter] = {}
+        for page in self.pages.values():
+            for target, n in Counter(t for t, _ in page.links).items():
+                usual.setdefault(target, Counter())[n] += 1
+        return {target: counts.most_common(1)[0][0] for target, counts in usual.items()}
+
     def link_names(self) -> dict[str, Counter]:
         """For every target, how often each link text names it across the site."""
         names: dict[str, Counter] = {}
@@ -253,5 +297,14 @@ class SiteFacts:
         return dated
 
 
-def same_folder(url: str, other: str) -> bool:
-    return urlsplit(url).path.rsplit("/", 1)[0] == urlsplit(other).path.rsplit("/", 1)[0]
+def is_next_page(target: str, page_url: str) -> bool:
+    """A pagination link of the same list: index_N in the same folder, or ?page=N of the same path."""
+    if target == page_url:
+        return False
+    there, here = urlsplit(target), urlsplit(page_url)
+    if there.netloc != here.netloc:
+        return False
+    if there.query and there.path == here.path:
+        return True
+    return there.path.rsplit("/", 1)[0] == here.path.rsplit("/", 1)[0] and bool(
+        re.search(r"_\d+\.s?html?$|(index|list|default)\.s?html?$", there.path) or there.path.endswith("/"))

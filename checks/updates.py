@@ -13,9 +13,9 @@ from typing import Iterator
 import lxml.html
 
 from checks.columns import Column, window_label, window_start
-from checks.dates import find_dates
 from checks.finding import finding
 from checks.identity import ITEMS, identity_items
+from checks.sitefacts import own_text
 
 HOME_WINDOW = 14            # days (指标：首页 2 周内无更新)
 HOME_THIN = 10              # fewer new homepage items than this in the window is 更新量不足
@@ -178,28 +178,9 @@ def meta_missing(ctx) -> Iterator[dict]:
                           examples=examples, total_pages=len(facts.pages))
 
 
-_NOISE = re.compile(r"[\s\W_]+", re.U)
-# An article's own byline (date, source, views, font size, print): a copy re-dated differs here.
-_BYLINE = re.compile(r"(发布时间|发布日期|发文日期|更新时间|日期|时间|来源|信息来源|浏览次数|阅读次数|点击数|访问量|"
-                     r"作者|编辑|责任编辑|审核|字号|【?打印】?|【?关闭】?)\s*[:：]")
-
-
 def is_headline(line: str, page) -> bool:
     """The page's own title or heading line (as opposed to its body)."""
     return line == page.heading or (len(line) <= 80 and (line in page.title or page.title.startswith(line)))
-
-
-def own_text(lines: list[str]) -> str:
-    """An article's own text for comparing copies: bylines and dates removed, other numbers kept
-    (two monthly reports that differ only in their figures are different articles)."""
-    kept = []
-    for line in lines:
-        if _BYLINE.search(line) and len(line) < 120:
-            continue
-        for start, end, _ in reversed(find_dates(line)):
-            line = line[:start] + line[end:]
-        kept.append(line)
-    return _NOISE.sub("", "".join(kept))
 
 
 def article_fingerprints(ctx, site_id: str) -> list[dict]:
