@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 
 from crawler.progress import Progress
-from crawler.scope import Fetch, classify, normalize_url
+from crawler.scope import Fetch, classify, fetch_mode, normalize_url
 from crawler.settings import crawl_settings
 from crawler.spider import InspectSpider
 from crawler.writer import StoreWriter
@@ -27,20 +27,19 @@ def resume_frontier(db, run: int, sites: list[Site]) -> tuple[set[str], list[Fet
     seen = {normalize_url(row[0]) for row in db.execute("select url from targets where run = ?", [run])}
     pending: dict[str, Fetch] = {}
     rows = db.execute(
-        """select l.target, l.tag, l.attr, p.site, p.depth, p.url from links l join pages p on p.id = l.page
+        """select l.target, l.tag, l.attr, l.rel, p.site, p.depth, p.url from links l join pages p on p.id = l.page
            where l.run = ? and l.target not in (select url from targets where run = ?)""", [run, run])
-    for target, tag, attr, site, depth, page_url in rows:
+    for target, tag, attr, rel, site, depth, page_url in rows:
         if target in pending or normalize_url(target) in seen:
             continue
-        kind, owner = classify(target, tag, attr, site, site_by_netloc)
+        kind, owner = classify(target, tag, attr, site, site_by_netloc, rel or "")
         if kind is not None:
-            pending[target] = Fetch(target, owner, kind, depth + 1, page_url,
-                                    "GET" if kind == "page" else "HEAD")
+            pending[target] = Fetch(target, owner, kind, depth + 1, page_url, *fetch_mode(kind, tag, attr))
     for url, site, kind in db.execute(
             "select location, site, kind from targets where run = ? and location is not null "
             "and location not in (select url from targets where run = ?)", [run, run]):
         if url not in pending and normalize_url(url) not in seen and site in {s.id for s in sites}:
-            pending[url] = Fetch(url, site, kind, 1, None, "GET" if kind == "page" else "HEAD")
+            pending[url] = Fetch(url, site, kind, 1, None, *fetch_mode(kind, "a", "href"))
     stored = [row[0] for row in db.execute("select url from pages where run = ?", [run])]
     return seen, list(pending.values()), stored
 

@@ -5,7 +5,11 @@ A link target is one of:
   refresh) without an attachment or image extension: fetched with GET and parsed;
 - `resource`: on one of the run's sites but an image, script, stylesheet or attachment:
   checked with HEAD (GET when HEAD is refused), its body never downloaded;
+- `asset`: the site's own scripts and stylesheets: fetched whole and stored, since hidden
+  links (暗链) are hidden by CSS and written by scripts;
 - `external`: anywhere else: checked like a resource, if the site checks external links;
+  a page linked by navigation is fetched with GET so what it serves now can be judged
+  (a lapsed partner domain taken over by a gambling site);
 - None: not fetchable (mailto:, tel:, javascript:, data:, …); other checks read these.
 """
 
@@ -64,6 +68,7 @@ class Fetch:
     depth: int = 0
     referrer: str | None = None
     method: str = "GET"
+    read: bool = False   # keep the body (an asset, or an external page to judge)
 
     def but(self, **changes) -> "Fetch":
         values = {f: getattr(self, f) for f in self.__dataclass_fields__}
@@ -71,7 +76,17 @@ class Fetch:
         return Fetch(**values)
 
 
-def classify(url: str, tag: str, attr: str, own_site: str, site_by_netloc: dict[str, str]) -> tuple[str | None, str]:
+def fetch_mode(kind: str, tag: str, attr: str) -> tuple[str, bool]:
+    """(method, read the body) for a target of `kind` linked as tag@attr."""
+    if kind == "page":
+        return "GET", False
+    if kind == "asset" or (kind == "external" and (tag, attr) in NAVIGATION):
+        return "GET", True
+    return "HEAD", False
+
+
+def classify(url: str, tag: str, attr: str, own_site: str, site_by_netloc: dict[str, str],
+             rel: str = "") -> tuple[str | None, str]:
     """Return (kind, site id) for a link target found on a page of `own_site`.
 
     Targets on another site of the same run count as that site's pages, so each site's
@@ -86,6 +101,8 @@ def classify(url: str, tag: str, attr: str, own_site: str, site_by_netloc: dict[
         return "external", own_site
     if (tag, attr) in NAVIGATION and extension(parts.path) not in FILE_EXTENSIONS:
         return "page", site
+    if (tag, attr) == ("script", "src") or (tag == "link" and "stylesheet" in rel.lower()):
+        return "asset", site
     return "resource", site
 
 

@@ -27,11 +27,14 @@ from w3lib.url import safe_url_string
 
 from crawler.extract import decode_html, parse_page
 from crawler.progress import Progress, SiteCounters
-from crawler.scope import Fetch, canonical_url, classify, normalize_url
+from crawler.scope import Fetch, canonical_url, classify, fetch_mode, normalize_url
 from crawler.writer import StoreWriter
 from xunjian.config import Site
 
 MAX_LINKS_PER_PAGE = 5000
+MAX_ASSET_BYTES = 2 * 1024 * 1024       # a script or stylesheet larger than this is not read
+MAX_EXTERNAL_BYTES = 1024 * 1024        # of an external page, enough to judge what it serves
+EXTERNAL_TEXT_CHARS = 20000
 # Response headers kept with each page: conditional requests next month, and server facts.
 KEPT_HEADERS = ("Last-Modified", "ETag", "Server", "X-Powered-By", "Cache-Control", "Content-Language")
 
@@ -162,8 +165,9 @@ class InspectSpider(scrapy.Spider):
     def _request(self, fetch: Fetch) -> Request:
         site = self.sites[fetch.site]
         self.counters[fetch.site].requested += 1
+        maxsize = {"asset": MAX_ASSET_BYTES, "external": MAX_EXTERNAL_BYTES}.get(fetch.kind, site.max_page_bytes)
         meta = {"xj": fetch, "handle_httpstatus_all": True, "dont_redirect": True,
-                "download_timeout": site.timeout, "download_maxsize": site.max_page_bytes,
+                "download_timeout": site.timeout, "download_maxsize": maxsize,
                 "max_retry_times": 0 if fetch.method == "HEAD" else site.retries}
         if fetch.kind != "external":
             meta["download_slot"] = site.netloc
@@ -174,12 +178,12 @@ class InspectSpider(scrapy.Spider):
                        errback=self.on_error, meta=meta, dont_filter=True, priority=priority,
                        headers={"User-Agent": site.user_agent})
 
-    def _follow(self, url: str, tag: str, attr: str, parent: Fetch) -> Request | None:
+    def _follow(self, url: str, tag: str, attr: str, parent: Fetch, rel: str = "") -> Request | None:
         """A request for a link target found on `parent`'s page, unless already seen."""
         key = normalize_url(url)
         if key in self.seen:
             return None
-        kind, site_id = classify(url, tag, attr, parent.site, self.site_by_netloc)
+        kind, site_id = classify(url, tag, attr, parent.site, self.site_by_netloc, rel)
         if kind is None:
             return None
         if kind == "page":
@@ -201,8 +205,10 @@ class InspectSpider(scrapy.Spider):
         elif kind == "external" and not self.sites[parent.site].check_external:
             return None
         self.seen.add(key)
-        method = "GET" if kind == "page" or urlsplit(url).netloc in self.head_refused else "HEAD"
-        return self._request(Fetch(url, site_id, kind, depth, parent.url, method))
+        method, read = fetch_mode(kind, tag, attr)
+        if urlsplit(url).netloc in self.head_refused:
+            method = "GET"
+        return self._request(Fetch(url, site_id, kind, depth, parent.url, method, read))
 
     def _settle(self, fetch: Fetch, stored: bool) -> None:
         """A page fetch has its outcome: release the other names of the page that waited for it."""
@@ -220,9 +226,13 @@ class InspectSpider(scrapy.Spider):
             self.crawler.engine.crawl(request)
 
     def _headers_received(self, headers, body_length, request, spider):
-        # A resource or external target only needs its status: never read its body.
+        # A resource or external target only needs its status: never read its body, except
+        # an external page's HTML (what does it serve now?).
         fetch = request.meta.get("xj")
-        if fetch is not None and fetch.kind in ("resource", "external") and fetch.method == "GET":
+        if fetch is None or fetch.kind not in ("resource", "external") or fetch.method != "GET":
+            return
+        content_type = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if not (fetch.read and ("html" in content_type or not content_type)):
             raise StopDownload(fail=False)
 
     # --- responses ---------------------------------------------------------------------
@@ -261,7 +271,7 @@ class InspectSpider(scrapy.Spider):
             if urlsplit(location).scheme not in ("http", "https"):
                 return None
             # A hop keeps its kind: a page's redirect leads to a page, an image's to a file.
-            tag, attr = ("a", "href") if fetch.kind == "page" else ("img", "src")
+            tag, attr = ("a", "href") if fetch.kind == "page" or fetch.read else ("img", "src")
             self._schedule(self._follow(location, tag, attr, fetch.but(depth=fetch.depth - 1)))
             return None
         if fetch.method == "HEAD" and status >= 400:
@@ -273,9 +283,22 @@ class InspectSpider(scrapy.Spider):
         self._record(fetch, response)
         if fetch.kind == "page" and status < 400 and is_html(response):
             self._store_page(fetch, response)
-        else:
-            self._settle(fetch, stored=False)
+            return None
+        self._settle(fetch, stored=False)
+        if fetch.read and status < 400 and response.body:
+            self._keep_body(fetch, response)
         return None
+
+    def _keep_body(self, fetch: Fetch, response: Response) -> None:
+        """Store an asset whole, or what an external page says (title and text)."""
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")[:200]
+        decoded = decode_html(response.body, content_type)
+        if fetch.kind == "asset":
+            self.writer.add_asset(fetch.site, fetch.url, content_type, decoded.charset, response.body)
+        elif is_html(response):
+            page = parse_page(decoded.text, response.url, decoded.charset)
+            self.writer.add_external(fetch.site, fetch.url, response.status, content_type, page.title[:300],
+                                     page.text[:EXTERNAL_TEXT_CHARS], len(response.body))
 
     def on_error(self, failure):
         request = failure.request
@@ -317,14 +340,14 @@ class InspectSpider(scrapy.Spider):
             else:
                 target, fragment = urldefrag(link.url)
             rows.append((target, fragment, link.raw, link.tag, link.attr, link.text[:200],
-                         link.selector, link.line, link.markup, link.onclick))
+                         link.selector, link.line, link.markup, link.onclick, link.rel))
             if link.url is None:
                 if target not in self.seen:
                     self.seen.add(target)
                     self._record(fetch.but(url=target, kind="resource"), None, error="invalid_url",
                                  message=f"无法解析的网址：{link.raw[:200]}")
                 continue
-            self._schedule(self._follow(target, link.tag, link.attr, fetch))
+            self._schedule(self._follow(target, link.tag, link.attr, fetch, link.rel))
         latency = response.meta.get("download_latency")
         self.writer.add_page({
             "site": fetch.site, "url": fetch.url, "final_url": response.url, "status": response.status,

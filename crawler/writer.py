@@ -22,7 +22,9 @@ PAGE_COLUMNS = ("id", "run", "site", "url", "final_url", "status", "content_type
                 "charset_source", "title", "size", "elapsed", "content_hash", "body", "text",
                 "depth", "referrer", "fetched_at", "headers", "meta", "ids", "truncated")
 LINK_COLUMNS = ("run", "site", "page", "target", "fragment", "raw", "tag", "attr", "text",
-                "selector", "line", "markup", "onclick")
+                "selector", "line", "markup", "onclick", "rel")
+ASSET_COLUMNS = ("run", "site", "url", "content_type", "charset", "size", "body")
+EXTERNAL_COLUMNS = ("run", "site", "url", "status", "content_type", "title", "text", "size")
 TARGET_COLUMNS = ("run", "url", "site", "kind", "method", "status", "error", "message",
                   "location", "content_type", "elapsed", "checked_at")
 
@@ -46,6 +48,7 @@ class StoreWriter:
         self.pages: list[dict] = []
         self.links: list[tuple] = []
         self.targets: list[tuple] = []
+        self.others: list[tuple[str, tuple]] = []   # (sql, row) for assets and external pages
         self.error: BaseException | None = None
         db = sqlite_utils.Database(sqlite3.connect(self.db_path, timeout=30))
         self.next_page_id = (db.execute("select max(id) from pages").fetchone()[0] or 0) + 1
@@ -53,6 +56,8 @@ class StoreWriter:
         self._page_sql = _insert_sql("pages", PAGE_COLUMNS, "INSERT OR IGNORE")
         self._link_sql = _insert_sql("links", LINK_COLUMNS)
         self._target_sql = _insert_sql("targets", TARGET_COLUMNS, "INSERT OR REPLACE")
+        self._asset_sql = _insert_sql("assets", ASSET_COLUMNS, "INSERT OR REPLACE")
+        self._external_sql = _insert_sql("external_pages", EXTERNAL_COLUMNS, "INSERT OR REPLACE")
         self._queue: queue.Queue = queue.Queue(maxsize=20)
         self._thread = threading.Thread(target=self._work, name="xunjian-store-writer", daemon=True)
         self._thread.start()
@@ -76,6 +81,17 @@ class StoreWriter:
         target = dict(target, run=self.run, checked_at=now())
         self.targets.append(tuple(target.get(c) for c in TARGET_COLUMNS))
 
+    def add_asset(self, site: str, url: str, content_type: str, charset: str, body: bytes) -> None:
+        """Queue one of the site's scripts or stylesheets (stored compressed; there are few)."""
+        self.others.append((self._asset_sql, (self.run, site, url, content_type, charset, len(body),
+                                              compress(body))))
+
+    def add_external(self, site: str, url: str, status: int, content_type: str, title: str, text: str,
+                     size: int) -> None:
+        """Queue what an external page linked by navigation serves now."""
+        self.others.append((self._external_sql, (self.run, site, url, status, content_type, title,
+                                                 compress(text), size)))
+
     def update_site(self, site: str, **values: Any) -> None:
         """Queue a change of a site's run state (status, counters, probe answer)."""
         self.flush()
@@ -83,9 +99,9 @@ class StoreWriter:
 
     def flush(self) -> None:
         """Hand everything queued so far to the writer thread, as one transaction."""
-        if self.pages or self.links or self.targets:
-            self._put(("batch", self.pages, self.links, self.targets))
-            self.pages, self.links, self.targets = [], [], []
+        if self.pages or self.links or self.targets or self.others:
+            self._put(("batch", self.pages, self.links, self.targets, self.others))
+            self.pages, self.links, self.targets, self.others = [], [], [], []
 
     def close(self) -> None:
         """Write everything still queued and stop the thread; raise StoreError if a write failed."""
@@ -120,7 +136,7 @@ class StoreWriter:
         conn.close()
 
     def _write(self, conn: sqlite3.Connection, pages: list[dict], links: list[tuple],
-               targets: list[tuple]) -> None:
+               targets: list[tuple], others: list[tuple[str, tuple]]) -> None:
         rows = []
         for page in pages:
             page = dict(page, body=compress(page.get("body")), text=compress(page.get("text")))
@@ -136,6 +152,8 @@ class StoreWriter:
                 conn.executemany(self._link_sql, links)
             if targets:
                 conn.executemany(self._target_sql, targets)
+            for sql, row in others:
+                conn.execute(sql, row)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:

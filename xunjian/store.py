@@ -36,7 +36,13 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[list[str]]]] = {
                "ids": str, "truncated": int}, "id", [["run", "url"], ["run", "site"]]),
     "links": ({"run": int, "site": str, "page": int, "target": str, "fragment": str, "raw": str,
                "tag": str, "attr": str, "text": str, "selector": str, "line": int,
-               "markup": str, "onclick": str}, None, [["run", "target"], ["run", "page"]]),
+               "markup": str, "onclick": str, "rel": str}, None, [["run", "target"], ["run", "page"]]),
+    # The site's own scripts and stylesheets, whole (hidden links live in them).
+    "assets": ({"run": int, "site": str, "url": str, "content_type": str, "charset": str, "size": int,
+                "body": bytes}, ("run", "url"), []),
+    # What external pages linked by navigation serve now (title and text, capped).
+    "external_pages": ({"run": int, "site": str, "url": str, "status": int, "content_type": str,
+                        "title": str, "text": bytes, "size": int}, ("run", "url"), []),
     # The fate of every distinct URL requested in a run (pages and link targets alike).
     "targets": ({"run": int, "url": str, "site": str, "kind": str, "method": str, "status": int,
                  "error": str, "message": str, "location": str, "content_type": str,
