@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test bench clean
+.PHONY: install browser demo test bench clean
 
 install: $(STAMP)
 
@@ -12,17 +12,24 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,browser]'
 	@touch $(STAMP)
+
+# The browser-rendered mode (crawler/render.py) drives Debian's Chromium through Playwright;
+# `playwright install` (its own browser download) is never used. Installs only when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		(apt-get update && apt-get install -y chromium)
 
 demo: install
 	$(BIN)/python -m demo
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 
+# PAGES=2000 and ONLY=xunjian,wget narrow a run; the full run takes about 8 minutes here.
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(if $(PAGES),--pages $(PAGES)) $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info

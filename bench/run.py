@@ -53,6 +53,7 @@ OUT = ROOT / "bench-out"
 TOOLS = ["xunjian", "linkchecker", "blc", "wget"]
 XUNJIAN = ROOT / ".venv" / "bin" / "xunjian"
 BLC = BENCH / "node_modules" / ".bin" / "blc"
+XJ_VERSION = "import importlib.metadata as m; print(m.version('xunjian'))"
 
 
 @dataclass
@@ -65,15 +66,6 @@ class Result:
     cpu: float | None = None
     rss_mb: float | None = None
     found: set[str] = field(default_factory=set)
-    note: str = ""
-
-
-@dataclass
-class Run:
-    rc: int | None                           # None when timed out
-    wall: float
-    cpu: float | None
-    rss_mb: float | None
 
 
 def clean_env() -> dict[str, str]:
@@ -97,8 +89,11 @@ def stop_group(proc: subprocess.Popen) -> None:
             continue
 
 
-def measure(cmd: list[str], log: Path, timeout: float, cwd: Path | None = None) -> Run:
-    """Run cmd under GNU time, stdout to log and stderr to log.err; kill its group on timeout."""
+def measure(res: Result, cmd: list[str], log: Path, timeout: float, cwd: Path | None = None) -> int | None:
+    """Run cmd under GNU time (stdout to log, stderr to log.err), record wall, CPU and RSS in res.
+
+    Returns the exit status, or None when the tool timed out and its process group was killed.
+    """
     tfile = log.with_suffix(".time")
     tfile.unlink(missing_ok=True)
     with open(log, "wb") as out, open(log.with_suffix(".err"), "wb") as err:
@@ -109,20 +104,20 @@ def measure(cmd: list[str], log: Path, timeout: float, cwd: Path | None = None) 
         try:
             rc: int | None = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            rc = None
+            rc, res.status = None, "timeout"
             stop_group(proc)
         except BaseException:                        # Ctrl-C: do not leave the tool running
             stop_group(proc)
             raise
-        wall = time.monotonic() - t0
+        res.wall = time.monotonic() - t0
     stats = tfile.read_text(errors="replace") if tfile.exists() else ""
-    grab = {k: float(m.group(1)) for k, pat in [("user", r"User time \(seconds\): ([\d.]+)"),
-                                                 ("sys", r"System time \(seconds\): ([\d.]+)"),
-                                                 ("rss", r"Maximum resident set size \(kbytes\): (\d+)")]
-            if (m := re.search(pat, stats))}
-    cpu = grab["user"] + grab["sys"] if "user" in grab and "sys" in grab else None
-    rss = grab["rss"] / 1024 if "rss" in grab else None
-    return Run(rc, wall, cpu, rss)
+    user, sys_, rss = (re.search(p + r": ([\d.]+)", stats) for p in
+                       (r"User time \(seconds\)", r"System time \(seconds\)", r"Maximum resident set size \(kbytes\)"))
+    if user and sys_:
+        res.cpu = float(user.group(1)) + float(sys_.group(1))
+    if rss:
+        res.rss_mb = float(rss.group(1)) / 1024
+    return rc
 
 
 def is_page(path: str) -> bool:
@@ -231,14 +226,11 @@ max_depth = 100
 concurrency = {conc}
 download_delay = 0
 """, encoding="utf-8")
-    run = measure([str(XUNJIAN), "inspect", "--config", str(config), "--db", str(db)],
-                  work / "xunjian.log", timeout)
-    res.wall, res.cpu, res.rss_mb = run.wall, run.cpu, run.rss_mb
-    if run.rc is None:
-        res.status = "timeout"
-        return res
-    if run.rc != 0:
-        res.status = f"failed (exit {run.rc}, see bench-out/run/xunjian.log)"
+    rc = measure(res, [str(XUNJIAN), "inspect", "--config", str(config), "--db", str(db)],
+                 work / "xunjian.log", timeout)
+    if rc != 0:
+        if rc is not None:
+            res.status = f"failed (exit {rc}, see bench-out/run/xunjian.err)"
         return res
     try:
         with sqlite3.connect(db) as con:
@@ -267,12 +259,9 @@ def run_linkchecker(url: str, work: Path, conc: int, timeout: float) -> Result:
     rc_file.write_text("[checking]\nmaxrequestspersecond=1000000\n")
     rc_file.chmod(0o644)
     log = work / "linkchecker.csv"
-    run = measure(["linkchecker", "-f", str(rc_file), "--no-status", "--no-warnings", "--verbose", "-o", "csv/utf-8",
+    rc = measure(res, ["linkchecker", "-f", str(rc_file), "--no-status", "--no-warnings", "--verbose", "-o", "csv/utf-8",
                    "--threads", str(conc), "--recursion-level", "-1", "--timeout", "30", url],
-                  log, timeout, cwd=work)
-    res.wall, res.cpu, res.rss_mb = run.wall, run.cpu, run.rss_mb
-    if run.rc is None:
-        res.status = "timeout"
+                 log, timeout, cwd=work)
     pages: set[str] = set()
     lines = [ln for ln in log.read_text(encoding="utf-8", errors="replace").splitlines()
              if ln and not ln.startswith("#")]
@@ -287,8 +276,8 @@ def run_linkchecker(url: str, work: Path, conc: int, timeout: float) -> Result:
         else:
             res.found.add(path)
     res.pages = len(pages)
-    if run.rc not in (None, 0, 1):        # 1 = broken links found
-        res.status = f"failed (exit {run.rc})"
+    if rc not in (None, 0, 1):            # 1 = broken links found
+        res.status = f"failed (exit {rc})"
     return res
 
 
@@ -296,16 +285,13 @@ def run_blc(url: str, work: Path, conc: int, timeout: float) -> Result:
     res = Result("blc", f"{conc} (--requests and --host-requests)")
     if not BLC.exists():
         subprocess.run(["npm", "install", "--prefix", str(BENCH), "--no-audit", "--no-fund",
-                        "broken-link-checker@0.7.8"], check=False)
+                        "--save-exact", "broken-link-checker@0.7.8"], check=False)
     if not BLC.exists():
         res.status = "not available"
         return res
     log = work / "blc.log"
-    run = measure([str(BLC), url, "-ro", "--requests", str(conc), "--host-requests", str(conc)],
-                  log, timeout, cwd=work)
-    res.wall, res.cpu, res.rss_mb = run.wall, run.cpu, run.rss_mb
-    if run.rc is None:
-        res.status = "timeout"
+    rc = measure(res, [str(BLC), url, "-ro", "--requests", str(conc), "--host-requests", str(conc)],
+                 log, timeout, cwd=work)
     ansi = re.compile(r"\x1b\[[0-9;]*m")
     pages: set[str] = set()
     page = url
@@ -317,8 +303,8 @@ def run_blc(url: str, work: Path, conc: int, timeout: float) -> Result:
         elif m := re.search(r"BROKEN─+ (\S+)", line):
             res.found.add(local_path(urljoin(page, m.group(1)), url))
     res.pages = sum(1 for p in pages if is_page(p))
-    if run.rc not in (None, 0, 1) or (run.rc == 1 and "Elapsed time" not in log.read_text(errors="replace")):
-        res.status = f"failed (exit {run.rc})"
+    if rc not in (None, 0, 1) or (rc == 1 and "Elapsed time" not in log.read_text(errors="replace")):
+        res.status = f"failed (exit {rc})"       # 1 = broken links found, after the summary
     return res
 
 
@@ -328,19 +314,16 @@ def run_wget(url: str, work: Path, conc: int, timeout: float) -> Result:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     log = work / "wget.log"
-    run = measure(["wget", "--spider", "-r", "-l", "inf", "-nd", "--no-verbose", "-o", str(log), url],
-                  work / "wget.out", timeout, cwd=tmp)
-    res.wall, res.cpu, res.rss_mb = run.wall, run.cpu, run.rss_mb
-    if run.rc is None:
-        res.status = "timeout"
+    rc = measure(res, ["wget", "--spider", "-r", "-l", "inf", "-nd", "--no-verbose", "-o", str(log), url],
+                 work / "wget.out", timeout, cwd=tmp)
     text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
     # "URL:<u> [n/n] -> file" is a GET of an HTML page, "URL: <u> 200 OK" a HEAD of anything else
     res.pages = len({p for m in re.finditer(r"URL: ?(http\S+) (?:\[|200 OK)", text)
                      if is_page(p := local_path(m.group(1), url))})
     if m := re.search(r"Found \d+ broken links?\.\n\n(.*?)\n\n", text, re.S):
         res.found = {local_path(u.strip(), url) for u in m.group(1).splitlines() if u.strip()}
-    if run.rc not in (None, 0, 8):        # 8 = server error response (the 404s)
-        res.status = f"failed (exit {run.rc})"
+    if rc not in (None, 0, 8):            # 8 = server error response (the 404s)
+        res.status = f"failed (exit {rc})"
     shutil.rmtree(tmp, ignore_errors=True)
     return res
 
@@ -370,10 +353,11 @@ def table(results: list[Result], truth: set[str]) -> str:
 
 def machine() -> str:
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
-    lines = [f"- machine: {os.cpu_count()} cores (nproc {os.sched_getaffinity(0).__len__()}), {cpu}",
+    lines = [f"- machine: nproc {len(os.sched_getaffinity(0))}, {cpu}, "
+             f"{os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.1f} GiB RAM",
              f"- python: {platform.python_version()} ({sys.executable})",
              f"- nginx: {version(['/usr/sbin/nginx', '-v'])}",
-             f"- xunjian: {version([str(XUNJIAN), '--version']) if XUNJIAN.exists() else 'not installed'}",
+             f"- xunjian: {version([sys.executable, '-c', XJ_VERSION])}",
              f"- linkchecker: {version(['linkchecker', '--version'])}",
              f"- broken-link-checker: {version([str(BLC), '--version']) if BLC.exists() else 'not installed'}"
              f" (node {version(['node', '--version'])})",
@@ -425,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     with Nginx(site, work / "nginx") as server:
         for tool in tools:
             print(f"running {tool} against {server.url} ...", flush=True)
+            (work / f"{tool}-false-positives.txt").unlink(missing_ok=True)
             r = RUNNERS[tool](server.url, work, args.concurrency, args.timeout)
             print(f"  {r.status}: {r.pages} pages, {r.wall or 0:.1f} s, {len(r.found & truth)}/{len(truth)} broken, "
                   f"{len(r.found - truth)} false positives", flush=True)
@@ -433,9 +418,11 @@ def main(argv: list[str] | None = None) -> int:
             results.append(r)
 
     report = (header + "\n" + table(results, truth) + "\n\n"
-              "pages = distinct HTML pages fetched (xunjian: rows in its `pages` table); CPU = user+sys of the "
-              "process tree (GNU time); peak RSS = largest single process (GNU time). "
-              "Logs: bench-out/run/.\n")
+              "pages = distinct HTML pages fetched (xunjian: rows in its `pages` table); wall = the crawl "
+              "(xunjian: `inspect`, not `findings`); CPU = user+sys of the process tree (GNU time); peak RSS = "
+              "largest single process (GNU time). LinkChecker runs with maxrequestspersecond raised and the "
+              "`LinkChecker` header sent (its self-throttling lifted); blc checks non-page links with HEAD; "
+              "wget uses one connection and does not parse for anything but links. Logs: bench-out/run/.\n")
     print("\n" + table(results, truth))
     (OUT / "results.md").write_text(report, encoding="utf-8")
     print(f"\nwritten to {OUT / 'results.md'}")

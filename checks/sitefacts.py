@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import re
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
 from dataclasses import dataclass, field
@@ -80,7 +81,9 @@ def parse_facts(page_id: int, url: str, depth: int, title: str, meta: dict, text
                 charset: str | None, as_of: dt.date, keep_html: bool = False) -> PageFacts:
     """Reduce one stored page to PageFacts."""
     html = _decode(body, charset)
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    # Menus, footers and sidebars repeat on every page: interning their lines and links keeps
+    # the facts of a 20,000-page site to a fraction of the memory.
+    lines = [sys.intern(line.strip()) for line in text.split("\n") if line.strip()]
     facts = PageFacts(page_id, url, depth, title, meta, lines, [], [], [], [], "",
                       page_date(meta, text, url, as_of), html if keep_html else "")
     try:
@@ -119,8 +122,8 @@ def _links_and_items(root, base: str, page_url: str, as_of: dt.date, facts: Page
         target = resolve_url(href, base)
         if not target:
             continue
-        target = urldefrag(target)[0]
-        text = " ".join(a.text_content().split())
+        target = sys.intern(urldefrag(target)[0])
+        text = sys.intern(" ".join(a.text_content().split()))
         facts.links.append((target, text))
         if PAGER_TEXT.match(text) or PAGER_URL.search(target):
             if is_next_page(target, page_url):
