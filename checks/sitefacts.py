@@ -172,6 +172,16 @@ def _facts_of_row(job: tuple) -> PageFacts | None:
                        decompress(body_blob), charset, as_of, keep_html=keep_html)
 
 
+def _interned(facts: PageFacts) -> PageFacts:
+    """Share the strings that repeat across pages (pickling back from a worker un-interns them)."""
+    intern = sys.intern
+    facts.lines = [intern(line) for line in facts.lines]
+    facts.links = [(intern(target), intern(text)) for target, text in facts.links]
+    for item in facts.items:
+        item.url = intern(item.url)
+    return facts
+
+
 PARALLEL_FROM = 400     # pages; below this a process pool costs more than it saves
 BATCH = 512
 
@@ -224,7 +234,7 @@ class SiteFacts:
         jobs = ((*row, as_of, row[1] == site.url, probe) for row in rows)
         for facts in _parse_all(jobs):
             if facts is not None:
-                self.pages[facts.url] = facts
+                self.pages[facts.url] = _interned(facts)
 
     @cached_property
     def homepage(self) -> PageFacts | None:
