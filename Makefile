@@ -7,6 +7,9 @@ STAMP  := $(VENV)/.installed
 .PHONY: install browser demo test bench clean
 
 install: $(STAMP)
+	@# Charts and PDFs need a CJK font (reports/charts.py, reports/pdf.py); installs only when missing.
+	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || (apt-get update && apt-get install -y fonts-noto-cjk) || \
+		echo "提示：未能安装 fonts-noto-cjk，图表中的中文可能显示为方框。"
 
 # Re-installs only when pyproject.toml changes; `make install` twice does nothing the second time.
 $(STAMP): pyproject.toml

@@ -50,7 +50,10 @@ import gensite  # noqa: E402
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 OUT = ROOT / "bench-out"
-TOOLS = ["xunjian", "linkchecker", "blc", "wget"]
+TOOLS = ["xunjian-links", "xunjian", "linkchecker", "blc", "wget"]
+# xunjian-links: the crawl with the link checks only (link.*, layout.garbled), what the peers do;
+# xunjian: the crawl with every check (columns, dates, dark links… parse each page again).
+LINK_CHECKS = "link.*,layout.garbled"
 XUNJIAN = ROOT / ".venv" / "bin" / "xunjian"
 BLC = BENCH / "node_modules" / ".bin" / "blc"
 XJ_VERSION = "import importlib.metadata as m; print(m.version('xunjian'))"
@@ -207,8 +210,8 @@ http {{
 
 # -- tools ------------------------------------------------------------------------------------
 
-def run_xunjian(url: str, work: Path, conc: int, timeout: float) -> Result:
-    res = Result("xunjian", str(conc))
+def run_xunjian(url: str, work: Path, conc: int, timeout: float, checks: str | None = None) -> Result:
+    res = Result("xunjian" if checks is None else "xunjian-links", str(conc))
     if not XUNJIAN.exists() or subprocess.run([str(XUNJIAN), "--help"], capture_output=True,
                                               env=clean_env()).returncode != 0:
         res.status = "not available"
@@ -226,8 +229,8 @@ max_depth = 100
 concurrency = {conc}
 download_delay = 0
 """, encoding="utf-8")
-    rc = measure(res, [str(XUNJIAN), "inspect", "--config", str(config), "--db", str(db)],
-                 work / "xunjian.log", timeout)
+    command = [str(XUNJIAN), "inspect", "--config", str(config), "--db", str(db)]
+    rc = measure(res, command + (["--checks", checks] if checks else []), work / "xunjian.log", timeout)
     if rc != 0:
         if rc is not None:
             res.status = f"failed (exit {rc}, see bench-out/run/xunjian.err)"
@@ -328,7 +331,8 @@ def run_wget(url: str, work: Path, conc: int, timeout: float) -> Result:
     return res
 
 
-RUNNERS = {"xunjian": run_xunjian, "linkchecker": run_linkchecker, "blc": run_blc, "wget": run_wget}
+RUNNERS = {"xunjian-links": lambda *args: run_xunjian(*args, checks=LINK_CHECKS), "xunjian": run_xunjian,
+           "linkchecker": run_linkchecker, "blc": run_blc, "wget": run_wget}
 
 
 # -- report -----------------------------------------------------------------------------------

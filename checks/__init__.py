@@ -12,7 +12,9 @@ import datetime as dt
 import json
 from typing import Callable, Iterable
 
+from checks.availability import home_availability, site_unreachable
 from checks.columns import Column, discover
+from checks.darklinks import dark_links, hijacked_links, new_domains
 from checks.garbled import garbled_pages
 from checks.links import broken_links, fake_links
 from checks.sitefacts import SiteFacts
@@ -30,6 +32,7 @@ class RunContext:
         self._facts: dict[str, SiteFacts] = {}
         self._columns: dict[str, list[Column]] = {}
         self._articles: dict[str, list[dict]] = {}
+        self.dark_pairs: set[tuple[str, str]] = set()   # (page, target) judged 暗链, for link.hijacked
 
     def site_facts(self, site_id: str) -> SiteFacts:
         if site_id not in self._facts:
@@ -59,6 +62,11 @@ CHECKS: dict[str, Callable[[RunContext], Iterable[dict]]] = {
     "site.identity_missing": identity_missing,
     "meta.missing": meta_missing,
     "date.faked": date_faked,
+    "link.dark": dark_links,
+    "link.hijacked": hijacked_links,
+    "link.new_domain": new_domains,
+    "site.unreachable": site_unreachable,
+    "home.availability": home_availability,
 }
 
 
@@ -77,6 +85,8 @@ def run_checks(db, run: int, sites: dict, as_of: dt.date | str,
 
 def save_derived(ctx: RunContext) -> None:
     """Keep what the checks derived (columns, articles) so staff can see and correct it."""
+    if not ctx._columns and not ctx._articles:
+        return        # no update check ran (e.g. --checks link.*): keep what the last full check saved
     columns, articles = [], []
     for site_id in ctx.sites:
         for column in ctx.columns(site_id):

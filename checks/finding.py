@@ -17,6 +17,11 @@ SEVERITY = {
     "site.identity_missing": "deduct",
     "meta.missing": "notice",
     "date.faked": "veto",
+    "link.dark": "veto",
+    "link.hijacked": "veto",
+    "link.new_domain": "notice",         # ours: a domain newly linked site-wide, for staff to confirm
+    "site.unreachable": "veto",
+    "home.availability": "deduct",       # 5 points per full 1%; a notice under 1% or with thin coverage
 }
 
 

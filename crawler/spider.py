@@ -299,6 +299,11 @@ class InspectSpider(scrapy.Spider):
             page = parse_page(decoded.text, response.url, decoded.charset)
             self.writer.add_external(fetch.site, fetch.url, response.status, content_type, page.title[:300],
                                      page.text[:EXTERNAL_TEXT_CHARS], len(response.body))
+            if page.refresh and urlsplit(page.refresh).scheme in ("http", "https"):
+                # A meta refresh sends visitors on like a redirect (a taken-over partner domain).
+                location = urldefrag(page.refresh)[0]
+                self._record(fetch, response, location=location)
+                self._schedule(self._follow(location, "a", "href", fetch.but(depth=fetch.depth - 1)))
 
     def on_error(self, failure):
         request = failure.request

@@ -37,7 +37,19 @@ def main() -> int:
                 print(f"错误：演示站点 {site.name} 无法在端口 {port} 启动（{exc}）。请关闭占用该端口的程序后重试。",
                       file=sys.stderr)
                 return 2
+        from demo.city_dark import ATTACKER_DIR, ATTACKER_HOST, ATTACKER_PORT
+
+        # The "outside world" the demo's hidden and hijacked links point to: another loopback host.
+        try:
+            servers.append(FixtureSite(out / "city" / ATTACKER_DIR, host=ATTACKER_HOST, port=ATTACKER_PORT).start())
+        except OSError as exc:
+            print(f"错误：演示用外部站点无法在 {ATTACKER_HOST}:{ATTACKER_PORT} 启动（{exc}）。", file=sys.stderr)
+            return 2
         print(f"演示城市“清河市”已在本机启动：{', '.join(s.url for s in servers)}", file=sys.stderr)
+        from demo.probes import seed_demo_probes
+
+        # A week of availability probes (real requests, simulated times) so results show a figure.
+        seed_demo_probes(db, config, AS_OF)
         command = [sys.executable, "-m", "xunjian", "inspect", "--config", str(config_path),
                    "--db", str(db), "--as-of", AS_OF]
         result = subprocess.run(command)
@@ -46,6 +58,9 @@ def main() -> int:
     finally:
         for server in servers:
             server.stop()
+    from reports import demo_reports
+
+    print("\n检查结果与季度通报：", *demo_reports(db, config_path, out / "reports"), sep="\n")
     print(f"\n演示完成，用时 {time.monotonic() - started:.0f} 秒。")
     print(f"巡检数据库：{db.resolve()}")
     print(f"查看问题清单：{sys.executable} -m xunjian findings --config {config_path} --db {db} --format table")

@@ -8,6 +8,8 @@ must treat gb2312 as GBK and must not report these pages as garbled.
 (update.home_stale) and its three 14-day news columns (update.column_stale) are stale
 while the 6-month and 1-year columns are still in time; the footer lacks the
 公安机关备案号 and the old template carries no page metadata at all (meta.missing).
+暗链 (demo.city_dark): a 1-pixel <marquee> on the homepage, white link text in an article and
+a font-size:0 link on 县情概况, beside a legitimate hidden tab.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from demo import city_dark
 from demo.citykit import (CHECK_BROKEN, CHECK_COLUMN_STALE, CHECK_FAKE, CHECK_HOME_STALE,
                           CHECK_IDENTITY, CHECK_META, SiteWriter, TextGen, Truth, attachment_bytes,
                           esc, fmt_date, is_new, is_stale, make_png, paras_html, spread_dates,
@@ -60,6 +63,7 @@ class Art:
     attachments: list[tuple[str, str]] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)
     empty_href: bool = False
+    injected: str = ""          # raw HTML an intruder added after the article text (暗链)
 
     @property
     def link(self) -> str:
@@ -194,7 +198,7 @@ def _article(w: SiteWriter, art: Art, rng: random.Random) -> None:
 <div class="info">发布日期：{fmt_date(art.when)}　信息来源：{esc(art.source)}　\
 浏览次数：{rng.randint(50, 900)}</div>
 <div id="zoom">
-{content}
+{content}{art.injected}
 </div>
 {attach}
 <div class="tools"><a href="javascript:window.print()">打印本页</a>　\
@@ -253,6 +257,8 @@ def build(w: SiteWriter, truth: Truth, seed: int) -> None:
     truth.add(SITE, CHECK_FAKE, "/", "#", '<a href="#" class="more">更多</a>',
               "通知公告 column head: 更多 links nowhere")
     missing_photo = "/picture/0/ld_chenkun.png"
+    art = NEWS.articles[5]
+    art.injected = city_dark.county_white_text(truth, SITE, art.path)
     truth.add(SITE, CHECK_BROKEN, LEADER.path, missing_photo, f'<img src="{missing_photo}" alt="陈堃">',
               "leader photo is missing")
     # pages
@@ -265,7 +271,9 @@ def build(w: SiteWriter, truth: Truth, seed: int) -> None:
                 _article(w, art, rng)
     home = (f'<div class="banner"><img src="/picture/0/banner.png" alt="美丽清河"></div>\n'
             f'{_block(NEWS, 7, NEWS.path)}\n{_block(NOTICE, 6, "#")}\n'
-            f'{_block(DEPT, 6, DEPT.path)}\n{_block(TOWN, 6, TOWN.path)}')
+            f'{_block(DEPT, 6, DEPT.path)}\n{_block(TOWN, 6, TOWN.path)}\n'
+            f'{city_dark.county_tabs([(a.path, a.title) for a in NOTICE.articles[6:10] if a.written])}\n'
+            f'{city_dark.county_marquee(truth, SITE)}')
     w.page("/", render(SITE_NAME, home))
     _record_updates(cols, truth)
     leaders = []
@@ -277,7 +285,8 @@ def build(w: SiteWriter, truth: Truth, seed: int) -> None:
                        f'<h3>{name}</h3><p>{role}</p><p>{duty}</p></div>')
     statics = [
         (PROFILE, paras_html([f"{COUNTY}位于清河市北部，辖{'、'.join(TOWNS)}，总面积约九百平方公里。",
-                             "全县户籍人口约三十八万人，农业以优质稻米、茶叶和水产养殖为特色。"])),
+                             "全县户籍人口约三十八万人，农业以优质稻米、茶叶和水产养殖为特色。"])
+         + city_dark.county_font_zero(truth, SITE, PROFILE.path)),
         (LEADER, "\n".join(leaders)),
         (OPEN_INFO, "".join(_block(c, 5, c.path) for c in (POLICY, PERSONNEL, NOTICE))
         + paras_html(["政府信息公开指南：本县政府信息以主动公开为原则，依申请公开为补充。"])),

@@ -3,6 +3,8 @@
 The server answers missing pages with a soft 404 (HTTP 200, title 页面不存在)
 and refuses HEAD requests, so link checkers must fall back to GET and look
 at page content.
+Every 25th request for its homepage answers 503: demo/probes.py records a week of
+availability probes in which 4% fail.
 
 信息更新 defects: the homepage is navigation only (entries to the columns, no items),
 and its columns list only a handful of items from the last 14 days (update.home_thin);
@@ -25,6 +27,12 @@ SITE_TOML = """\
 # 清河市教育局 — fixture behaviour (demo.server)
 not_found = "soft404"
 head = "refuse"
+
+# An unsteady server: every 25th request for the homepage answers 503, so availability
+# probes fail 4% of the time (home.availability: 15-20 points, no site.unreachable veto).
+[[routes]]
+path = "/"
+fail_every = 25
 """
 SCHOOLS = ["清河市第一中学", "清河市实验小学", "云溪区第二中学", "望川区育才小学", "清河职业技术学校",
            "杏湾区实验幼儿园", "清河市第三中学"]

@@ -3,6 +3,9 @@
 Complete metadata and identity items and a fresh homepage; 信息更新 defects (planted in
 demo.city_portal_updates): one stale column of each window (部门动态 20 days, 政策解读
 7 months, 规划计划 14 months), two blank columns, one article republished with a new date.
+暗链 (demo.city_dark): an off-page block on the homepage, a display:none paragraph in an
+article, script-written links (inline and /js/tongji.js) and an <!--seo--> comment, beside
+legitimate hidden drop-downs, news tabs and a skip link; 友情链接 清河旅游网 is hijacked.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from demo.citykit import (CHECK_BROKEN, CHECK_FAKE, CHECK_GARBLED, CITY, DISTRIC
                           KUNKAOKAO, MOJIBAKE, REPLACEMENT_RUN, SiteWriter, TextGen, Truth,
                           attachment_bytes, esc, fmt_date, fmt_time, make_png, paras_html,
                           spread_dates)
+from demo import city_dark
 from demo.city_portal_pages import write_static_pages
 from demo.city_portal_updates import plant_republished, record_republished, record_stale
 
@@ -79,6 +83,7 @@ class Article:
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (file, label)
     missing_files: set[str] = field(default_factory=set)
     toc_broken: bool = False
+    injected: str = ""          # raw HTML an intruder added to the article body (暗链)
 
     @property
     def dirname(self) -> str:
@@ -222,6 +227,8 @@ def _plant(cols: dict[str, Column], truth: Truth) -> None:
     art = zwdt.articles[48]
     art.body[0] = MOJIBAKE
     truth.add(SITE, CHECK_GARBLED, art.path, None, MOJIBAKE, "UTF-8 text decoded as GBK")
+    art = zwdt.articles[40]
+    art.injected = city_dark.portal_article(truth, SITE, art.path)
 
 
 FOOTER = """<div class="footer">
@@ -234,6 +241,13 @@ FOOTER = """<div class="footer">
 <p><img src="/images/dzjg.png" alt="党政机关网站标识" width="55" height="65"></p>
 </div>"""
 
+# Hover drop-downs of the top navigation (hidden until hovered; the site's own pages).
+SUB_MENUS = {
+    "/zwgk/index.html": city_dark.sub_menu([("/zwgk/zcwj/index.html", "政策文件"),
+                                            ("/zwgk/xxgkzn/index.html", "政府信息公开指南")]),
+    "/hdjl/index.html": city_dark.sub_menu([("/hdjl/szxx/index.html", "市长信箱"),
+                                            ("/hdjl/wsdc/index.html", "网上调查")]),
+}
 NAV = [("/", "首页"), ("/zwgk/index.html", "政务公开"), ("/zwfw/index.html", "政务服务"),
        ("/hdjl/index.html", "互动交流"), ("/zjqh/index.html", "走进清河")]
 
@@ -241,7 +255,8 @@ NAV = [("/", "首页"), ("/zwgk/index.html", "政务公开"), ("/zwfw/index.html
 def render(title: str, body: str, metas: dict[str, str] | None = None,
            extra_nav: str = "") -> str:
     meta_html = "".join(f'<meta name="{k}" content="{esc(v)}">\n' for k, v in (metas or {}).items())
-    nav = "".join(f'<li><a href="{href}">{name}</a></li>' for href, name in NAV) + extra_nav
+    nav = "".join(f'<li><a href="{href}">{name}</a>{SUB_MENUS.get(href, "")}</li>'
+                  for href, name in NAV) + extra_nav
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -255,11 +270,12 @@ def render(title: str, body: str, metas: dict[str, str] | None = None,
 <script src="/js/common.js"></script>
 </head>
 <body>
+{city_dark.SKIP_LINK}
 <div class="header" id="top">
 <a class="logo" href="/"><img src="/images/logo.png" alt="{SITE_NAME}"></a>
 <ul class="nav">{nav}</ul>
 </div>
-<div class="main">
+<div class="main" id="main">
 {body}
 </div>
 {FOOTER}
@@ -323,7 +339,7 @@ def _article_html(art: Article, rng: random.Random) -> str:
 {"".join(parts[:1])}
 <div class="content" id="zoom">
 {"".join(parts[1:])}
-{content}
+{content}{art.injected}
 </div>
 {attach}
 <div class="tools"><a href="javascript:window.print()">打印本页</a> \
@@ -354,6 +370,7 @@ def build(w: SiteWriter, truth: Truth, seed: int) -> None:
     record_republished(original, copy, truth, SITE, SITE_NAME)
     record_stale(columns, truth, SITE)
     w.text("/_site.toml", SITE_TOML)
+    city_dark.write_attacker_site(w.root.parent)
     for col in columns:
         _list_pages(w, col)
         for art in col.articles:

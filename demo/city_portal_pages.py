@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from demo.citykit import (CHECK_BROKEN, CHECK_FAKE, SiteWriter, Truth, esc, fmt_date, is_new,
                           make_png, paras_html)
+from demo import city_dark
 from demo.city_portal_updates import BLANK, write_blank
 
 SECTIONS = {"xwzx": "新闻中心", "zwgk": "政务公开", "zwfw": "政务服务", "hdjl": "互动交流",
@@ -39,6 +40,7 @@ STATIC = {  # path -> (section, title, paragraphs)
     "/zjqh/zrdl/index.html": ("zjqh", "自然地理", [
         "清河市属亚热带季风气候，四季分明，雨量充沛，年平均气温十七摄氏度左右。",
         "境内河网密布，山地、丘陵、平原兼有，森林覆盖率超过百分之五十。"]),
+    city_dark.ENFORCEMENT_PATH: ("zwgk", city_dark.ENFORCEMENT_TITLE, city_dark.ENFORCEMENT_TEXT),
     "/lxwm/index.html": ("", "联系我们", [
         "主办单位：清河市人民政府办公室", "联系电话：0999-12345678（工作日 9:00—17:00）",
         "通讯地址：清河市云溪区政务大道1号"]),
@@ -70,6 +72,14 @@ def _links(pairs) -> str:
     return "\n".join(f'<li><a href="{href}">{name}</a></li>' for href, name in pairs)
 
 
+def _tabs(cols) -> list:
+    """要闻 / 公告 / 警示 tabs: own articles, the last one the enforcement notice."""
+    def items(key: str, count: int) -> list:
+        return [(a.path, a.title) for a in _shown(cols[key], count)]
+    return [("要闻", items("zwdt", 4)), ("公告", items("tzgg", 4)),
+            ("警示", [(city_dark.ENFORCEMENT_PATH, city_dark.ENFORCEMENT_TITLE)])]
+
+
 def _home(w: SiteWriter, truth: Truth, cols, render, site: str) -> None:
     zwdt, tzgg, zcwj, bmdt = cols["zwdt"], cols["tzgg"], cols["zcwj"], cols["bmdt"]
     gk = [(cols[k].list_page(0), cols[k].name) for k in ("zcwj", "zcjd", "rsxx", "ghjh", "czxx", "tjxx")]
@@ -97,7 +107,9 @@ def _home(w: SiteWriter, truth: Truth, cols, render, site: str) -> None:
 </ul></div>
 </div>
 <div class="zt"><a href="/ztzl/2025zt/index.html"><img src="/images/zt2025.png" \
-alt="创建全国文明城市 建设美丽清河"></a></div>"""
+alt="创建全国文明城市 建设美丽清河"></a></div>
+{city_dark.portal_tabs(_tabs(cols))}
+{city_dark.portal_home(truth, site)}"""
     void_nav = '<li><a href="javascript:void(0)">专题专栏</a></li>'
     w.page("/", render("清河市人民政府", body, {"ColumnName": "首页", "ColumnType": "首页"},
                        extra_nav=void_nav))
@@ -136,7 +148,9 @@ def _sections(w: SiteWriter, truth: Truth, cols, render, site: str) -> None:
               "redirect loop index.html -> login.html -> index.html")
     section_page("hdjl", '<ul class="hd">' + _links([
         ("szxx/index.html", "市长信箱"), ("/hdjl/zxft/index.html", "在线访谈"),
-        ("wsdc/index.html", "网上调查"), ("wzjc/index.html", "我为政府网站找错")]) + "</ul>")
+        ("wsdc/index.html", "网上调查"), ("wzjc/index.html", "我为政府网站找错")]) + "</ul>"
+                 + f'<script src="{city_dark.TONGJI_JS_PATH}"></script>')
+    w.text(city_dark.TONGJI_JS_PATH, city_dark.portal_tongji_js(truth, site, "/hdjl/index.html"))
     truth.add(site, CHECK_BROKEN, "/hdjl/index.html", "/hdjl/zxft/index.html",
               '<a href="/hdjl/zxft/index.html">在线访谈</a>', "server answers HTTP 500")
     section_page("zjqh", '<ul class="qh">' + _links([
@@ -146,8 +160,10 @@ def _sections(w: SiteWriter, truth: Truth, cols, render, site: str) -> None:
 
 
 def _static(w: SiteWriter, truth: Truth, cols, render, site: str) -> None:
+    injected = {"/zjqh/qhgk/index.html": city_dark.portal_inline_script(truth, site, "/zjqh/qhgk/index.html"),
+                "/zwgk/xxgkzn/index.html": city_dark.portal_comment(truth, site, "/zwgk/xxgkzn/index.html")}
     for path, (section, title, paras) in STATIC.items():
-        w.page(path, _simple(render, section, title, paras_html(paras)))
+        w.page(path, _simple(render, section, title, paras_html(paras) + injected.get(path, "")))
     content = paras_html(["清河山水秀美，人文荟萃，拥有国家AAAA级旅游景区三处。",
                           "更多旅游资讯请访问清河文旅网。"])
     content += '\n<p><a href="http://127.0.0.1:9/" target="_blank">清河文旅网</a></p>'
@@ -182,7 +198,7 @@ def write_static_pages(w: SiteWriter, truth: Truth, cols, render, site: str) -> 
     _sections(w, truth, cols, render, site)
     _static(w, truth, cols, render, site)
     write_blank(w, truth, render, site, "清河市人民政府")
-    w.text("/css/style.css", CSS)
+    w.text("/css/style.css", CSS + city_dark.PORTAL_CSS)
     w.text("/js/common.js", JS)
     for name, size, rgb in (("logo", (360, 80), (183, 28, 28)), ("banner", (1200, 300), (200, 60, 50)),
                             ("zt2025", (1200, 120), (210, 30, 30)), ("gaba", (20, 20), (40, 90, 170)),

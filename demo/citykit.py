@@ -28,6 +28,8 @@ CHECK_HOME_THIN = "update.home_thin"
 CHECK_IDENTITY = "site.identity_missing"
 CHECK_META = "meta.missing"
 CHECK_FAKED = "date.faked"
+CHECK_DARK = "link.dark"
+CHECK_HIJACKED = "link.hijacked"
 
 # How often a column must be updated, as an inspector judges it by what the column is
 # (国办秘函〔2019〕19号 and the usual monitoring practice): "14d", "6m" (calendar months), "12m".

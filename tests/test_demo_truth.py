@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from demo.city import build_city, load_truth, resolve_url
+from demo.city_dark import ATTACKER_DIR, ATTACKER_HOST, ATTACKER_PORT
 from demo.server import FixtureSite
 from tests.conftest import findings_of, write_config, xunjian
 from xunjian.config import load_config
@@ -23,6 +24,8 @@ KEYS = {
     "site.identity_missing": ("site", "url", "evidence"),
     "meta.missing": ("site", "url"),
     "date.faked": ("site", "url", "target"),
+    "link.dark": ("site", "url", "target"),
+    "link.hijacked": ("site", "url", "target"),
 }
 CHECKED = set(KEYS)
 XFAIL: dict[str, str] = {}
@@ -34,6 +37,8 @@ def city(tmp_path_factory):
     roots = build_city(tmp / "city")
     demo = load_config(ROOT / "demo" / "sites.toml")
     servers = {site.id: FixtureSite(roots[site.id]).start() for site in demo.sites}
+    # the attacker host the planted 暗链 and the hijacked partner link point at (demo.city_dark)
+    servers["attacker"] = FixtureSite(tmp / "city" / ATTACKER_DIR, host=ATTACKER_HOST, port=ATTACKER_PORT).start()
     config = write_config(tmp / "sites.toml", [
         {"id": s.id, "name": s.name, "url": servers[s.id].url, "department": s.department,
          "download_delay": 0, "concurrency": 8} for s in demo.sites])
@@ -57,3 +62,13 @@ def test_findings_equal_truth(city, check):
     planted = {tuple(t[k] for k in keys) for t in truth if t["check"] == check}
     assert planted, f"nothing planted for {check}"
     assert found == planted
+
+
+def test_planted_dark_links_are_hidden(city):
+    """Every 暗链 planted in the demo is hidden (none is only a visible lexicon link), and its
+    detail says how."""
+    findings, _ = city
+    dark = [f for f in findings if f["check"] == "link.dark"]
+    assert dark
+    for f in dark:
+        assert f["extra"]["technique"] and f["detail"].startswith("暗链：" + f["extra"]["technique"]), f

@@ -67,7 +67,7 @@ def test_kill_and_resume(tmp_path):
     server = CountingServer(tmp_path / "site")
     config = write_config(tmp_path / "sites.toml", [
         {"id": "s", "name": "测试站", "url": server.url, "department": "办公室",
-         "concurrency": 1, "download_delay": 0.05}])
+         "concurrency": 1, "download_delay": 0.05, "render": "off"}])   # only the crawler fetches here
     db = tmp_path / "x.db"
     try:
         child = subprocess.Popen([sys.executable, "-m", "xunjian", "inspect", "--config", str(config), "--db",

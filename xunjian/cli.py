@@ -31,6 +31,9 @@ CHECK_NAMES = {
     "site.identity_missing": "网站标识缺失",
     "meta.missing": "网页元数据缺失",
     "date.faked": "伪造发稿日期",
+    "link.dark": "暗链",
+    "link.hijacked": "外链被劫持",
+    "link.new_domain": "新增外链域名",
 }
 SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "notice": "提示"}
 STATUS_NAMES = {"open": "待审核", "confirmed": "已确认", "dismissed": "已排除", "fixed": "已整改"}
@@ -92,8 +95,10 @@ def main() -> None:
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", help="巡检基准日期，默认今天。")
 @click.option("--resume", is_flag=True, help="继续最近一次未完成（被中断）的巡检，已抓取的内容不再重复抓取。")
 @click.option("--quiet", is_flag=True, help="不显示进度。")
+@click.option("--checks", "check_spec", default=None, metavar="IDS",
+              help="只运行这些检查，逗号分隔，可用通配，如 link.*,layout.garbled（默认全部）。")
 def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: str | None,
-            resume: bool, quiet: bool) -> None:
+            resume: bool, quiet: bool, check_spec: str | None) -> None:
     """抓取站点、检查链接与页面，结果存入数据库。
 
     巡检完成即返回 0，即使发现了问题；站点无法访问等情况记为问题或运行错误，不会中断巡检。
@@ -132,9 +137,11 @@ def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: st
         finish_run(db, run_id, "interrupted", f"抓取中断：{reason}")
         click.echo(f"巡检被中断（{reason}）。已抓取的内容已保存，可用 xunjian inspect --resume 继续。", err=True)
         sys.exit(130)
+    from crawler.rendered import render_run
+    render_run(db_path, run_id, sites, quiet=quiet)
     crawled = time.monotonic()
     try:
-        counts = run_checks(db, run_id, {s.id: s for s in sites}, as_of)
+        counts = run_checks(db, run_id, {s.id: s for s in sites}, as_of, only=_check_ids(check_spec))
     except Exception as exc:  # a check bug must not lose the crawl
         record_error(db, run_id, None, None, "check", repr(exc))
         finish_run(db, run_id, "complete", f"检查出错：{exc}")
@@ -143,6 +150,22 @@ def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: st
     click.echo(f"抓取用时 {crawled - started:.1f} 秒，检查用时 {time.monotonic() - crawled:.1f} 秒。", err=True)
     _print_summary(db, run_id, config)
     click.echo(f"第 {run_id} 次巡检完成，共发现问题 {sum(counts.values())} 个。数据库：{Path(db_path).resolve()}")
+
+
+def _check_ids(spec: str | None) -> list[str] | None:
+    """Check ids named by --checks (comma-separated, * wildcards), or None for all."""
+    if not spec:
+        return None
+    from fnmatch import fnmatch
+
+    from checks import CHECKS
+
+    wanted = [part.strip() for part in spec.split(",") if part.strip()]
+    chosen = [check for check in CHECKS if any(fnmatch(check, pattern) for pattern in wanted)]
+    unknown = [p for p in wanted if not any(fnmatch(check, p) for check in CHECKS)]
+    if unknown:
+        fail(f"--checks 中没有这些检查：{', '.join(unknown)}（可用：{', '.join(CHECKS)}）")
+    return chosen
 
 
 def _parse_date(value: str | None) -> str:
@@ -178,7 +201,9 @@ def _print_summary(db, run_id: int, config: Config) -> None:
 @config_option
 @db_option
 @run_option
-def check(config_path: str, db_path: str, run_ref: str) -> None:
+@click.option("--checks", "check_spec", default=None, metavar="IDS",
+              help="只重新运行这些检查，逗号分隔，可用通配，如 update.*（默认全部）。")
+def check(config_path: str, db_path: str, run_ref: str, check_spec: str | None) -> None:
     """对已保存的抓取结果重新运行全部检查（不联网）。"""
     from checks import run_checks
 
@@ -190,7 +215,7 @@ def check(config_path: str, db_path: str, run_ref: str) -> None:
     missing = wanted - set(sites)
     if missing:
         click.echo(f"提示：配置文件中已没有站点 {', '.join(sorted(missing))}，跳过其检查。", err=True)
-    counts = run_checks(db, run["id"], sites, run["as_of"])
+    counts = run_checks(db, run["id"], sites, run["as_of"], only=_check_ids(check_spec))
     for check_id, count in counts.items():
         click.echo(f"{check_id}\t{CHECK_NAMES.get(check_id, check_id)}\t{count}")
     _print_summary(db, run["id"], config)
@@ -290,6 +315,9 @@ def _table(rows: list[dict], config: Config) -> None:
     click.echo(tabulate(table, headers=["站点", "问题类型", "页面", "链接目标", "错误内容", "说明"]))
     click.echo(f"共 {len(rows)} 个问题。")
 
+
+from xunjian import cli_ops  # noqa: E402,F401  registers probe/schedule
+from xunjian import cli_report  # noqa: E402,F401  registers report
 
 if __name__ == "__main__":
     main()

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from xunjian.schedules import Schedule, parse_schedule
+
 PLATFORMS = ("wechat", "weibo", "douyin", "toutiao", "app", "other")
 
 # Crawl settings a site may set, and the `[crawl]` table may set for every site.
@@ -29,11 +31,16 @@ CRAWL_KEYS: dict[str, tuple[type, Any, str]] = {
     "obey_robots": (bool, True, "是否遵守 robots.txt"),
     "check_external": (bool, True, "是否检查外部链接"),
     "retries": (int, 2, "超时与 5xx 的重试次数"),
+    "render": (str, "home", "用浏览器复核暗链的页面范围（home 仅首页 / all 全部页面 / off 不用）"),
+    "probe_timeout": (float, 15.0, "可用性探测超时秒数"),
 }
+CHOICES = {"render": ("home", "all", "off")}
 SITE_KEYS = {"id", "name", "url", "department", "trusted_domains", "hosts", "columns", *CRAWL_KEYS}
 COLUMN_KEYS = {"url", "kind", "name", "exclude"}
 ACCOUNT_KEYS = {"id", "name", "platform", "department", "source"}
 TOP_KEYS = {"sites", "accounts", "crawl", "trusted_domains"}
+TOP_KEYS |= {"scoring", "report"}   # reports/: scoring profile overrides, document settings
+TOP_KEYS |= {"schedule"}            # scheduler.py: when each job runs (xunjian/schedules.py)
 DEFAULT_TRUSTED = ["*.gov.cn"]
 
 
@@ -66,6 +73,8 @@ class Site:
     obey_robots: bool = True
     check_external: bool = True
     retries: int = 2
+    render: str = "home"
+    probe_timeout: float = 15.0          # availability probe of the homepage (crawler/probe.py)
     columns: list[dict] = field(default_factory=list)   # staff corrections to column discovery
 
     @property
@@ -109,6 +118,9 @@ class Config:
     path: Path
     sites: list[Site]
     accounts: list[Account]
+    scoring: dict = field(default_factory=dict)   # [scoring]: overrides of reports/profile.toml
+    report: dict = field(default_factory=dict)    # [report]: issuer, city, contact, …
+    schedule: Schedule = field(default_factory=Schedule)   # [schedule]: xunjian/schedules.py
 
     def site(self, site_id: str) -> Site:
         for site in self.sites:
@@ -166,8 +178,10 @@ def _check_value(path: Path, locate: _Locator, table: str | None, index: int, ke
         raise ConfigError(path, line, name, f"{label}应为{type_zh}，实际为 {value!r}")
     if kind in (int, float) and value < 0:
         raise ConfigError(path, line, name, f"{label}不能为负数：{value!r}")
-    if key in ("max_pages", "concurrency", "timeout", "max_page_bytes") and value <= 0:
+    if key in ("max_pages", "concurrency", "timeout", "max_page_bytes", "probe_timeout") and value <= 0:
         raise ConfigError(path, line, name, f"{label}必须大于 0：{value!r}")
+    if key in CHOICES and value not in CHOICES[key]:
+        raise ConfigError(path, line, name, f"{label}必须是 {' | '.join(CHOICES[key])} 之一：{value!r}")
     return value
 
 
@@ -280,7 +294,40 @@ def load_config(path: Path | str) -> Config:
         seen_ids[raw["id"]] = index + 1
         accounts.append(Account(id=raw["id"], name=raw["name"], platform=raw["platform"],
                                 department=raw["department"], source=raw.get("source")))
-    return Config(path=path, sites=sites, accounts=accounts)
+    scoring, report = _report_tables(path, locate, document)
+    schedule = parse_schedule(document.get("schedule", {}), path, locate)
+    return Config(path=path, sites=sites, accounts=accounts, scoring=scoring, report=report, schedule=schedule)
+
+
+def _report_tables(path: Path, locate: _Locator, document: dict) -> tuple[dict, dict]:
+    """Validate the optional [scoring] (reports/profile.toml overrides) and [report] tables."""
+    from reports.profile import ProfileError, validate
+    from reports.settings import REPORT_KEYS
+
+    scoring, report = document.get("scoring", {}), document.get("report", {})
+    for name, value in (("scoring", scoring), ("report", report)):
+        if not isinstance(value, dict):
+            raise ConfigError(path, locate.key(None, -1, name), name, f"应为表 [{name}]")
+    try:
+        validate(scoring)
+    except ProfileError as exc:
+        leaf = exc.key.rsplit(".", 1)[-1].strip('"')
+        line = next((n for n, text in enumerate(locate.lines, 1)
+                     if re.match(r"^\s*[\"']?" + re.escape(leaf) + r"[\"']?\s*[=\]]", text)
+                     or ("scoring" in text and leaf in text and text.lstrip().startswith("["))), None)
+        raise ConfigError(path, line, exc.key, exc.message) from None
+    if "profile" in scoring and not Path(scoring["profile"]).is_absolute():
+        scoring = dict(scoring, profile=str(path.parent / scoring["profile"]))
+    for key, value in report.items():
+        if key not in REPORT_KEYS:
+            raise ConfigError(path, locate.key("report", -1, key), f"report.{key}",
+                              f"未知的文书设置（可用：{', '.join(REPORT_KEYS)}）")
+        kind, label = REPORT_KEYS[key]
+        _check_value(path, locate, "report", -1, key, value, kind, label)
+    if report.get("deadline_days") == 0:
+        raise ConfigError(path, locate.key("report", -1, "deadline_days"), "report.deadline_days",
+                          "整改期限必须大于 0")
+    return dict(scoring), dict(report)
 
 
 def _columns(path: Path, locate: _Locator, index: int, site_url: str, raw: Any) -> list[dict]:

@@ -54,6 +54,10 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[list[str]]]] = {
     # Review state by fingerprint, so a decision carries over to the same problem next month.
     "reviews": ({"fingerprint": str, "status": str, "reason": str, "by": str, "at": str},
                 "fingerprint", []),
+    # How links looked in a real browser (Chromium), for the pages rendered.
+    "rendered_links": ({"run": int, "site": str, "page": str, "href": str, "url": str, "text": str,
+                        "visible": int, "reason": str, "box": str, "colour": str, "background": str,
+                        "scripted": int}, None, [["run", "site"]]),
     # Derived by the checks from the facts (rebuilt by every `xunjian check`).
     "columns": ({"run": int, "site": str, "url": str, "name": str, "name_source": str, "kind": str,
                  "kind_label": str, "kind_reason": str, "list_pages": str, "items": int,
@@ -64,6 +68,13 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[list[str]]]] = {
     # Anything a run could not do: recorded, never fatal.
     "run_errors": ({"run": int, "site": str, "url": str, "stage": str, "message": str, "at": str},
                    None, [["run"]]),
+    # Availability probes of each homepage (crawler/probe.py). They belong to no run: the checks
+    # judge them by time (`at`, ISO 8601 local time of [schedule].timezone with its offset).
+    "probes": ({"site": str, "url": str, "at": str, "status": int, "ttfb": float, "total": float,
+                "error": str, "message": str, "bytes": int, "real_homepage": int}, None, [["site", "at"]]),
+    # One row per scheduler name: who runs the jobs, and its heartbeat (scheduler.py).
+    "scheduler_lock": ({"name": str, "owner": str, "host": str, "pid": int, "acquired_at": str,
+                        "heartbeat_at": str, "heartbeat": float}, "name", []),
 }
 UNIQUE = {"pages": [["run", "url"]], "findings": [["run", "fingerprint"]]}
 
