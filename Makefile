@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install browser demo test bench clean
+.PHONY: install browser demo test bench bench-text clean
 
 install: $(STAMP)
 	@# Charts and PDFs need a CJK font (reports/charts.py, reports/pdf.py); installs only when missing.
@@ -33,6 +33,11 @@ test: install browser
 # PAGES=2000 and ONLY=xunjian,wget narrow a run; the full run takes about 8 minutes here.
 bench: install
 	$(BIN)/python bench/run.py $(if $(PAGES),--pages $(PAGES)) $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python bench/darkmodes.py
+
+# Text checks over ../shared/data/csc-eval through `xunjian check-text --format jsonl`.
+bench-text: install
+	$(BIN)/python bench/text.py
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info
