@@ -21,6 +21,7 @@ from checks.finding import finding
 from checks.lexicon import OFFICIAL, is_spam_text, load_lexicon
 from checks.scripts import page_script_links, script_links
 from checks.visibility import PageStyles, hidden_in_comments
+from crawler.scope import normalize_url
 from crawler.urlresolve import resolve_url
 from xunjian.store import decompress, decompress_text
 
@@ -287,12 +288,16 @@ def hijacked_links(ctx) -> Iterator[dict]:
         # A link whose redirect chain ends on such a page is hijacked too.
         chains = {row["url"]: row["location"] for row in ctx.db.query(
             "select url, location from targets where run = ? and location is not null", [ctx.run])}
+        # Hops were requested under their normalised key (tracking parameters dropped).
+        requested = {normalize_url(url): url for url in chains} | {normalize_url(url): url for url in verdicts}
         for start in list(chains):
-            current, hops = start, 0
+            current, written, hops = start, start, 0
             while current in chains and hops < 10:
-                current, hops = chains[current], hops + 1
+                written, hops = chains[current], hops + 1     # the Location as the server wrote it
+                current = written if written in chains or written in verdicts else \
+                    requested.get(normalize_url(written), written)
             if current in verdicts and start not in verdicts:
-                verdicts[start] = f"跳转至 {current}，" + verdicts[current]
+                verdicts[start] = f"跳转至 {written}，" + verdicts[current]
         if not verdicts:
             continue
         marks = ",".join("?" for _ in verdicts)

@@ -20,8 +20,20 @@ SEVERITY = {
     "link.dark": "veto",
     "link.hijacked": "veto",
     "link.new_domain": "notice",         # ours: a domain newly linked site-wide, for staff to confirm
+    "text.typo": "deduct",
+    "text.typo_severe": "veto",
+    "text.improper": "deduct",
+    "privacy.leak": "veto",
     "site.unreachable": "veto",
     "home.availability": "deduct",       # 5 points per full 1%; a notice under 1% or with thin coverage
+    "media.stale": "veto",               # new-media accounts (checks/media.py)
+    "media.no_interaction": "veto",
+    "media.typo_severe": "veto",
+    "media.typo": "deduct",
+    "media.improper": "deduct",
+    "media.link_broken": "deduct",
+    "media.unregistered": "notice",
+    "media.unreadable": "notice",
 }
 
 

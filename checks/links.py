@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from checks.finding import finding
 from checks.soft404 import soft_404_reason
-from crawler.scope import canonical_url
+from crawler.scope import canonical_url, normalize_url
 from xunjian.store import decompress_text
 
 MAX_HOPS = 10
@@ -46,12 +46,19 @@ def target_outcomes(db, run: int) -> dict[str, dict]:
     raw = {row["url"]: row for row in db.query(
         "select url, site, kind, status, error, message, location from targets where run = ?", [run])}
     soft = _soft_404_pages(db, run)
+    # A redirect's Location is stored as the server wrote it; the crawler requested it under its
+    # normalised key (tracking parameters dropped, query sorted), so hops are looked up that way.
+    by_key = {normalize_url(url): url for url in raw}
+
+    def requested(url: str) -> str | None:
+        return url if url in raw else by_key.get(normalize_url(url))
+
     outcomes: dict[str, dict] = {}
     for url in raw:
         chain, current = [url], raw[url]
         error, status, message = current["error"], current["status"], current["message"]
         while current["location"] and not error:
-            nxt = current["location"]
+            nxt = requested(current["location"]) or current["location"]
             if nxt in chain:
                 error, message = "redirect_loop", " → ".join(chain + [nxt])
                 break

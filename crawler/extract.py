@@ -243,6 +243,10 @@ def _parse(html: str) -> etree._Element | None:
     return root
 
 
+# Links kept per page: one more than the spider stores, so it can tell the page was cut.
+MAX_LINKS = 5001
+
+
 def parse_page(html: str, url: str, encoding: str = "utf-8") -> ParsedPage:
     """Parse decoded HTML served at `url`; never raises (an unparsable page comes back empty).
 
@@ -351,6 +355,8 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
         if found is None:
             continue
 
+        if len(links) > MAX_LINKS:
+            continue    # enough to show the page is stuffed; building more only costs memory
         selector = " > ".join(segs if len(segs) <= 100 else segs[-100:])
         line = el.sourceline
         markup = _markup(tag, attrs)

@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 
 from crawler.progress import Progress
-from crawler.scope import Fetch, classify, fetch_mode, normalize_url
+from crawler.scope import Fetch, classify, fetch_mode, normalize_url, redirect_refusal
 from crawler.settings import crawl_settings
 from crawler.spider import InspectSpider
 from crawler.writer import StoreWriter
@@ -35,10 +35,13 @@ def resume_frontier(db, run: int, sites: list[Site]) -> tuple[set[str], list[Fet
         kind, owner = classify(target, tag, attr, site, site_by_netloc, rel or "")
         if kind is not None:
             pending[target] = Fetch(target, owner, kind, depth + 1, page_url, *fetch_mode(kind, tag, attr))
-    for url, site, kind in db.execute(
-            "select location, site, kind from targets where run = ? and location is not null "
+    site_urls = {s.id: s.url for s in sites}
+    for url, site, kind, message in db.execute(
+            "select location, site, kind, message from targets where run = ? and location is not null "
             "and location not in (select url from targets where run = ?)", [run, run]):
-        if url not in pending and normalize_url(url) not in seen and site in {s.id for s in sites}:
+        if site not in site_urls or message or redirect_refusal(site_urls[site], url) is not None:
+            continue   # a redirect that was not followed (another scheme, a private address, too many hops)
+        if url not in pending and normalize_url(url) not in seen:
             pending[url] = Fetch(url, site, kind, 1, None, *fetch_mode(kind, "a", "href"))
     stored = [row[0] for row in db.execute("select url from pages where run = ?", [run])]
     return seen, list(pending.values()), stored
@@ -55,6 +58,8 @@ def crawl(db_path: Path | str, run: int, sites: list[Site], resume: bool = False
     logging.getLogger("scrapy").setLevel(logging.WARNING)
     # Failed targets are recorded in the store; Scrapy's own "gave up retrying" lines are noise.
     logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+    # A robots.txt that cannot be read (too large, reset, timeout) means "allow all": not an error.
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     process = CrawlerProcess(crawl_settings(sites))
     crawler = process.create_crawler(InspectSpider)
     process.crawl(crawler, run=run, sites=sites, writer=writer, seen=seen, pending=pending,

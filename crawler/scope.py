@@ -15,8 +15,10 @@ A link target is one of:
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 NAVIGATION = {("a", "href"), ("area", "href"), ("iframe", "src"), ("frame", "src"), ("meta", "content")}
 
@@ -33,13 +35,81 @@ css js json xml apk exe msi dmg iso ceb caj
 INDEX_NAMES = frozenset("index.html index.htm index.shtml index.jsp index.php index.asp index.aspx".split())
 
 
+# Query parameters that name a visit, not a page: dropped from the seen-key and the request.
+TRACKING_PARAMS = frozenset("""
+jsessionid phpsessid aspsessionid sessionid session_id sid from spm scm gclid fbclid msclkid yclid
+_hsenc _hsmi mc_cid mc_eid
+""".split())
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#;]*", re.IGNORECASE)
+# A path naming the same segment this many times is a crawler trap (/a/b/a/b/a/b/...).
+TRAP_REPEATS = 4
+TRAP_SEGMENTS = 30
+TRAP_URL_CHARS = 2000
+
+
+def _is_tracking(pair: str) -> bool:
+    key = unquote_plus(pair.split("=", 1)[0]).strip().lower()
+    return key in TRACKING_PARAMS or key.startswith("utm_")
+
+
+def _clean_query(query: str, sort: bool) -> str:
+    pairs = [pair for pair in query.split("&") if pair and not _is_tracking(pair)]
+    return "&".join(sorted(pairs) if sort else pairs)
+
+
+def clean_url(url: str) -> str:
+    """The URL to request: session IDs and tracking parameters removed, otherwise as written."""
+    scheme, netloc, path, query, fragment = urlsplit(url)
+    if ";" not in path and not query:
+        return url
+    path = _PATH_SESSION.sub("", path)
+    query = _clean_query(query, sort=False)
+    return urlunsplit((scheme, netloc, path, query, fragment))
+
+
 def normalize_url(url: str) -> str:
-    """The key under which a URL is requested once per run (host case and default port folded)."""
+    """The key under which a URL is requested once per run.
+
+    Host case and default port folded, session IDs and tracking parameters (utm_*, jsessionid,
+    sid, from, spm, …) dropped, query parameters sorted: the same page under many query
+    strings is one key. The links table keeps the URL as written.
+    """
     scheme, netloc, path, query, _ = urlsplit(url)
     netloc = netloc.lower()
     if (scheme == "http" and netloc.endswith(":80")) or (scheme == "https" and netloc.endswith(":443")):
         netloc = netloc.rsplit(":", 1)[0]
+    if ";" in path:
+        path = _PATH_SESSION.sub("", path)
+    if query:
+        query = _clean_query(query, sort=True)
     return f"{scheme}://{netloc}{path or '/'}" + (f"?{query}" if query else "")
+
+
+def url_pattern(url: str) -> str:
+    """The shape of a URL: path with digit runs replaced, query keys sorted (values dropped).
+
+    An endless calendar (/cal?year=2026&month=11) or numbered pages are one pattern; the
+    crawl fetches at most `max_pages_per_pattern` pages of each.
+    """
+    parts = urlsplit(normalize_url(url))
+    path = re.sub(r"\d+", "0", parts.path)
+    keys = sorted({pair.split("=", 1)[0] for pair in parts.query.split("&") if pair})
+    return path + ("?" + "&".join(keys) if keys else "")
+
+
+def is_trap(url: str) -> bool:
+    """An ever-deeper path: a segment repeated TRAP_REPEATS times, too many segments, or too long."""
+    if len(url) > TRAP_URL_CHARS:
+        return True
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if len(segments) > TRAP_SEGMENTS:
+        return True
+    counts: dict[str, int] = {}
+    for segment in segments:
+        counts[segment] = counts.get(segment, 0) + 1
+        if counts[segment] >= TRAP_REPEATS:
+            return True
+    return False
 
 
 def canonical_url(url: str) -> str:
@@ -69,6 +139,7 @@ class Fetch:
     referrer: str | None = None
     method: str = "GET"
     read: bool = False   # keep the body (an asset, or an external page to judge)
+    hops: int = 0        # redirects followed to reach this URL
 
     def but(self, **changes) -> "Fetch":
         values = {f: getattr(self, f) for f in self.__dataclass_fields__}
@@ -117,3 +188,44 @@ def _default_port_netloc(parts) -> str:
     if port in (None, default):
         return f"{host}:{default}" if port is None else host
     return f"{host}:{port}"
+
+
+MAX_REDIRECTS = 10
+FOLLOWED_SCHEMES = ("http", "https")
+
+
+def _private_host(host: str) -> bool:
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+            or address.is_unspecified or address.is_multicast)
+
+
+def redirect_refusal(site_url: str, location: str, hops: int = 0) -> str | None:
+    """Why a redirect to `location` must not be followed (None: follow it).
+
+    Only http(s) is followed; a public site's redirect to a private, loopback or link-local
+    address (as an IP literal or localhost) is not (a site whose own host is private may);
+    a chain stops after MAX_REDIRECTS hops.
+    """
+    try:
+        parts = urlsplit(location)
+    except ValueError:
+        return "重定向地址无法解析，未跟随"
+    if parts.scheme.lower() not in FOLLOWED_SCHEMES:
+        return f"重定向到非 http(s) 地址（{parts.scheme or '无协议'}:），未跟随"
+    if hops >= MAX_REDIRECTS:
+        return f"重定向超过 {MAX_REDIRECTS} 次，未继续跟随"
+    try:
+        target_host = parts.hostname or ""
+        parts.port
+    except ValueError:
+        return "重定向地址无法解析，未跟随"
+    if _private_host(target_host) and not _private_host(urlsplit(site_url).hostname or ""):
+        return "重定向到内网或本机地址，未跟随"
+    return None

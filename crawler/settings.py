@@ -20,12 +20,18 @@ BASE: dict[str, Any] = {
     "LOG_LEVEL": "WARNING",
     "LOG_INSTALL_ROOT_HANDLER": True,
     "DOWNLOAD_WARNSIZE": 0,
+    # Every request of the spider carries its own cap (download_maxsize, also applied to the
+    # decompressed body by HttpCompressionMiddleware); this one only limits robots.txt.
+    "DOWNLOAD_MAXSIZE": 512 * 1024,
     "RETRY_ENABLED": True,
     "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.middlewares.RetryAfterMiddleware": 560,
         # meta refresh is a link the spider records and follows itself
         "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+        # robots.txt, with its Crawl-delay applied to the site's slot
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "crawler.middlewares.CrawlDelayRobotsTxtMiddleware": 100,
     },
     "SPIDER_MIDDLEWARES": {
         "scrapy.spidermiddlewares.depth.DepthMiddleware": None,

@@ -27,7 +27,8 @@ from w3lib.url import safe_url_string
 
 from crawler.extract import decode_html, parse_page
 from crawler.progress import Progress, SiteCounters
-from crawler.scope import Fetch, canonical_url, classify, fetch_mode, normalize_url
+from crawler.scope import Fetch, canonical_url, classify, clean_url, fetch_mode, is_trap, normalize_url, \
+    redirect_refusal, url_pattern
 from crawler.writer import StoreWriter
 from xunjian.config import Site
 
@@ -51,8 +52,12 @@ def failure_class(failure) -> tuple[str, str]:
     if failure.check(net_error.TimeoutError, net_error.TCPTimedOutError, DeferTimeoutError,
                      scrapy_errors.DownloadTimeoutError):
         return "timeout", message
-    if failure.check(CancelledError, scrapy_errors.DownloadCancelledError) and "size" in text.lower():
+    if failure.check(CancelledError, scrapy_errors.DownloadCancelledError) and ("size" in text.lower() or not text):
+        # Scrapy cancels a download over download_maxsize: with a message when the length was
+        # announced, without one when the body (chunked, no length) grew past the cap.
         return "too_large", message
+    if failure.check(IgnoreRequest) and "MAXSIZE" in text.upper():
+        return "too_large", message     # decompressed body over the cap (a gzip bomb)
     if failure.check(IgnoreRequest):
         return ("robots" if "robots" in text.lower() else "ignored"), message
     if failure.check(scrapy_errors.UnsupportedURLSchemeError):
@@ -100,10 +105,33 @@ class InspectSpider(scrapy.Spider):
         # fetch of it in flight, stored ("ok") or failed, and which other names wait for it.
         self.page_state: dict[str, str] = {canonical_url(url): "ok" for url in stored}
         self.parked: dict[str, list[tuple[str, str, str, Fetch]]] = {}
-        self.pending = list(pending)
         self.counters = {site.id: SiteCounters() for site in sites}
         self.progress = progress
         self.head_refused: set[str] = set()
+        # Crawler traps: pages planned per (site, URL pattern), and pages cut as traps per site.
+        self.pattern_pages: dict[tuple[str, str], int] = {}
+        self.trap_cut: dict[str, int] = {site.id: 0 for site in sites}
+        for url in stored:
+            site_id = self.site_by_netloc.get(urlsplit(url).netloc.lower())
+            if site_id is not None:
+                self._count_pattern(site_id, url)
+        # What a resumed run still has to fetch is claimed now, not as start() yields it:
+        # start requests are consumed lazily, and a page fetched meanwhile may link to them.
+        self.pending: list[Fetch] = []
+        for fetch in pending:
+            if normalize_url(fetch.url) in self.seen:
+                continue
+            if fetch.kind == "page" and canonical_url(fetch.url) in self.page_state:
+                fetch = fetch.but(kind="resource", method="HEAD")   # stored under its other name
+            self.seen.add(normalize_url(fetch.url))
+            if fetch.kind == "page":
+                self.page_state[canonical_url(fetch.url)] = "inflight"
+                self._count_pattern(fetch.site, fetch.url)
+            self.pending.append(fetch)
+
+    def _count_pattern(self, site_id: str, url: str) -> None:
+        key = (site_id, url_pattern(url))
+        self.pattern_pages[key] = self.pattern_pages.get(key, 0) + 1
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -138,6 +166,9 @@ class InspectSpider(scrapy.Spider):
                 status, values["note"] = "unreachable", f"首页无法访问：{count.homepage_error}"
             elif count.cut:
                 values["note"] = f"达到页面数或深度上限，{count.cut} 个页面未抓取"
+                if self.trap_cut.get(site_id):
+                    values["note"] += (f"（其中 {self.trap_cut[site_id]} 个疑似爬虫陷阱：同一网址模式超过 "
+                                       f"{self.sites[site_id].max_pages_per_pattern} 页或路径无限加深）")
             self.writer.update_site(site_id, pages=count.pages, targets=count.checked, errors=count.errors,
                                     cut=count.cut, status=status, **values)
         if self.progress:
@@ -153,11 +184,6 @@ class InspectSpider(scrapy.Spider):
                 self.page_state[canonical_url(site.url)] = "inflight"
                 yield self._request(Fetch(site.url, site.id, "page", depth=0))
         for fetch in self.pending:
-            if fetch.kind == "page" and canonical_url(fetch.url) in self.page_state:
-                fetch = fetch.but(kind="resource", method="HEAD")   # stored under its other name
-            self.seen.add(normalize_url(fetch.url))
-            if fetch.kind == "page":
-                self.page_state[canonical_url(fetch.url)] = "inflight"
             yield self._request(fetch)
 
     # --- requests ----------------------------------------------------------------------
@@ -174,11 +200,12 @@ class InspectSpider(scrapy.Spider):
         if fetch.kind in ("external", "probe") or not site.obey_robots:
             meta["dont_obey_robotstxt"] = True
         priority = -fetch.depth if fetch.kind == "page" else -50
-        return Request(fetch.url, method=fetch.method, callback=self.on_response,
+        return Request(clean_url(fetch.url), method=fetch.method, callback=self.on_response,
                        errback=self.on_error, meta=meta, dont_filter=True, priority=priority,
                        headers={"User-Agent": site.user_agent})
 
-    def _follow(self, url: str, tag: str, attr: str, parent: Fetch, rel: str = "") -> Request | None:
+    def _follow(self, url: str, tag: str, attr: str, parent: Fetch, rel: str = "",
+                hops: int = 0) -> Request | None:
         """A request for a link target found on `parent`'s page, unless already seen."""
         key = normalize_url(url)
         if key in self.seen:
@@ -200,6 +227,12 @@ class InspectSpider(scrapy.Spider):
             if depth > site.max_depth or counters.pages_planned >= site.max_pages:
                 counters.cut += 1
                 return None
+            pattern = (site_id, url_pattern(url))
+            if self.pattern_pages.get(pattern, 0) >= site.max_pages_per_pattern or is_trap(url):
+                counters.cut += 1
+                self.trap_cut[site_id] += 1
+                return None
+            self._count_pattern(site_id, url)
             counters.pages_planned += 1
             self.page_state[canonical_url(url)] = "inflight"
         elif kind == "external" and not self.sites[parent.site].check_external:
@@ -208,7 +241,7 @@ class InspectSpider(scrapy.Spider):
         method, read = fetch_mode(kind, tag, attr)
         if urlsplit(url).netloc in self.head_refused:
             method = "GET"
-        return self._request(Fetch(url, site_id, kind, depth, parent.url, method, read))
+        return self._request(Fetch(url, site_id, kind, depth, parent.url, method, read, hops))
 
     def _settle(self, fetch: Fetch, stored: bool) -> None:
         """A page fetch has its outcome: release the other names of the page that waited for it."""
@@ -265,14 +298,19 @@ class InspectSpider(scrapy.Spider):
             return self._record_probe(fetch, response)
         if 300 <= status < 400 and response.headers.get(b"Location"):
             raw = response.headers[b"Location"].decode("utf-8", "replace").strip()
-            location = urldefrag(safe_url_string(urljoin(response.url, raw)))[0]
-            self._record(fetch, response, location=location)
+            try:
+                location = urldefrag(safe_url_string(urljoin(response.url, raw)))[0]
+            except ValueError:
+                location = raw[:2000]
+            refusal = redirect_refusal(self.sites[fetch.site].url, location, fetch.hops)
+            self._record(fetch, response, location=location, message=refusal)
             self._settle(fetch, stored=False)
-            if urlsplit(location).scheme not in ("http", "https"):
+            if refusal:
                 return None
             # A hop keeps its kind: a page's redirect leads to a page, an image's to a file.
             tag, attr = ("a", "href") if fetch.kind == "page" or fetch.read else ("img", "src")
-            self._schedule(self._follow(location, tag, attr, fetch.but(depth=fetch.depth - 1)))
+            self._schedule(self._follow(location, tag, attr, fetch.but(depth=fetch.depth - 1),
+                                        hops=fetch.hops + 1))
             return None
         if fetch.method == "HEAD" and status >= 400:
             # HEAD refused (405/501) or unreliable: ask again with GET before judging.
@@ -299,11 +337,12 @@ class InspectSpider(scrapy.Spider):
             page = parse_page(decoded.text, response.url, decoded.charset)
             self.writer.add_external(fetch.site, fetch.url, response.status, content_type, page.title[:300],
                                      page.text[:EXTERNAL_TEXT_CHARS], len(response.body))
-            if page.refresh and urlsplit(page.refresh).scheme in ("http", "https"):
+            if page.refresh and redirect_refusal(self.sites[fetch.site].url, page.refresh, fetch.hops) is None:
                 # A meta refresh sends visitors on like a redirect (a taken-over partner domain).
                 location = urldefrag(page.refresh)[0]
                 self._record(fetch, response, location=location)
-                self._schedule(self._follow(location, "a", "href", fetch.but(depth=fetch.depth - 1)))
+                self._schedule(self._follow(location, "a", "href", fetch.but(depth=fetch.depth - 1),
+                                            hops=fetch.hops + 1))
 
     def on_error(self, failure):
         request = failure.request

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from xunjian.store import StoreError, compress, now
+from xunjian.store import DB_TIMEOUT, StoreError, compress, describe_db_error, now
 
 PAGE_COLUMNS = ("id", "run", "site", "url", "final_url", "status", "content_type", "charset",
                 "charset_source", "title", "size", "elapsed", "content_hash", "body", "text",
@@ -50,9 +50,12 @@ class StoreWriter:
         self.targets: list[tuple] = []
         self.others: list[tuple[str, tuple]] = []   # (sql, row) for assets and external pages
         self.error: BaseException | None = None
-        db = sqlite_utils.Database(sqlite3.connect(self.db_path, timeout=30))
-        self.next_page_id = (db.execute("select max(id) from pages").fetchone()[0] or 0) + 1
-        db.conn.close()
+        try:
+            db = sqlite_utils.Database(sqlite3.connect(self.db_path, timeout=DB_TIMEOUT))
+            self.next_page_id = (db.execute("select max(id) from pages").fetchone()[0] or 0) + 1
+            db.conn.close()
+        except sqlite3.Error as exc:
+            raise StoreError(describe_db_error(exc, self.db_path)) from exc
         self._page_sql = _insert_sql("pages", PAGE_COLUMNS, "INSERT OR IGNORE")
         self._link_sql = _insert_sql("links", LINK_COLUMNS)
         self._target_sql = _insert_sql("targets", TARGET_COLUMNS, "INSERT OR REPLACE")
@@ -109,16 +112,22 @@ class StoreWriter:
         self._queue.put(None)
         self._thread.join()
         if self.error:
-            raise StoreError(f"写入数据库失败：{self.error}") from self.error
+            raise StoreError(describe_db_error(self.error, self.db_path)) from self.error
 
     def _put(self, job: tuple) -> None:
         if self.error:
-            raise StoreError(f"写入数据库失败：{self.error}") from self.error
+            raise StoreError(describe_db_error(self.error, self.db_path)) from self.error
         self._queue.put(job)
 
     def _work(self) -> None:
-        conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            conn = sqlite3.connect(self.db_path, timeout=DB_TIMEOUT, isolation_level=None)
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            self.error = exc
+            while self._queue.get() is not None:   # drain: nothing can be written
+                pass
+            return
         db = sqlite_utils.Database(conn)
         while True:
             job = self._queue.get()

@@ -26,6 +26,9 @@ def main() -> int:
     config = load_config(config_path)
     started = time.monotonic()
     roots = build_city(out / "city")
+    from demo.media import build_feeds
+
+    build_feeds(roots["qh-portal"])      # the accounts' feeds, at http://127.0.0.1:18601/feeds/
     db = out / "demo.db"
     servers = []
     try:
@@ -50,6 +53,11 @@ def main() -> int:
 
         # A week of availability probes (real requests, simulated times) so results show a figure.
         seed_demo_probes(db, config, AS_OF)
+        # New-media accounts first, so the website inspection stays the "latest" run for `findings`.
+        media = subprocess.run([sys.executable, "-m", "xunjian", "media", "poll", "--config", str(config_path),
+                                "--db", str(db), "--as-of", AS_OF])
+        if media.returncode != 0:
+            return media.returncode
         command = [sys.executable, "-m", "xunjian", "inspect", "--config", str(config_path),
                    "--db", str(db), "--as-of", AS_OF]
         result = subprocess.run(command)

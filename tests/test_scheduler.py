@@ -30,6 +30,7 @@ from xunjian.store import compress, open_store
 
 TZ = ZoneInfo("Asia/Shanghai")
 REPORT = "report" in __import__("xunjian.cli", fromlist=["main"]).main.commands
+MEDIA = "media" in __import__("xunjian.cli", fromlist=["main"]).main.commands   # xunjian/cli_media.py
 
 
 def shanghai(*args: int) -> dt.datetime:
@@ -191,7 +192,7 @@ def test_missed_runs_run_once_after_downtime(setup, clock, ran, caplog):
     second = started(setup, clock)
     second.scheduler._process_jobs()
     after = ran[len(before):]
-    expected = ["inspection", "probe", "retention", "update_check"] + (["monthly_report"] if REPORT else [])
+    expected = ["inspection", "probe", "retention", "update_check"] + (["monthly_report"] if REPORT else []) + (["media_poll"] if MEDIA else [])
     assert sorted(after) == sorted(expected)           # each once
     assert "现在补运行一次" in caplog.text
     second.scheduler._process_jobs()                   # the same moment again: nothing more

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
+import sqlite3
 import sys
 import time
 from collections import Counter
@@ -17,7 +19,7 @@ from pathlib import Path
 import click
 
 from xunjian.config import Config, ConfigError, load_config
-from xunjian.store import DEFAULT_DB, StoreError, finish_run, iter_findings, open_store, \
+from xunjian.store import DEFAULT_DB, StoreError, describe_db_error, finish_run, iter_findings, open_store, \
     record_error, resolve_run, start_run, unfinished_run
 
 CHECK_NAMES = {
@@ -34,6 +36,11 @@ CHECK_NAMES = {
     "link.dark": "暗链",
     "link.hijacked": "外链被劫持",
     "link.new_domain": "新增外链域名",
+    "text.typo": "错别字", "text.typo_severe": "严重错别字", "text.improper": "不恰当表述", "privacy.leak": "个人信息泄露",
+    "media.stale": "新媒体不更新", "media.unreadable": "新媒体无法获取", "media.typo": "新媒体错别字",
+    "media.typo_severe": "新媒体严重表述错误", "media.improper": "新媒体不恰当表述",
+    "media.link_broken": "新媒体链接不准确", "media.no_interaction": "新媒体未提供互动功能",
+    "media.unregistered": "新媒体未备案",
 }
 SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "notice": "提示"}
 STATUS_NAMES = {"open": "待审核", "confirmed": "已确认", "dismissed": "已排除", "fixed": "已整改"}
@@ -67,6 +74,17 @@ def _open(db_path: str):
         fail(str(exc))
 
 
+def _db_errors(command):
+    """A locked, read-only or full database ends the command with a clear message (exit 3)."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except sqlite3.Error as exc:
+            fail(describe_db_error(exc, kwargs.get("db_path") or DEFAULT_DB), 3)
+    return wrapper
+
+
 def _run_or_fail(db, run_ref: str) -> dict:
     run = resolve_run(db, run_ref)
     if run is None:
@@ -97,6 +115,7 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="不显示进度。")
 @click.option("--checks", "check_spec", default=None, metavar="IDS",
               help="只运行这些检查，逗号分隔，可用通配，如 link.*,layout.garbled（默认全部）。")
+@_db_errors
 def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: str | None,
             resume: bool, quiet: bool, check_spec: str | None) -> None:
     """抓取站点、检查链接与页面，结果存入数据库。
@@ -288,13 +307,14 @@ def findings(config_path: str, db_path: str, run_ref: str, fmt: str) -> None:
 
 def _csv(rows: list[dict], config: Config) -> str:
     sites = {s.id: s for s in config.sites}
+    accounts = {a.id: a for a in config.accounts}
     buffer = io.StringIO()
     buffer.write("\ufeff")   # Excel needs the BOM to read UTF-8
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["网站名称", "主办单位", "问题类型", "检查项", "严重程度", "问题描述", "页面地址",
                      "链接目标", "错误内容", "建议修改", "状态", "巡检编号", "指纹"])
     for row in rows:
-        site = sites.get(row["site"])
+        site = sites.get(row["site"]) or accounts.get(row.get("account"))
         writer.writerow([site.name if site else row["site"], site.department if site else "",
                          CHECK_NAMES.get(row["check"], row["check"]), row["check"],
                          SEVERITY_NAMES.get(row["severity"], row["severity"]), row["detail"], row["url"],
@@ -310,7 +330,7 @@ def _table(rows: list[dict], config: Config) -> None:
         text = " ".join((text or "").split())
         return text if len(text) <= width else text[: width - 1] + "…"
 
-    table = [[row["site"], CHECK_NAMES.get(row["check"], row["check"]), cut(row["url"], 60),
+    table = [[row["site"] or row.get("account"), CHECK_NAMES.get(row["check"], row["check"]), cut(row["url"], 60),
               cut(row["target"], 50), cut(row["evidence"], 20), cut(row["detail"], 30)] for row in rows]
     click.echo(tabulate(table, headers=["站点", "问题类型", "页面", "链接目标", "错误内容", "说明"]))
     click.echo(f"共 {len(rows)} 个问题。")
@@ -318,6 +338,9 @@ def _table(rows: list[dict], config: Config) -> None:
 
 from xunjian import cli_ops  # noqa: E402,F401  registers probe/schedule
 from xunjian import cli_report  # noqa: E402,F401  registers report
+from xunjian import cli_web  # noqa: E402,F401  registers serve and user add
+from xunjian import cli_media  # noqa: E402,F401  registers media poll/list/check/import/export
+from xunjian import cli_text  # noqa: E402,F401  registers check-text
 
 if __name__ == "__main__":
     main()

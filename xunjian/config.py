@@ -23,6 +23,7 @@ PLATFORMS = ("wechat", "weibo", "douyin", "toutiao", "app", "other")
 CRAWL_KEYS: dict[str, tuple[type, Any, str]] = {
     "max_pages": (int, 5000, "每站最多抓取页面数"),
     "max_depth": (int, 12, "最大抓取深度"),
+    "max_pages_per_pattern": (int, 1000, "同一网址模式（数字替换、参数名排序后）最多抓取页面数"),
     "concurrency": (int, 4, "每站并发请求数"),
     "download_delay": (float, 0.2, "同一站点两次请求的间隔秒数"),
     "timeout": (float, 15.0, "请求超时秒数"),
@@ -36,9 +37,14 @@ CRAWL_KEYS: dict[str, tuple[type, Any, str]] = {
 }
 CHOICES = {"render": ("home", "all", "off")}
 SITE_KEYS = {"id", "name", "url", "department", "trusted_domains", "hosts", "columns", *CRAWL_KEYS}
+SITE_KEYS |= {"allow_words"}          # text checks: words never reported on this site
 COLUMN_KEYS = {"url", "kind", "name", "exclude"}
-ACCOUNT_KEYS = {"id", "name", "platform", "department", "source"}
+ACCOUNT_KEYS = {"id", "name", "platform", "department", "source",
+                "platform_id", "owner", "contact", "status", "interaction"}   # registry keys (xunjian/registry.py)
+ACCOUNT_STATUSES = ("运营", "关停", "注销")
+INTERACTIONS = ("yes", "no", "unknown")   # the registry's recorded answer for media.no_interaction
 TOP_KEYS = {"sites", "accounts", "crawl", "trusted_domains"}
+TOP_KEYS |= {"allow_words"}          # text checks: words never reported on any site
 TOP_KEYS |= {"scoring", "report"}   # reports/: scoring profile overrides, document settings
 TOP_KEYS |= {"schedule"}            # scheduler.py: when each job runs (xunjian/schedules.py)
 DEFAULT_TRUSTED = ["*.gov.cn"]
@@ -65,6 +71,7 @@ class Site:
     hosts: list[str] = field(default_factory=list)
     max_pages: int = 5000
     max_depth: int = 12
+    max_pages_per_pattern: int = 1000   # crawler traps: endless calendars, numbered pages
     concurrency: int = 4
     download_delay: float = 0.2
     timeout: float = 15.0
@@ -76,6 +83,7 @@ class Site:
     render: str = "home"
     probe_timeout: float = 15.0          # availability probe of the homepage (crawler/probe.py)
     columns: list[dict] = field(default_factory=list)   # staff corrections to column discovery
+    allow_words: list[str] = field(default_factory=list)   # global + own allowlist of the text checks
 
     @property
     def netloc(self) -> str:
@@ -111,6 +119,11 @@ class Account:
     platform: str
     department: str
     source: str | None = None
+    platform_id: str | None = None       # 账号ID on the platform (微信号, 微博 UID, …)
+    owner: str | None = None             # 负责人
+    contact: str | None = None           # 联系方式
+    status: str = "运营"                  # 运营 | 关停 | 注销
+    interaction: str = "unknown"         # yes | no | unknown: does it offer a working way to reply
 
 
 @dataclass
@@ -178,7 +191,7 @@ def _check_value(path: Path, locate: _Locator, table: str | None, index: int, ke
         raise ConfigError(path, line, name, f"{label}应为{type_zh}，实际为 {value!r}")
     if kind in (int, float) and value < 0:
         raise ConfigError(path, line, name, f"{label}不能为负数：{value!r}")
-    if key in ("max_pages", "concurrency", "timeout", "max_page_bytes", "probe_timeout") and value <= 0:
+    if key in ("max_pages", "max_pages_per_pattern", "concurrency", "timeout", "max_page_bytes", "probe_timeout") and value <= 0:
         raise ConfigError(path, line, name, f"{label}必须大于 0：{value!r}")
     if key in CHOICES and value not in CHOICES[key]:
         raise ConfigError(path, line, name, f"{label}必须是 {' | '.join(CHOICES[key])} 之一：{value!r}")
@@ -270,8 +283,11 @@ def load_config(path: Path | str) -> Config:
         extra_trusted = _string_list(path, locate, "sites", index, "trusted_domains", raw.get("trusted_domains", []))
         hosts = _string_list(path, locate, "sites", index, "hosts", raw.get("hosts", []))
         columns = _columns(path, locate, index, url, raw.get("columns", []))
+        allow_words = _string_list(path, locate, None, -1, "allow_words", document.get("allow_words", [])) + \
+            _string_list(path, locate, "sites", index, "allow_words", raw.get("allow_words", []))
         sites.append(Site(id=site_id, name=raw["name"].strip(), url=url, department=raw["department"].strip(),
-                          trusted_domains=trusted + extra_trusted, hosts=hosts, columns=columns, **options))
+                          trusted_domains=trusted + extra_trusted, hosts=hosts, columns=columns,
+                          allow_words=allow_words, **options))
 
     accounts: list[Account] = []
     for index, raw in enumerate(document.get("accounts", [])):
@@ -292,8 +308,22 @@ def load_config(path: Path | str) -> Config:
             raise ConfigError(path, locate.key("accounts", index, "id"), f"{label}.id",
                               f"标识 {raw['id']!r} 重复")
         seen_ids[raw["id"]] = index + 1
+        for key in ("source", "platform_id", "owner", "contact", "status", "interaction"):
+            if key in raw and not isinstance(raw[key], str):
+                raise ConfigError(path, locate.key("accounts", index, key), f"{label}.{key}",
+                                  f"应为文本，实际为 {raw[key]!r}")
+        for key, choices in (("status", ACCOUNT_STATUSES), ("interaction", INTERACTIONS)):
+            if key in raw and raw[key] not in choices:
+                raise ConfigError(path, locate.key("accounts", index, key), f"{label}.{key}",
+                                  f"必须是 {' | '.join(choices)} 之一：{raw[key]!r}")
+        source = raw.get("source")
+        if source and not re.match(r"^https?://", source) and not Path(source).is_absolute():
+            source = str(path.parent / source)   # a CSV/XLSX export next to the config
         accounts.append(Account(id=raw["id"], name=raw["name"], platform=raw["platform"],
-                                department=raw["department"], source=raw.get("source")))
+                                department=raw["department"], source=source,
+                                platform_id=raw.get("platform_id"), owner=raw.get("owner"),
+                                contact=raw.get("contact"), status=raw.get("status", "运营"),
+                                interaction=raw.get("interaction", "unknown")))
     scoring, report = _report_tables(path, locate, document)
     schedule = parse_schedule(document.get("schedule", {}), path, locate)
     return Config(path=path, sites=sites, accounts=accounts, scoring=scoring, report=report, schedule=schedule)

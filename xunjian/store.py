@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import zlib
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any, Iterable, Iterator
 import sqlite_utils
 
 DEFAULT_DB = "xunjian.db"
+# Seconds to wait for another writer's lock before giving up (XUNJIAN_DB_TIMEOUT overrides).
+DB_TIMEOUT = float(os.environ.get("XUNJIAN_DB_TIMEOUT") or 30)
 SCHEMA_VERSION = 1
 
 # table -> (columns, primary key, indexes)
@@ -52,7 +55,8 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[list[str]]]] = {
                   "detail": str, "fingerprint": str, "extra": str}, "id",
                  [["run", "fingerprint"], ["fingerprint"]]),
     # Review state by fingerprint, so a decision carries over to the same problem next month.
-    "reviews": ({"fingerprint": str, "status": str, "reason": str, "by": str, "at": str},
+    # `severity`: a reviewer's correction of the check's severity (web/), applied by iter_findings.
+    "reviews": ({"fingerprint": str, "status": str, "reason": str, "by": str, "at": str, "severity": str},
                 "fingerprint", []),
     # How links looked in a real browser (Chromium), for the pages rendered.
     "rendered_links": ({"run": int, "site": str, "page": str, "href": str, "url": str, "text": str,
@@ -76,11 +80,37 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[list[str]]]] = {
     "scheduler_lock": ({"name": str, "owner": str, "host": str, "pid": int, "acquired_at": str,
                         "heartbeat_at": str, "heartbeat": float}, "name", []),
 }
+# New-media polls (crawler/media, `xunjian media poll`): each account's state in the run, and its posts.
+SCHEMA["account_runs"] = ({"run": int, "account": str, "name": str, "platform": str, "department": str,
+                           "source": str, "registry_status": str, "state": str, "posts": int,
+                           "last_post": str, "error": str, "fetched_at": str}, ("run", "account"), [])
+SCHEMA["posts"] = ({"run": int, "account": str, "url": str, "title": str, "published": str, "text": str,
+                    "links": str}, None, [["run", "account"]])
 UNIQUE = {"pages": [["run", "url"]], "findings": [["run", "fingerprint"]]}
 
 
 class StoreError(Exception):
     """The database cannot be opened or written (locked, read-only, full disk, not a database)."""
+
+
+def describe_db_error(exc: BaseException, path: Path | str) -> str:
+    """A Chinese explanation of a database failure, naming the file."""
+    text = str(exc)
+    lower = text.lower()
+    path = Path(path).resolve() if str(path) else path
+    if "full" in lower or "no space" in lower or getattr(exc, "errno", None) == 28:
+        why = "磁盘空间不足或数据库已达大小上限，无法继续写入"
+    elif "readonly" in lower or "read-only" in lower or "read only" in lower:
+        why = "文件只读（或所在目录不可写），无法写入"
+    elif "locked" in lower or "busy" in lower:
+        why = f"被其他程序锁定（可能另一个巡检或计划任务正在写入），等待 {DB_TIMEOUT:g} 秒后放弃"
+    elif "not a database" in lower or "malformed" in lower or "corrupt" in lower:
+        why = "不是有效的巡检数据库或已损坏"
+    elif "unable to open" in lower or isinstance(exc, OSError):
+        why = "无法打开（路径不存在或没有权限）"
+    else:
+        why = "读写出错"
+    return f"数据库 {path} {why}（{type(exc).__name__}: {text}）"
 
 
 def now() -> str:
@@ -93,16 +123,14 @@ def open_store(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
     try:
         if path.parent and not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        conn = sqlite3.connect(str(path), timeout=DB_TIMEOUT, isolation_level=None)
         db = sqlite_utils.Database(conn)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=OFF")
         _ensure_schema(db)
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"无法打开数据库 {path}：{exc}") from exc
-    except OSError as exc:
-        raise StoreError(f"无法创建数据库 {path}：{exc}") from exc
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(describe_db_error(exc, path)) from exc
     return db
 
 
@@ -202,9 +230,12 @@ def replace_findings(db: sqlite_utils.Database, run: int, checks: Iterable[str],
 
 def iter_findings(db: sqlite_utils.Database, run: int) -> Iterator[dict]:
     """The run's findings in a stable order, each with its review status ("open" if unreviewed)."""
-    sql = """select f.*, coalesce(r.status, 'open') as status from findings f
+    sql = """select f.*, coalesce(r.status, 'open') as status, r.severity as review_severity from findings f
              left join reviews r on r.fingerprint = f.fingerprint
              where f.run = ? order by f.site, f."check", f.url, f.target, f.id"""
     for row in db.query(sql, [run]):
         row["extra"] = json.loads(row["extra"] or "{}")
+        override = row.pop("review_severity", None)
+        if override:
+            row["severity"] = override
         yield row

@@ -1,0 +1,76 @@
+"""text.improper: outdated institution names and forbidden wording (checks/data/improper.toml).
+
+A rule names its source and the date from which the wording is improper. Not improper: a name
+marked as former (原国土资源局), one in a sentence about the reform itself (职责整合, 不再保留),
+one inside quotation marks, or any of them on a page dated before the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from checks.textscan import Hit, quoted
+
+CHECK = "text.improper"
+DATA = Path(__file__).parent / "data" / "improper.toml"
+FORMER_BEFORE = re.compile(r"(原|前|旧|撤销|撤并|不再保留|组建|整合|划入|划转|更名|改为|改名|合并|挂牌)")
+FORMER_AFTER = re.compile(r"^[^，。；,;]{0,10}?(职责|更名|改名|撤销|不再保留|整合|划入|划转|合并|旧址|时期|期间)")
+CLAUSE_STOP = re.compile(r"[，。；;,、\s（(《“”]")
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    pattern: re.Pattern
+    suggestion: str
+    since: dt.date
+    source: str
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = DATA) -> tuple[Rule, ...]:
+    with open(path, "rb") as handle:
+        document = tomllib.load(handle)
+    return tuple(Rule(r["kind"], re.compile(r["pattern"]), r["suggestion"], dt.date.fromisoformat(r["since"]),
+                      r["source"]) for r in document["rules"])
+
+
+@lru_cache(maxsize=4)
+def _screen(path: Path = DATA) -> re.Pattern:
+    """One pattern of every rule, to rule most lines out in a single pass."""
+    return re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in load_rules(path)))
+
+
+def _marked_former(text: str, start: int, end: int) -> bool:
+    before = CLAUSE_STOP.split(text[max(0, start - 12):start])[-1]
+    return bool(FORMER_BEFORE.search(before) or FORMER_AFTER.search(text[end:end + 14]))
+
+
+def scan_improper(text: str, date: dt.date | None = None) -> list[Hit]:
+    """Improper expressions in `text`, given the publication date of its page (None: current)."""
+    if not _screen().search(text):
+        return []
+    hits = []
+    for rule in load_rules():
+        if date and date < rule.since:
+            continue
+        for match in rule.pattern.finditer(text):
+            start, end = match.span()
+            if _marked_former(text, start, end) or quoted(text, start, end):
+                continue
+            suggestion = match.expand(rule.suggestion) if "\\" in rule.suggestion else rule.suggestion
+            hits.append(Hit(start, match.group(0), suggestion,
+                            f"{rule.kind}：“{match.group(0)}”建议改为“{suggestion}”（依据：{rule.source}）",
+                            CHECK, end - start))
+    return sorted(hits, key=lambda h: h.offset)
+
+
+def improper_wording(ctx):
+    """text.improper over every page of the run (template text once per site)."""
+    from checks.textscan import site_findings
+    yield from site_findings(ctx, CHECK, scan_improper)

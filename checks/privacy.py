@@ -1,0 +1,135 @@
+"""privacy.leak: unmasked personal data in page text.
+
+Exact rules only: an 18-digit resident ID whose check digit (GB 11643-1999) and birth date are
+valid, a bank card number that passes Luhn and starts with a card issuer's prefix, a mobile
+number standing next to a person's name. Masked numbers (640402********1235) and numbers
+labelled as codes (项目编号, 统一社会信用代码, …) are not findings. The evidence is masked too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from checks.textscan import Hit
+
+CHECK = "privacy.leak"
+PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+             50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 91}
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z*])(\d{17}[\dXx])(?![0-9A-Za-z*])")
+# 16–19 digits, optionally in groups of four separated by one space or hyphen.
+CARD = re.compile(r"(?<![0-9A-Za-z*\-])(\d{4}(?:[ \-]?\d{4}){3}(?:[ \-]?\d{1,3})?)(?![0-9A-Za-z*\-])")
+MOBILE = re.compile(r"(?<![0-9A-Za-z*\-])(1[3-9]\d[ \-]?\d{4}[ \-]?\d{4})(?![0-9A-Za-z*\-])")
+# A label before the number that makes it something other than personal data.
+CODE_LABEL = re.compile(r"(编号|编码|代码|文号|订单|合同号|项目号|序号|批次|流水号|条码|登记号|备案号|许可证号|"
+                        r"证书号|凭证号|标识码|识别码|税号|ICP|批准号|案号)[^，。；;,\n]{0,12}$")
+BANK_LABEL = re.compile(r"(卡号|银行卡|账号|帐号|账户|帐户|开户|银行|存折)")
+# A person's name: a labelled name, or surname + given name written right before the number.
+NAME_LABEL = re.compile(r"(姓名|联系人|户主|申请人|本人|家属|负责人|监护人|当事人|经办人|被申请人|举报人|"
+                        r"收件人|领取人|患者|学生|职工)\s*[:：]?\s*[\u4e00-\u9fff]{2,4}")
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+            "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+            "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌"
+            "毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦"
+            "麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩"
+            "明佘池查麻苑迟邝")
+NAME_BEFORE = re.compile(r"(?:^|[^\u4e00-\u9fff])[" + SURNAMES + r"][\u4e00-\u9fff]{1,2}"
+                         r"(?:同志|先生|女士)?\s*[（(:：,，、\s]?\s*(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$")
+NOT_NAME = re.compile(r"(电话|手机|热线|咨询|投诉|举报|监督|办公室|服务|中心|单位|地址|传真|邮编|号码|专线)")
+DIGITS = re.compile(r"\D")
+
+
+def id_valid(number: str, today: dt.date | None = None) -> bool:
+    """An 18-character resident ID with a known province, a real birth date and a valid check digit."""
+    if len(number) != 18 or not number[:17].isdigit() or int(number[:2]) not in PROVINCES:
+        return False
+    try:
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    if not dt.date(1900, 1, 1) <= born <= (today or dt.date.today()):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], WEIGHTS))
+    return CHECK_CHARS[total % 11] == number[17].upper()
+
+
+def luhn(number: str) -> bool:
+    total = 0
+    for index, digit in enumerate(reversed(number)):
+        value = int(digit)
+        if index % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def card_issuer(number: str) -> str | None:
+    """The card scheme of a number's issuer prefix (UnionPay, Visa, Mastercard), else None."""
+    if number.startswith("62") and 16 <= len(number) <= 19:
+        return "银联"
+    if number.startswith("4") and len(number) == 16:
+        return "Visa"
+    if 51 <= int(number[:2]) <= 55 and len(number) == 16:
+        return "Mastercard"
+    return None
+
+
+def mask(number: str, keep_head: int, keep_tail: int) -> str:
+    """640402199001011235 -> 640402********1235."""
+    return number[:keep_head] + "*" * (len(number) - keep_head - keep_tail) + number[-keep_tail:]
+
+
+def _labelled_code(text: str, start: int) -> bool:
+    return bool(CODE_LABEL.search(text[max(0, start - 20):start]))
+
+
+def _named(text: str, start: int, end: int) -> bool:
+    """Is a person's name written right before the number, or labelled on the same stretch?"""
+    before = text[max(0, start - 24):start]
+    if NAME_BEFORE.search(before) and not NOT_NAME.search(before[-8:]):
+        return True
+    clause = re.split(r"[。；;\n]", before)[-1]
+    return bool(NAME_LABEL.search(clause))
+
+
+def scan_privacy(text: str, date: dt.date | None = None) -> list[Hit]:
+    """Every unmasked resident ID, bank card number and named mobile number in `text`."""
+    if not re.search(r"\d{11}|\d{3}[ \-]\d{4}", text):
+        return []
+    hits: list[Hit] = []
+    taken: list[tuple[int, int]] = []
+    for match in RESIDENT_ID.finditer(text):
+        number = match.group(1)
+        if id_valid(number) and not _labelled_code(text, match.start()):
+            taken.append(match.span())
+            hits.append(Hit(match.start(), mask(number, 6, 4), "请对身份证号码作脱敏处理（隐去出生日期等中间位）",
+                            "页面公开了完整的居民身份证号码", CHECK, len(number)))
+    for match in CARD.finditer(text):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        number = DIGITS.sub("", match.group(1))
+        issuer = card_issuer(number) if 16 <= len(number) <= 19 else None
+        if not issuer or not luhn(number) or _labelled_code(text, match.start()):
+            continue
+        if issuer != "银联" and not BANK_LABEL.search(text[max(0, match.start() - 20):match.start()]):
+            continue
+        taken.append(match.span())
+        hits.append(Hit(match.start(), mask(number, 4, 4), "请对银行卡号作脱敏处理",
+                        f"页面公开了完整的银行卡号（{issuer}）", CHECK, len(match.group(1))))
+    for match in MOBILE.finditer(text):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        if _labelled_code(text, match.start()) or not _named(text, match.start(), match.end()):
+            continue
+        number = DIGITS.sub("", match.group(1))
+        hits.append(Hit(match.start(), mask(number, 3, 4), "请对个人手机号码作脱敏处理（如 138****5678）",
+                        "页面在个人姓名旁公开了完整的手机号码", CHECK, len(match.group(1))))
+    return sorted(hits, key=lambda h: h.offset)
+
+
+def privacy_leaks(ctx):
+    """privacy.leak over every page of the run (template text once per site)."""
+    from checks.textscan import site_findings
+    yield from site_findings(ctx, CHECK, scan_privacy)

@@ -1,0 +1,106 @@
+"""Shared plumbing of the text checks (typos, severe errors, improper wording, personal data).
+
+Every text rule is a pure function `scan(text, date) -> list[Hit]`; `site_findings` runs one
+over a stored run: each page's title and own (non-template) lines, and the site's template
+lines once, reported as one finding with the number of pages they stand on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from checks.finding import finding
+
+PRIVATE = re.compile(r"\d{7,}")   # long numbers are never copied into a finding's context
+QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’"}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One suspect span of a text: where, what (already masked if private), the fix, why."""
+
+    offset: int
+    evidence: str
+    suggestion: str | None
+    detail: str
+    check: str
+    length: int = 0       # characters of the original span (evidence may be masked)
+
+
+Scanner = Callable[[str, "dt.date | None"], list[Hit]]
+
+
+def quoted(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] stands inside a quotation on the same line (“…”, 「…」)."""
+    for opening, closing in QUOTES.items():
+        left = text.rfind(opening, 0, start)
+        if left < 0:
+            continue
+        if opening == closing:
+            if text.count(opening, 0, start) % 2 == 1 and text.find(closing, end) >= 0:
+                return True
+            continue
+        if text.rfind(closing, left + 1, start) < 0 and text.find(closing, end) >= 0:
+            return True
+    return False
+
+
+def context(text: str, offset: int, length: int, width: int = 15) -> str | None:
+    """The span with a little text around it; None when the text may hold personal data."""
+    if PRIVATE.search(text):
+        return None
+    start, end = max(offset - width, 0), min(offset + length + width, len(text))
+    return " ".join(text[start:end].split())
+
+
+def allowed(hit: Hit, allow: Iterable[str]) -> bool:
+    """A word on the allowlist (global or the site's) is never reported."""
+    return any(word and (word == hit.evidence or word in hit.evidence) for word in allow)
+
+
+def site_findings(ctx, check_id: str, scan: Scanner, *, once_per_site: bool = False) -> Iterator[dict]:
+    """Findings of one text rule over every site of the run.
+
+    Template lines (header, navigation, footer) are checked once per site and reported as one
+    finding counting the pages they stand on. With `once_per_site` (text.typo) a wrong word is
+    reported once per site whatever the number of pages it is on.
+    """
+    for site_id, site in ctx.sites.items():
+        facts = ctx.site_facts(site_id)
+        allow = list(getattr(site, "allow_words", []) or [])
+        template = facts.template_lines
+        grouped: dict[tuple, dict] = {}
+        template_hits: dict[str, list[Hit]] = {line: [] for line in template}
+        for line in template:
+            template_hits[line] = [h for h in scan(line, None) if not allowed(h, allow)]
+        for page in sorted(facts.pages.values(), key=lambda p: p.url):
+            date = page.date.date if page.date else None
+            texts = [page.title or ""] + facts.main_lines(page)
+            for text in texts:
+                for hit in scan(text, date):
+                    if allowed(hit, allow):
+                        continue
+                    key = (hit.evidence,) if once_per_site else (page.url, hit.evidence)
+                    entry = grouped.setdefault(key, {"hit": hit, "url": page.url, "pages": set(),
+                                                     "context": context(text, hit.offset, hit.length or len(hit.evidence)),
+                                                     "template": False})
+                    entry["pages"].add(page.url)
+            for line in page.lines[1:]:
+                for hit in template_hits.get(line, ()):
+                    key = (hit.evidence,) if once_per_site else ("template", line, hit.evidence)
+                    entry = grouped.setdefault(key, {"hit": hit, "url": page.url, "pages": set(),
+                                                     "context": context(line, hit.offset, hit.length or len(hit.evidence)),
+                                                     "template": True})
+                    entry["pages"].add(page.url)
+        for key, entry in grouped.items():
+            hit, pages = entry["hit"], entry["pages"]
+            detail = hit.detail
+            if len(pages) > 1:
+                detail += f"（共 {len(pages)} 个页面{'，位于网站公共模板' if entry['template'] else ''}）"
+            url = facts.site.url if entry["template"] and facts.site.url in pages else entry["url"]
+            yield finding(check_id, site_id, url, evidence=hit.evidence, suggestion=hit.suggestion,
+                          detail=detail, key=(hit.evidence,) if (once_per_site or entry["template"]) else None,
+                          context=entry["context"], pages=len(pages), template=entry["template"])

@@ -1,0 +1,140 @@
+"""Text checks: privacy.leak, text.improper, text.typo_severe, text.typo, and `xunjian check-text`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from checks.improper import scan_improper
+from checks.privacy import CHECK_CHARS, WEIGHTS, id_valid, luhn, scan_privacy
+from checks.severe import scan_severe
+from checks.typos import scan_typos
+from tests.conftest import ROOT, findings_of, write_config, write_site, xunjian
+
+
+def resident_id(first17: str) -> str:
+    return first17 + CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
+
+
+ID = resident_id("64040219900101123")
+
+
+def test_resident_id_checksum_and_birth_date():
+    assert id_valid(ID)
+    assert not id_valid(ID[:-1] + ("0" if ID[-1] != "0" else "1"))        # wrong check digit
+    assert not id_valid(resident_id("64040219901301123"))                  # month 13
+    assert not id_valid(resident_id("99040219900101123"))                  # no such province
+
+
+def test_privacy_leaks_are_found_and_masked():
+    (hit,) = scan_privacy(f"申请人张三，身份证号{ID}。")
+    assert hit.evidence == "640402********" + ID[-4:] and hit.check == "privacy.leak"
+    (hit,) = scan_privacy("联系人：王小明，电话13812345678")
+    assert hit.evidence == "138****5678"
+    (hit,) = scan_privacy("王五（13912345678）")
+    assert hit.evidence == "139****5678"
+    assert luhn("6222021234567890128")
+    (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
+    assert hit.evidence == "6222***********0128"
+
+
+@pytest.mark.parametrize("text", [
+    "身份证号：640402********1235",          # masked: correct practice
+    "联系人：王小明，电话138****5678",
+    f"项目编号{ID}",                          # a code that happens to pass the checksum
+    "咨询电话：13812345678",                  # an office line, no person's name
+    "合同号6222021234567890128",
+    "6222021234567890129",                   # fails Luhn
+])
+def test_privacy_not_findings(text):
+    assert scan_privacy(text) == []
+
+
+def test_improper_rules_and_exemptions():
+    (hit,) = scan_improper("市国土资源局召开专题会议")
+    assert (hit.evidence, hit.suggestion, hit.check) == ("国土资源局", "自然资源局", "text.improper")
+    assert "2018" in hit.detail
+    assert [h.suggestion for h in scan_improper("台湾总统选举")] == ["台湾地区领导人"]
+    assert [h.evidence for h in scan_improper("中港两地合作")] == ["中港"]
+    assert [h.evidence for h in scan_improper("县卫计委发布通知")] == ["卫计委"]
+    assert scan_improper("原市国土资源局局长") == []                   # marked as former
+    assert scan_improper("将国土资源部的职责整合") == []               # about the reform itself
+    assert scan_improper("所谓“台湾总统”的说法") == []                 # a quotation
+    assert scan_improper("市国土资源局召开专题会议", dt.date(2017, 5, 1)) == []   # page dated before
+    assert scan_improper("伊斯兰国家") == [] and scan_improper("生态环保局") == []
+
+
+def test_severe_names_formulations_and_titles():
+    (hit,) = scan_severe("全国人民代表大会堂务委员会")
+    assert hit.suggestion == "全国人民代表大会常务委员会" and hit.check == "text.typo_severe"
+    assert [h.suggestion for h in scan_severe("以习近平总书记为核心的党中央")] == ["以习近平同志为核心的党中央"]
+    assert [h.suggestion for h in scan_severe("习进平总书记强调")] == ["习近平总书记"]
+    assert [h.suggestion for h in scan_severe("国务院总理赵乐际出席")] == ["国务院总理李强"]
+    assert [h.evidence for h in scan_severe("中国共产党中华人民共合国")] == ["中华人民共合国"]
+    for text in ("全国人民代表大会常务委员会", "以习近平同志为核心的党中央", "国务院总理李强出席",
+                 "习近平总书记强调", "中华人民共和国国务院", "张国庆同志"):
+        assert scan_severe(text) == [], text
+
+
+def test_typos_known_pairs_only():
+    assert [(h.evidence, h.suggestion) for h in scan_typos("安居乐业，按居乐业")] == [("按居乐业", "安居乐业")]
+    assert scan_typos("促进经济社会高质量发展，人民安居乐业") == []
+
+
+def test_check_text_jsonl(tmp_path):
+    path = tmp_path / "in.txt"
+    path.write_text(f"正确的句子。\n市国土资源局发布通知，按居乐业\n身份证号{ID}\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "--format", "jsonl", str(path)],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["line"], r["check"], r["evidence"], r["offset"]) for r in rows] == [
+        (2, "text.improper", "国土资源局", 1), (2, "text.typo", "按居乐业", 11),
+        (3, "privacy.leak", "640402********" + ID[-4:], 4)]
+    assert all(r["suggestion"] for r in rows)
+    table = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "-"], input="按居乐业\n",
+                           capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert "错别字" in table and "安居乐业" in table
+
+
+FOOTER = "<div>主办：清河市国土资源局</div>"
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f'<div><a href="/">首页</a> <a href="/a.html">通知一</a> <a href="/b.html">通知二</a></div>'
+            f"{body}{FOOTER}</body></html>")
+
+
+def test_inspection_reports_text_findings_with_template_once(tmp_path, serve):
+    files = {
+        "index.html": _page("清河市人民政府", "<p>欢迎访问。</p>"),
+        "a.html": _page("通知一", "<p>发布日期：2026-11-01</p><p>群众按居乐业，共建美好家园。</p>"
+                                  f"<p>申请人张三，身份证号{ID}。</p>"),
+        "b.html": _page("通知二", "<p>发布日期：2026-11-02</p><p>群众按居乐业，社会和谐稳定。</p>"
+                                  "<p>全国人民代表大会堂务委员会发布公告。</p><p>国务院副总理张国庆出席。</p>"),
+    }
+    site = serve(write_site(tmp_path / "site", files))
+    config = write_config(tmp_path / "sites.toml", [
+        {"id": "qh", "name": "清河市人民政府", "url": site.url, "department": "清河市政府办公室",
+         "download_delay": 0, "allow_words": ["张国庆"]}], extra='allow_words = ["共建美好"]')
+    db = tmp_path / "x.db"
+    xunjian("inspect", "--config", str(config), "--db", str(db), "--as-of", "2026-11-20")
+    found = [f for f in findings_of(config, db) if f["check"].startswith(("text.", "privacy."))]
+    by = {}
+    for f in found:
+        by.setdefault(f["check"], []).append(f)
+    (typo,) = by["text.typo"]                          # two pages, one finding
+    assert typo["evidence"] == "按居乐业" and typo["suggestion"] == "安居乐业" and "2 个页面" in typo["detail"]
+    (improper,) = by["text.improper"]                  # the footer: once for the site
+    assert improper["evidence"] == "国土资源局" and "3 个页面" in improper["detail"]
+    assert improper["url"].rstrip("/") == site.url.rstrip("/")
+    (severe,) = by["text.typo_severe"]                 # 张国庆 is on the site's allowlist
+    assert severe["url"].endswith("/b.html") and severe["severity"] == "veto"
+    assert severe["suggestion"] == "全国人民代表大会常务委员会"
+    (leak,) = by["privacy.leak"]
+    assert leak["url"].endswith("/a.html") and leak["evidence"] == "640402********" + ID[-4:]
+    assert ID not in json.dumps(found, ensure_ascii=False)
