@@ -86,15 +86,17 @@ def normalize_url(url: str) -> str:
 
 
 def url_pattern(url: str) -> str:
-    """The shape of a URL: path with digit runs replaced, query keys sorted (values dropped).
+    """The shape of a URL: its path, and its query keys sorted with the values dropped.
 
-    An endless calendar (/cal?year=2026&month=11) or numbered pages are one pattern; the
-    crawl fetches at most `max_pages_per_pattern` pages of each.
+    An endless calendar (/cal.html?year=2026&month=11) or one script under endless query
+    strings is one pattern; the crawl fetches at most `max_pages_per_pattern` pages of each.
+    The path is kept exactly: a CMS files every article under the same shape of path
+    (/art/2026/11/18/art_123_456.html), and those are all real pages. Ever-deeper paths are
+    is_trap's business.
     """
     parts = urlsplit(normalize_url(url))
-    path = re.sub(r"\d+", "0", parts.path)
     keys = sorted({pair.split("=", 1)[0] for pair in parts.query.split("&") if pair})
-    return path + ("?" + "&".join(keys) if keys else "")
+    return parts.path + ("?" + "&".join(keys) if keys else "")
 
 
 def is_trap(url: str) -> bool:
