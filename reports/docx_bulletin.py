@@ -12,6 +12,17 @@ from reports.docx_parts import (BASIS, GUIDE, account_appendix, deduction_rows, 
 from reports.workdays import zh_date
 
 
+
+def _closing(doc, data, settings) -> None:
+    """How every document ends: contact, list of attachments, signature, then the two appendices."""
+    if settings.contact:
+        doc.para(f"联系人：{settings.contact}")
+    doc.attachments(["政府网站问题清单", "政务新媒体问题清单"])
+    doc.signature()
+    doc.landscape_section()
+    site_appendix(doc, data, "附件1")
+    account_appendix(doc, data, "附件2")
+
 def draft_note(data: PeriodData) -> str | None:
     unreviewed, _ = status_summary(data)
     return f"送审稿：尚有{unreviewed}个问题未经人工审核" if unreviewed else None
@@ -137,13 +148,7 @@ def write_quarter_bulletin(data: PeriodData, path: Path, date: dt.date, deadline
     main_problems(doc, data)
     doc.heading1("三、整改要求")
     _requirements(doc, data, deadline)
-    if settings.contact:
-        doc.para(f"联系人：{settings.contact}")
-    doc.attachments(["政府网站问题清单", "政务新媒体问题清单"])
-    doc.signature()
-    doc.landscape_section()
-    site_appendix(doc, data, "附件1")
-    account_appendix(doc, data, "附件2")
+    _closing(doc, data, settings)
     doc.colophon()
     return doc.save(path, subject=f"{data.period.label}政府网站和政务新媒体检查情况通报",
                     keywords="政府网站;政务新媒体;季度通报")
@@ -179,12 +184,6 @@ def write_month_results(data: PeriodData, path: Path, date: dt.date, deadline: d
     main_problems(doc, data)
     doc.heading1("五、整改要求")
     doc.para(f"请各有关单位对照附件所列问题逐项整改，于{zh_date(deadline)}前完成整改，并将整改情况报送{office}。")
-    if settings.contact:
-        doc.para(f"联系人：{settings.contact}")
-    doc.attachments(["政府网站问题清单", "政务新媒体问题清单"])
-    doc.signature()
-    doc.landscape_section()
-    site_appendix(doc, data, "附件1")
-    account_appendix(doc, data, "附件2")
+    _closing(doc, data, settings)
     return doc.save(path, subject=f"{data.period.label}政府网站和政务新媒体检查结果",
                     keywords="政府网站;政务新媒体;月度检查")
