@@ -66,31 +66,15 @@ def _spam_pages(db, run: int, site_id: str) -> dict[str, list]:
     return spam
 
 
-def _stylesheets(db, run: int, site_id: str) -> dict[str, str]:
-    sheets = {}
+def _assets(db, run: int, site_id: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The site's stored stylesheets and scripts, as text, by URL (one read of the assets table)."""
+    sheets, scripts = {}, {}
     for row in db.query("select url, content_type, charset, body from assets where run = ? and site = ?",
                         [run, site_id]):
-        if "css" in (row["content_type"] or "") or row["url"].lower().split("?")[0].endswith(".css"):
-            sheets[row["url"]] = decompress(row["body"]).decode(row["charset"] or "utf-8", "replace")
-    return sheets
-
-
-def _scripts(db, run: int, site_id: str) -> dict[str, str]:
-    scripts = {}
-    for row in db.query("select url, content_type, charset, body from assets where run = ? and site = ?",
-                        [run, site_id]):
-        if "css" not in (row["content_type"] or "") and not row["url"].lower().split("?")[0].endswith(".css"):
-            scripts[row["url"]] = decompress(row["body"]).decode(row["charset"] or "utf-8", "replace")
-    return scripts
-
-
-def _describe(element) -> str:
-    name = element.tag if isinstance(element.tag, str) else "?"
-    if element.get("id"):
-        return f"{name}#{element.get('id')}"
-    if element.get("class"):
-        return f"{name}.{element.get('class').split()[0]}"
-    return name
+        text = decompress(row["body"]).decode(row["charset"] or "utf-8", "replace")
+        is_css = "css" in (row["content_type"] or "") or row["url"].lower().split("?")[0].endswith(".css")
+        (sheets if is_css else scripts)[row["url"]] = text
+    return sheets, scripts
 
 
 def page_candidates(html: str, page_url: str, sheets: dict[str, str], scripts: dict[str, str],
@@ -163,7 +147,7 @@ def dark_links(ctx) -> Iterator[dict]:
     lexicon = load_lexicon()
     for site_id, site in ctx.sites.items():
         spam = _spam_pages(ctx.db, ctx.run, site_id)
-        sheets, scripts = _stylesheets(ctx.db, ctx.run, site_id), _scripts(ctx.db, ctx.run, site_id)
+        sheets, scripts = _assets(ctx.db, ctx.run, site_id)
         rendered = _rendered(ctx.db, ctx.run, site_id)
 
         def wanted(url: str | None, text: str) -> bool:

@@ -17,6 +17,15 @@ from web import done, log, login_required
 bp = Blueprint("bulletins", __name__)
 
 
+def _collected():
+    """The requested period, its collected report data, and how many problems are unreviewed."""
+    from reports.collect import collect
+
+    period = _period()
+    data = collect(g.db, g.config, period)
+    return period, data, sum(1 for p in data.problems if p.status == "open")
+
+
 def _period():
     from reports.period import PeriodError, parse_period
 
@@ -45,11 +54,7 @@ def approvals(db, period_label: str | None = None) -> list[dict]:
 @bp.route("/bulletins")
 @login_required("admin", "reviewer")
 def preview():
-    from reports.collect import collect
-
-    period = _period()
-    data = collect(g.db, g.config, period)
-    unreviewed = sum(1 for p in data.problems if p.status == "open")
+    period, data, unreviewed = _collected()
     return render_template("bulletins.html", period=period, kind=period.kind, value=_value(period),
                            problems=len(data.problems), unreviewed=unreviewed, months=len(data.months),
                            approvals=approvals(g.db, period.slug))
@@ -86,11 +91,7 @@ def document():
 @bp.post("/bulletins/approve")
 @login_required("admin", "reviewer")
 def approve():
-    from reports.collect import collect
-
-    period = _period()
-    data = collect(g.db, g.config, period)
-    unreviewed = sum(1 for p in data.problems if p.status == "open")
+    period, data, unreviewed = _collected()
     if unreviewed:
         return render_template("message.html", title="不能审定",
                                message=f"尚有 {unreviewed} 个问题未经人工审核，全部审核后才能审定印发。"), 400
