@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install browser demo test bench bench-text clean
+.PHONY: install browser redis demo test bench bench-text clean
 
 install: $(STAMP)
 	@# Charts and PDFs need a CJK font (reports/charts.py, reports/pdf.py); installs only when missing.
@@ -24,10 +24,14 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 		(apt-get update && apt-get install -y chromium)
 
+# The cluster tests (crawler/cluster.py) start their own redis-server on 127.0.0.1.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || (apt-get update && apt-get install -y redis-server)
+
 demo: install
 	$(BIN)/python -m demo
 
-test: install browser
+test: install browser redis
 	$(BIN)/python -m pytest -q
 
 # PAGES=2000 and ONLY=xunjian,wget narrow a run; the full run takes about 8 minutes here.
