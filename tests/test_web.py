@@ -1,5 +1,6 @@
 """The review web app: roles, CSRF, escaping of hostile crawled text, dismissals that carry over
-to next month's run, bulletins, recheck; and real Chromium (Playwright) against the served app.
+to next month's run, bulletins, recheck. Real Chromium against the served app: test_web_browser.py;
+user management: test_web_admin.py; notifications: test_notify.py.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ import re
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -203,7 +203,7 @@ def test_user_add_command(env):
     assert "argon2" in next(env["db"].query("select password from web_users where name = 'li'"))["password"]
 
 
-# --- real Chromium ------------------------------------------------------------------------
+# --- the app served over HTTP (test_web_browser.py drives it with Chromium) ----------------
 
 @pytest.fixture
 def served(env):
@@ -214,71 +214,6 @@ def served(env):
     thread.start()
     yield dict(env, url=f"http://127.0.0.1:{server.effective_port}")
     server.close()
-
-
-@pytest.fixture
-def page(served):
-    from crawler.render import LAUNCH_ARGS, browser_available
-
-    path = browser_available()
-    if not path:
-        pytest.skip("需要 Debian chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, headless=True, args=LAUNCH_ARGS)
-        tab = browser.new_page(viewport={"width": 1366, "height": 768})
-        tab.on("dialog", lambda d: (_ for _ in ()).throw(AssertionError("a crawled script ran")))
-        yield tab, served
-        browser.close()
-
-
-def browser_login(tab, url: str, name: str = "admin") -> None:
-    tab.goto(f"{url}/login")
-    tab.fill("input[name=name]", name)
-    tab.fill("input[name=password]", PASSWORD)
-    tab.click("button[type=submit]")
-    tab.wait_for_load_state()
-
-
-@pytest.mark.browser
-def test_browser_login_and_hostile_text(page):
-    tab, env = page
-    browser_login(tab, env["url"])
-    tab.goto(f"{env['url']}/findings")
-    assert tab.locator("td.evidence", has_text="window.pwnedLink=1").count() == 1
-    assert tab.evaluate("window.pwnedLink === undefined && window.pwnedTitle === undefined")
-    tab.click("text=页面含有隐藏的外部链接")
-    tab.wait_for_load_state()
-    assert "window.pwnedTitle=1" in tab.locator("table.detail").inner_text()
-    assert tab.locator("mark").inner_text().startswith("<script>")
-    assert tab.evaluate("window.pwnedLink === undefined && window.pwnedTitle === undefined")
-
-
-@pytest.mark.browser
-def test_browser_dismiss(page):
-    tab, env = page
-    browser_login(tab, env["url"], "shen")
-    tab.goto(f"{env['url']}/findings")
-    tab.click("text=页面出现乱码")
-    tab.fill("form[action$='/review'] input[name=reason]", "误报：专有名词")
-    tab.click("button[value=dismiss]")
-    tab.wait_for_load_state()
-    assert "已保存审核结果" in tab.content() and "已排除" in tab.locator("table.detail").inner_text()
-    row = next(env["db"].query("select * from reviews"))
-    assert row["status"] == "dismissed" and row["by"] == "shen"
-
-
-@pytest.mark.browser
-def test_browser_bulk_select_all(page):
-    tab, env = page
-    browser_login(tab, env["url"], "shen")
-    tab.goto(f"{env['url']}/findings")
-    tab.check("input.check-all")
-    assert tab.locator("input[name=ids]:checked").count() == 3
-    tab.click("text=批量处理")
-    tab.wait_for_load_state()
-    assert "已批量处理 3 个问题" in tab.content()
 
 
 def test_serve_command_answers(env):

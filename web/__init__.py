@@ -5,6 +5,8 @@
     data.py      findings as the pages show them (filters, departments, evidence)
     review.py    findings list and review actions      bulletins.py  preview, approve, download
     rectify.py   rectification, recheck and the dashboard
+    notify.py    sending 整改通知 (approved periods only; messages and Apprise in reports/notify.py)
+    admin.py     user management, read-only view of the configured sites and accounts
 Server-rendered Jinja2 with autoescape; crawled text is never marked safe.
 """
 
@@ -124,13 +126,17 @@ def create_app(config_path: str | Path, db_path: str | Path, secret: str | None 
         rows = list(g.db.query("select * from web_audit order by id desc limit 500"))
         return render_template("audit.html", rows=rows)
 
+    from web.admin import bp as admin_bp
     from web.bulletins import bp as bulletins_bp
+    from web.notify import bp as notify_bp
     from web.rectify import bp as rectify_bp
     from web.review import bp as review_bp
 
     app.register_blueprint(review_bp)
     app.register_blueprint(bulletins_bp)
     app.register_blueprint(rectify_bp)
+    app.register_blueprint(notify_bp)
+    app.register_blueprint(admin_bp)
     return app
 
 

@@ -32,6 +32,10 @@ WEB_SCHEMA: dict[str, tuple[dict[str, type], object]] = {
     "web_rectifications": ({"fingerprint": str, "state": str, "note": str, "by": str, "at": str,
                             "checked_at": str, "result": str}, "fingerprint"),
     "web_settings": ({"key": str, "value": str}, "key"),
+    # Every attempt to send a 整改通知 (web/notify.py): one row per target, failures included.
+    "web_notifications": ({"id": int, "period": str, "department": str, "channel": str, "target": str,
+                           "subject": str, "problems": int, "fingerprints": str, "by": str, "at": str,
+                           "ok": int, "result": str}, "id"),
 }
 
 _hasher = PasswordHasher()
@@ -83,6 +87,35 @@ def add_user(db: sqlite_utils.Database, name: str, password: str, role: str,
 def get_user(db: sqlite_utils.Database, name: str) -> dict | None:
     rows = list(db.query("select * from web_users where name = ? and active = 1", [name]))
     return rows[0] if rows else None
+
+
+def list_users(db: sqlite_utils.Database) -> list[dict]:
+    """Every account, disabled ones included, without password hashes."""
+    return list(db.query("select name, role, department, created_at, active from web_users order by role, name"))
+
+
+def update_user(db: sqlite_utils.Database, name: str, *, role: str | None = None, department: str | None = None,
+                active: bool | None = None, password: str | None = None) -> None:
+    """Change an existing account; raises UserError (Chinese) when the result would be invalid."""
+    rows = list(db.query("select * from web_users where name = ?", [name]))
+    if not rows:
+        raise UserError(f"没有账号“{name}”")
+    row = rows[0]
+    if role is not None:
+        if role not in ROLES:
+            raise UserError(f"角色应为 admin、reviewer 或 department：{role!r}")
+        row["role"] = role
+        row["department"] = (department or "").strip() or None if role == "department" else None
+    if row["role"] == "department" and not row["department"]:
+        raise UserError("责任单位用户必须指定所属单位")
+    if active is not None:
+        row["active"] = int(active)
+    if password is not None:
+        if len(password) < 8:
+            raise UserError("密码至少 8 个字符")
+        row["password"] = _hasher.hash(password)
+        db.execute("delete from web_login_failures where name = ?", [name])
+    db["web_users"].insert(row, replace=True)
 
 
 def locked_until(db: sqlite_utils.Database, name: str) -> str | None:
