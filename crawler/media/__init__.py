@@ -1,11 +1,15 @@
 """New-media post collection: one small adapter interface, one module per source format.
 
 An adapter turns what an account's `source` holds (an RSS/Atom feed, a JSON Feed, a
-CSV/XLSX export of posts) into `Post`s. Adding a platform or format is one module with
-`NAME`, `sniff(source, content_type, body) -> bool` and `parse(account_id, body, base,
-tz) -> list[Post]`, listed in ADAPTERS. `collect` reads one account's source (fetching
+CSV/XLSX export of posts, a web page listing the posts) into `Post`s. Adding a platform or
+format is one module with `NAME`, `sniff(source, content_type, body) -> bool` and
+`parse(account_id, body, base, tz, **context) -> list[Post]`, listed in `adapters()`.
+`context` holds `as_of` (the poll's date), `content_type`, `timeout` and `max_posts`;
+adapters that need none of them ignore it (the web-page adapter uses them to date relative
+and year-less dates and to read post pages). `collect` reads one account's source (fetching
 URLs through crawler.media.fetch) and never raises: a source that cannot be read is
-returned as an error message, which the poll records (media.unreadable).
+returned as an error message, which the poll records (media.unreadable). The account's
+`source_type` (auto | feed | export | page) narrows the adapters tried; auto sniffs.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ class Adapter(Protocol):
 
     def sniff(self, source: str, content_type: str, body: bytes) -> bool: ...
 
-    def parse(self, account: str, body: bytes, base: str, tz: dt.tzinfo) -> list[Post]: ...
+    def parse(self, account: str, body: bytes, base: str, tz: dt.tzinfo, **context) -> list[Post]: ...
 
 
 class SourceError(Exception):
@@ -97,16 +101,21 @@ def parse_time(value, tz: dt.tzinfo) -> dt.datetime | None:
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
 
 
-def adapters() -> list[ModuleType]:
-    """The adapters, most specific first (the table export is judged by file name)."""
-    from crawler.media import jsonfeed, rss, table
+def adapters(source_type: str = "auto") -> list[ModuleType]:
+    """The adapters for a `source_type`, most specific first (the table export is judged by file
+    name; an HTML page before the feeds, as XHTML may look like XML)."""
+    from crawler.media import jsonfeed, rss, table, webpage
 
-    return [table, jsonfeed, rss]
+    return {"feed": [jsonfeed, rss], "export": [table], "page": [webpage]}.get(
+        source_type, [table, jsonfeed, webpage, rss])
 
 
 def collect(account, base_dir: Path | None = None, tz: dt.tzinfo = DEFAULT_TZ,
-            timeout: float = 15.0) -> tuple[list[Post], str | None]:
-    """Read `account.source` and return (posts, None), or ([], a Chinese error message)."""
+            timeout: float = 15.0, as_of: dt.date | None = None) -> tuple[list[Post], str | None]:
+    """Read `account.source` and return (posts, None), or ([], a Chinese error message).
+
+    `as_of` is the poll's date (relative and year-less dates on web pages count from it).
+    """
     from crawler.media.fetch import fetch
 
     source = (account.source or "").strip()
@@ -127,12 +136,18 @@ def collect(account, base_dir: Path | None = None, tz: dt.tzinfo = DEFAULT_TZ,
             return [], f"无法读取文件 {path}：{exc.strerror or exc}"
         content_type, base = "", ""
         source = str(path)
-    for adapter in adapters():
-        if adapter.sniff(source, content_type, body):
-            try:
-                return adapter.parse(account.id, body, base, tz), None
-            except SourceError as exc:
-                return [], str(exc)
-            except Exception as exc:  # a hostile or broken source never stops the poll
-                return [], f"{adapter.NAME} 解析失败：{exc}"
-    return [], "内容不是可识别的 RSS/Atom、JSON Feed 或 CSV/XLSX 导出文件"
+    source_type = getattr(account, "source_type", "auto") or "auto"
+    context = {"as_of": as_of, "content_type": content_type, "timeout": timeout,
+               "max_posts": getattr(account, "max_posts", None)}
+    candidates = adapters(source_type)
+    adapter = next((a for a in candidates if a.sniff(source, content_type, body)), None)
+    if adapter is None and source_type != "auto":
+        adapter = candidates[-1]          # the configured kind, whatever the server calls it
+    if adapter is None:
+        return [], "内容不是可识别的 RSS/Atom、JSON Feed、CSV/XLSX 导出文件或网页信息列表"
+    try:
+        return adapter.parse(account.id, body, base, tz, **context), None
+    except SourceError as exc:
+        return [], str(exc)
+    except Exception as exc:  # a hostile or broken source never stops the poll
+        return [], f"{adapter.NAME} 解析失败：{exc}"

@@ -15,7 +15,7 @@ def sniff(source: str, content_type: str, body: bytes) -> bool:
     return head.startswith(b"{") or "json" in content_type.lower() or source.lower().endswith(".json")
 
 
-def parse(account: str, body: bytes, base: str, tz: dt.tzinfo) -> list[Post]:
+def parse(account: str, body: bytes, base: str, tz: dt.tzinfo, **_context) -> list[Post]:
     try:
         document = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

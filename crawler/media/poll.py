@@ -25,7 +25,8 @@ def poll(db, run: int, accounts: list, as_of: dt.date, tz: dt.tzinfo = DEFAULT_T
     operating = [a for a in accounts if getattr(a, "status", "运营") == "运营"]
     with ThreadPoolExecutor(max_workers=max(1, min(8, len(operating)))) as pool:
         results = dict(zip([a.id for a in operating],
-                           pool.map(lambda a: collect(a, base_dir=base_dir, tz=tz, timeout=timeout), operating)))
+                           pool.map(lambda a: collect(a, base_dir=base_dir, tz=tz, timeout=timeout, as_of=as_of),
+                                    operating)))
     states: dict[str, dict] = {}
     post_rows: list[dict] = []
     links: list[str] = []

@@ -23,7 +23,7 @@ def _time(entry, tz: dt.tzinfo) -> dt.datetime | None:
     return None
 
 
-def parse(account: str, body: bytes, base: str, tz: dt.tzinfo) -> list[Post]:
+def parse(account: str, body: bytes, base: str, tz: dt.tzinfo, **_context) -> list[Post]:
     import feedparser
 
     feed = feedparser.parse(body, response_headers={"content-location": base} if base else None)

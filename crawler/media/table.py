@@ -65,7 +65,7 @@ def header_map(header: list, columns: dict[str, tuple[str, ...]]) -> dict[str, i
     return found
 
 
-def parse(account: str, body: bytes, base: str, tz: dt.tzinfo) -> list[Post]:
+def parse(account: str, body: bytes, base: str, tz: dt.tzinfo, **_context) -> list[Post]:
     rows = read_table(body)
     if not rows:
         raise SourceError("导出文件为空")
