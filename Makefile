@@ -35,8 +35,11 @@ test: install browser redis
 	$(BIN)/python -m pytest -q
 
 # PAGES=2000 and ONLY=xunjian,wget narrow a run; the full run takes about 8 minutes here.
-bench: install
+bench: install redis
 	$(BIN)/python bench/run.py $(if $(PAGES),--pages $(PAGES)) $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python bench/recrawl.py $(if $(PAGES),--pages $(PAGES))
+	@# One vs two `xunjian worker`s sharing the crawl through a local redis-server (crawler/cluster.py).
+	$(BIN)/python bench/cluster.py $(if $(PAGES),--pages $(PAGES))
 	$(BIN)/python bench/darkmodes.py
 
 # Text checks over ../shared/data/csc-eval through `xunjian check-text --format jsonl`.

@@ -92,6 +92,23 @@ def stop_group(proc: subprocess.Popen) -> None:
             continue
 
 
+def site_config(url: str, concurrency: int, render: str | None = "off") -> str:
+    """The one-site config every xunjian bench run crawls (no delay, no page or depth cap).
+
+    render=None keeps the product's default, as the main comparison row does."""
+    render_line = f'render = "{render}"\n' if render else ""
+    return f"""[[sites]]
+id = "bench"
+name = "基准测试站"
+url = "{url}"
+department = "基准"
+max_pages = 100000
+max_depth = 100
+concurrency = {concurrency}
+download_delay = 0
+{render_line}"""
+
+
 def measure(res: Result, cmd: list[str], log: Path, timeout: float, cwd: Path | None = None) -> int | None:
     """Run cmd under GNU time (stdout to log, stderr to log.err), record wall, CPU and RSS in res.
 
@@ -149,8 +166,9 @@ def version(cmd: list[str]) -> str:
 class Nginx:
     """A foreground nginx (no master, one worker) serving ROOT on a free loopback port."""
 
-    def __init__(self, root: Path, workdir: Path):
-        self.root, self.dir = root, workdir
+    def __init__(self, root: Path, workdir: Path, access_log: Path | None = None):
+        # access_log: one line per request, "status bytes_sent" (bench/recrawl.py counts bytes)
+        self.root, self.dir, self.access_log = root, workdir, access_log
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -162,6 +180,8 @@ class Nginx:
         self.dir.mkdir(parents=True, exist_ok=True)
         d = self.dir
         conf = d / "nginx.conf"
+        log = (f"log_format sent '$status $bytes_sent'; access_log {self.access_log} sent;"
+               if self.access_log else "access_log off;")
         conf.write_text(f"""daemon off;
 master_process off;
 worker_processes 1;
@@ -169,7 +189,7 @@ pid {d}/nginx.pid;
 error_log {d}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-    access_log off;
+    {log}
     types {{ text/html html; application/pdf pdf; image/png png; image/jpeg jpg jpeg;
              text/css css; application/javascript js; text/plain txt; }}
     default_type application/octet-stream;
@@ -219,16 +239,7 @@ def run_xunjian(url: str, work: Path, conc: int, timeout: float, checks: str | N
     config, db = work / "xunjian.toml", work / "xunjian.db"
     for p in work.glob("xunjian.db*"):
         p.unlink()
-    config.write_text(f"""[[sites]]
-id = "bench"
-name = "基准测试站"
-url = "{url}"
-department = "基准"
-max_pages = 100000
-max_depth = 100
-concurrency = {conc}
-download_delay = 0
-""", encoding="utf-8")
+    config.write_text(site_config(url, conc, render=None), encoding="utf-8")
     command = [str(XUNJIAN), "inspect", "--config", str(config), "--db", str(db)]
     rc = measure(res, command + (["--checks", checks] if checks else []), work / "xunjian.log", timeout)
     if rc != 0:

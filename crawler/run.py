@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 
+from crawler.incremental import Previous, reuse_counts, reuse_note
 from crawler.progress import Progress
 from crawler.scope import Fetch, classify, fetch_mode, normalize_url, redirect_refusal
 from crawler.settings import crawl_settings
@@ -48,11 +50,20 @@ def resume_frontier(db, run: int, sites: list[Site]) -> tuple[set[str], list[Fet
 
 
 def crawl(db_path: Path | str, run: int, sites: list[Site], resume: bool = False,
-          show_progress: bool = True) -> str:
-    """Crawl `sites` for `run`, writing facts to the store; return Scrapy's close reason."""
+          show_progress: bool = True, full: bool = False) -> str:
+    """Crawl `sites` for `run`, writing facts to the store; return Scrapy's close reason.
+
+    A site with an earlier finished run is crawled incrementally (crawler/incremental.py)
+    unless `full`: conditional requests, unchanged pages and recent target successes reused.
+    """
     db = open_store(db_path)
+    from crawler.cluster_coord import cluster_of_run, coordinate
+    if (cluster := cluster_of_run(db, run)) is not None:   # [cluster]: `xunjian worker`s fetch, we write
+        db.conn.close()
+        return coordinate(cluster, db_path, run, sites, resume=resume, show_progress=show_progress)
     seen, pending, stored = resume_frontier(db, run, sites) if resume else (set(), [], [])
     db.conn.close()
+    previous = None if full else Previous.load(str(db_path), run, sites)
     writer = StoreWriter(db_path, run)
     progress = Progress({s.id: s.name for s in sites}) if show_progress else None
     logging.getLogger("scrapy").setLevel(logging.WARNING)
@@ -62,10 +73,36 @@ def crawl(db_path: Path | str, run: int, sites: list[Site], resume: bool = False
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     process = CrawlerProcess(crawl_settings(sites))
     crawler = process.create_crawler(InspectSpider)
+    # `previous` becomes the spider's attribute (scrapy.Spider keeps unknown keyword arguments).
     process.crawl(crawler, run=run, sites=sites, writer=writer, seen=seen, pending=pending,
-                  stored=stored, progress=progress)
+                  stored=stored, progress=progress, previous=previous)
     try:
         process.start()
     finally:
         writer.close()
+        if previous is not None:
+            previous.close()
+    if previous is not None:
+        note_reuse(db_path, run, show_progress)
     return getattr(crawler.spider, "close_reason", "unknown")
+
+
+def note_reuse(db_path: Path | str, run: int, show_progress: bool = True) -> None:
+    """Add what an incremental run reused to each site's note (and say it on the progress stream)."""
+    db = open_store(db_path)
+    try:
+        with db.conn:
+            for site, (pages, not_modified, targets) in reuse_counts(db, run).items():
+                text = reuse_note(pages, not_modified, targets)
+                row = db.execute("select note from site_runs where run = ? and site = ?", [run, site]).fetchone()
+                if not text or row is None:
+                    continue
+                old = row[0] or ""
+                if "增量巡检：" in old:          # written by an interrupted pass of this run
+                    old = old[:old.index("增量巡检：")].rstrip("；")
+                note = f"{old}；{text}" if old else text
+                db.execute("update site_runs set note = ? where run = ? and site = ?", [note, run, site])
+                if show_progress:
+                    print(f"[增量] {site}：{text.removeprefix('增量巡检：')}", file=sys.stderr, flush=True)
+    finally:
+        db.conn.close()

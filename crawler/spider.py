@@ -25,7 +25,9 @@ from twisted.internet.defer import CancelledError, TimeoutError as DeferTimeoutE
 from twisted.internet.task import LoopingCall
 from w3lib.url import safe_url_string
 
+from crawler import attachments
 from crawler.extract import decode_html, parse_page
+from crawler.incremental import conditional_headers, reuse_page, reuse_target
 from crawler.progress import Progress, SiteCounters
 from crawler.scope import Fetch, canonical_url, classify, clean_url, fetch_mode, is_trap, normalize_url, \
     redirect_refusal, url_pattern
@@ -137,6 +139,7 @@ class InspectSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
+        crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
@@ -192,6 +195,8 @@ class InspectSpider(scrapy.Spider):
         site = self.sites[fetch.site]
         self.counters[fetch.site].requested += 1
         maxsize = {"asset": MAX_ASSET_BYTES, "external": MAX_EXTERNAL_BYTES}.get(fetch.kind, site.max_page_bytes)
+        if fetch.kind == "resource" and site.attachment_max_bytes:   # a document is cut at its own cap
+            maxsize = max(maxsize, site.attachment_max_bytes + 1)
         meta = {"xj": fetch, "handle_httpstatus_all": True, "dont_redirect": True,
                 "download_timeout": site.timeout, "download_maxsize": maxsize,
                 "max_retry_times": 0 if fetch.method == "HEAD" else site.retries}
@@ -202,7 +207,7 @@ class InspectSpider(scrapy.Spider):
         priority = -fetch.depth if fetch.kind == "page" else -50
         return Request(clean_url(fetch.url), method=fetch.method, callback=self.on_response,
                        errback=self.on_error, meta=meta, dont_filter=True, priority=priority,
-                       headers={"User-Agent": site.user_agent})
+                       headers={"User-Agent": site.user_agent, **conditional_headers(self, fetch)})
 
     def _follow(self, url: str, tag: str, attr: str, parent: Fetch, rel: str = "",
                 hops: int = 0) -> Request | None:
@@ -241,7 +246,8 @@ class InspectSpider(scrapy.Spider):
         method, read = fetch_mode(kind, tag, attr)
         if urlsplit(url).netloc in self.head_refused:
             method = "GET"
-        return self._request(Fetch(url, site_id, kind, depth, parent.url, method, read, hops))
+        fetch = Fetch(url, site_id, kind, depth, parent.url, method, read, hops)
+        return None if reuse_target(self, fetch) else self._request(fetch)
 
     def _settle(self, fetch: Fetch, stored: bool) -> None:
         """A page fetch has its outcome: release the other names of the page that waited for it."""
@@ -262,11 +268,21 @@ class InspectSpider(scrapy.Spider):
         # A resource or external target only needs its status: never read its body, except
         # an external page's HTML (what does it serve now?).
         fetch = request.meta.get("xj")
+        if fetch is not None:     # a document on the site (PDF, Word, Excel) is read up to its cap
+            read = attachments.read_body(self.sites[fetch.site], fetch, headers, body_length, request.meta)
+            if read is not None:
+                if not read:
+                    raise StopDownload(fail=False)
+                return
         if fetch is None or fetch.kind not in ("resource", "external") or fetch.method != "GET":
             return
         content_type = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if not (fetch.read and ("html" in content_type or not content_type)):
             raise StopDownload(fail=False)
+
+    def _bytes_received(self, data, request, spider):
+        if attachments.META in request.meta and attachments.over_cap(request.meta, len(data)):
+            raise StopDownload(fail=False)    # a document without a Content-Length, over its cap
 
     # --- responses ---------------------------------------------------------------------
 
@@ -296,6 +312,8 @@ class InspectSpider(scrapy.Spider):
         status = response.status
         if fetch.kind == "probe":
             return self._record_probe(fetch, response)
+        if status == 304 and fetch.kind == "page" and reuse_page(self, fetch, response):
+            return None     # not modified since the last run: its stored page is copied
         if 300 <= status < 400 and response.headers.get(b"Location"):
             raw = response.headers[b"Location"].decode("utf-8", "replace").strip()
             try:
@@ -318,11 +336,19 @@ class InspectSpider(scrapy.Spider):
                 self.head_refused.add(urlsplit(fetch.url).netloc)
             self._schedule(self._request(fetch.but(method="GET")))
             return None
+        if fetch.method == "HEAD" and status < 300 and \
+                attachments.head_wants_body(self.sites[fetch.site], fetch, response.headers, response.meta):
+            request = self._request(fetch.but(method="GET"))     # a document: read it
+            request.meta[attachments.HEAD] = response             # its link works whatever the body does
+            self._schedule(request)
+            return None
         self._record(fetch, response)
         if fetch.kind == "page" and status < 400 and is_html(response):
             self._store_page(fetch, response)
             return None
         self._settle(fetch, stored=False)
+        if status < 400 and attachments.META in response.meta:
+            attachments.queue(self.writer, fetch, response)
         if fetch.read and status < 400 and response.body:
             self._keep_body(fetch, response)
         return None
@@ -355,6 +381,10 @@ class InspectSpider(scrapy.Spider):
             self._schedule(self._request(fetch.but(method="GET")))
             return None
         error, message = failure_class(failure)
+        if attachments.HEAD in request.meta:   # the HEAD answered: the link works, the document is unread
+            self._record(fetch.but(method="HEAD"), request.meta[attachments.HEAD])
+            attachments.queue_failed(self.writer, fetch, error, message)
+            return None
         self._record(fetch, None, error=error, message=message)
         self._settle(fetch, stored=False)
         return None
@@ -370,6 +400,9 @@ class InspectSpider(scrapy.Spider):
                                 probe_hash=digest, probe_size=len(response.body))
 
     def _store_page(self, fetch: Fetch, response: Response):
+        digest = hashlib.blake2b(response.body, digest_size=16).hexdigest()
+        if reuse_page(self, fetch, response, digest):
+            return          # the same body as last run: its stored parse is copied
         counters = self.counters[fetch.site]
         counters.pages += 1
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
@@ -398,7 +431,7 @@ class InspectSpider(scrapy.Spider):
             "content_type": content_type[:200], "charset": decoded.charset,
             "charset_source": decoded.source, "title": page.title[:500], "size": len(response.body),
             "elapsed": round(latency, 3) if latency is not None else None,
-            "content_hash": hashlib.blake2b(response.body, digest_size=16).hexdigest(),
+            "content_hash": digest,
             "body": response.body, "text": page.text, "depth": fetch.depth, "referrer": fetch.referrer,
             "headers": {name: response.headers.get(name).decode("latin-1")[:300]
                         for name in KEPT_HEADERS if response.headers.get(name)} or None,

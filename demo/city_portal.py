@@ -18,7 +18,7 @@ from demo.citykit import (CHECK_BROKEN, CHECK_FAKE, CHECK_GARBLED, CITY, DISTRIC
                           KUNKAOKAO, MOJIBAKE, REPLACEMENT_RUN, SiteWriter, TextGen, Truth,
                           attachment_bytes, esc, fmt_date, fmt_time, make_png, paras_html,
                           spread_dates)
-from demo import city_dark
+from demo import city_dark, city_docs
 from demo.city_portal_pages import write_static_pages
 from demo.city_portal_updates import plant_republished, record_republished, record_stale
 
@@ -82,6 +82,7 @@ class Article:
     images: list[str] = field(default_factory=list)
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (file, label)
     missing_files: set[str] = field(default_factory=set)
+    files: dict[str, bytes] = field(default_factory=dict)   # planted attachments' bytes (demo.city_docs)
     toc_broken: bool = False
     injected: str = ""          # raw HTML an intruder added to the article body (暗链)
 
@@ -229,6 +230,7 @@ def _plant(cols: dict[str, Column], truth: Truth) -> None:
     truth.add(SITE, CHECK_GARBLED, art.path, None, MOJIBAKE, "UTF-8 text decoded as GBK")
     art = zwdt.articles[40]
     art.injected = city_dark.portal_article(truth, SITE, art.path)
+    city_docs.plant(tzgg.articles[8], zcwj.articles[10], truth, SITE, CITY)
 
 
 FOOTER = """<div class="footer">
@@ -356,7 +358,7 @@ def _write_article(w: SiteWriter, art: Article, rng: random.Random) -> None:
             w.binary(art.dirname + name, make_png(64, 40, (rng.randint(60, 200), 120, 160)))
     for name, label in art.attachments:
         if name not in art.missing_files:
-            w.binary(art.dirname + name, attachment_bytes(name, f"Qinghe doc {art.docid}"))
+            w.binary(art.dirname + name, art.files.get(name) or attachment_bytes(name, f"Qinghe doc {art.docid}"))
 
 
 def build(w: SiteWriter, truth: Truth, seed: int) -> None:

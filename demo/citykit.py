@@ -137,15 +137,12 @@ def make_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
-def make_ole(label: str) -> bytes:
-    """Bytes that look like a legacy Office (.doc/.xls) compound file."""
-    head = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00\xfe\xff"
-    body = label.encode("utf-16-le")
-    return (head + b"\x00" * (512 - len(head)) + body).ljust(1024, b"\x00")
-
-
 def attachment_bytes(filename: str, label: str) -> bytes:
-    return make_pdf(label) if filename.endswith(".pdf") else make_ole(label)
+    """A small real attachment: a PDF, a Word 97 .doc or an Excel 97 .xls holding `label`."""
+    from demo.documents import word_doc, workbook
+    if filename.endswith(".pdf"):
+        return make_pdf(label)
+    return workbook([[label]]) if filename.endswith(".xls") else word_doc([label])
 
 
 # --- dates --------------------------------------------------------------------

@@ -34,6 +34,15 @@ CRAWL_KEYS: dict[str, tuple[type, Any, str]] = {
     "retries": (int, 2, "超时与 5xx 的重试次数"),
     "render": (str, "home", "用浏览器复核暗链的页面范围（home 仅首页 / all 全部页面 / off 不用）"),
     "probe_timeout": (float, 15.0, "可用性探测超时秒数"),
+    # Linked documents (PDF, Word, Excel, WPS) are downloaded up to this size and their text
+    # checked like pages (crawler/attachments.py); a larger one is reported, not downloaded.
+    "attachment_max_bytes": (int, 20 * 1024 * 1024, "附件（PDF、Word、Excel、WPS）下载检查的大小上限（字节，0 表示不检查附件内容）"),
+    # Incremental runs: a link target (file, image, unread external link) that answered 2xx
+    # without a redirect fewer than this many days ago is not requested again; 0 turns it off.
+    # Failures are always re-checked (reusing one would hide a fix), and 7 days keeps a monthly
+    # run re-checking every target (reusing a success for longer could hide a new breakage),
+    # while a re-run within the week (a recheck after rectification) skips what just worked.
+    "reuse_targets_days": (float, 7.0, "链接目标检查正常后多少天内沿用结果、不再重复请求（0 表示不沿用）"),
 }
 CHOICES = {"render": ("home", "all", "off")}
 SITE_KEYS = {"id", "name", "url", "department", "trusted_domains", "hosts", "columns", *CRAWL_KEYS}
@@ -43,10 +52,14 @@ ACCOUNT_KEYS = {"id", "name", "platform", "department", "source",
                 "platform_id", "owner", "contact", "status", "interaction"}   # registry keys (xunjian/registry.py)
 ACCOUNT_STATUSES = ("运营", "关停", "注销")
 INTERACTIONS = ("yes", "no", "unknown")   # the registry's recorded answer for media.no_interaction
+ACCOUNT_KEYS |= {"source_type", "max_posts"}   # crawler/media: which adapter reads `source`, post pages read
+SOURCE_TYPES = ("auto", "feed", "export", "page")   # auto: judged from what the source holds
 TOP_KEYS = {"sites", "accounts", "crawl", "trusted_domains"}
 TOP_KEYS |= {"allow_words"}          # text checks: words never reported on any site
 TOP_KEYS |= {"scoring", "report"}   # reports/: scoring profile overrides, document settings
 TOP_KEYS |= {"schedule"}            # scheduler.py: when each job runs (xunjian/schedules.py)
+TOP_KEYS |= {"notify"}              # reports/notify.py: where 整改通知 are sent (email, group robots)
+TOP_KEYS |= {"cluster"}             # workers sharing one crawl through Redis (xunjian/clusterconf.py)
 DEFAULT_TRUSTED = ["*.gov.cn"]
 
 
@@ -82,6 +95,8 @@ class Site:
     retries: int = 2
     render: str = "home"
     probe_timeout: float = 15.0          # availability probe of the homepage (crawler/probe.py)
+    attachment_max_bytes: int = 20 * 1024 * 1024   # linked documents read and checked (crawler/attachments.py)
+    reuse_targets_days: float = 7.0      # incremental runs: reuse a target's success this long
     columns: list[dict] = field(default_factory=list)   # staff corrections to column discovery
     allow_words: list[str] = field(default_factory=list)   # global + own allowlist of the text checks
 
@@ -124,6 +139,8 @@ class Account:
     contact: str | None = None           # 联系方式
     status: str = "运营"                  # 运营 | 关停 | 注销
     interaction: str = "unknown"         # yes | no | unknown: does it offer a working way to reply
+    source_type: str = "auto"            # auto | feed | export | page (a web page listing the posts)
+    max_posts: int = 20                  # page sources: how many of the newest posts' pages are read
 
 
 @dataclass
@@ -134,6 +151,8 @@ class Config:
     scoring: dict = field(default_factory=dict)   # [scoring]: overrides of reports/profile.toml
     report: dict = field(default_factory=dict)    # [report]: issuer, city, contact, …
     schedule: Schedule = field(default_factory=Schedule)   # [schedule]: xunjian/schedules.py
+    notify: Any = None                            # [notify]: reports.notify.NotifySettings (None: not set)
+    cluster: Any = None                           # [cluster]: xunjian.clusterconf.ClusterConfig (None: one machine)
 
     def site(self, site_id: str) -> Site:
         for site in self.sites:
@@ -308,14 +327,16 @@ def load_config(path: Path | str) -> Config:
             raise ConfigError(path, locate.key("accounts", index, "id"), f"{label}.id",
                               f"标识 {raw['id']!r} 重复")
         seen_ids[raw["id"]] = index + 1
-        for key in ("source", "platform_id", "owner", "contact", "status", "interaction"):
+        for key in ("source", "platform_id", "owner", "contact", "status", "interaction", "source_type"):
             if key in raw and not isinstance(raw[key], str):
                 raise ConfigError(path, locate.key("accounts", index, key), f"{label}.{key}",
                                   f"应为文本，实际为 {raw[key]!r}")
-        for key, choices in (("status", ACCOUNT_STATUSES), ("interaction", INTERACTIONS)):
+        for key, choices in (("status", ACCOUNT_STATUSES), ("interaction", INTERACTIONS),
+                             ("source_type", SOURCE_TYPES)):
             if key in raw and raw[key] not in choices:
                 raise ConfigError(path, locate.key("accounts", index, key), f"{label}.{key}",
                                   f"必须是 {' | '.join(choices)} 之一：{raw[key]!r}")
+        _check_media_keys(path, locate, index, raw)
         source = raw.get("source")
         if source and not re.match(r"^https?://", source) and not Path(source).is_absolute():
             source = str(path.parent / source)   # a CSV/XLSX export next to the config
@@ -323,10 +344,32 @@ def load_config(path: Path | str) -> Config:
                                 department=raw["department"], source=source,
                                 platform_id=raw.get("platform_id"), owner=raw.get("owner"),
                                 contact=raw.get("contact"), status=raw.get("status", "运营"),
-                                interaction=raw.get("interaction", "unknown")))
+                                interaction=raw.get("interaction", "unknown"),
+                                source_type=raw.get("source_type", "auto"), max_posts=raw.get("max_posts", 20)))
     scoring, report = _report_tables(path, locate, document)
     schedule = parse_schedule(document.get("schedule", {}), path, locate)
-    return Config(path=path, sites=sites, accounts=accounts, scoring=scoring, report=report, schedule=schedule)
+    from reports.notify import parse_notify
+
+    notify = parse_notify(document.get("notify", {}), path, locate,
+                          {s.department for s in sites} | {a.department for a in accounts})
+    from xunjian.clusterconf import parse_cluster
+
+    cluster = parse_cluster(document.get("cluster"), path, locate)
+    return Config(path=path, sites=sites, accounts=accounts, scoring=scoring, report=report, schedule=schedule,
+                  notify=notify, cluster=cluster)
+
+
+def _check_media_keys(path: Path, locate: _Locator, index: int, raw: dict) -> None:
+    """Validate an account's max_posts, and that a `page` source is a web address."""
+    label = f"accounts[{index + 1}]"
+    if "max_posts" in raw:
+        value = raw["max_posts"]
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ConfigError(path, locate.key("accounts", index, "max_posts"), f"{label}.max_posts",
+                              f"最多读取的文章页数应为大于 0 的整数，实际为 {value!r}")
+    if raw.get("source_type") == "page" and not re.match(r"^https?://", raw.get("source") or ""):
+        raise ConfigError(path, locate.key("accounts", index, "source_type"), f"{label}.source_type",
+                          f"source_type = \"page\" 时 source 必须是网页地址（http:// 或 https://）：{raw.get('source')!r}")
 
 
 def _report_tables(path: Path, locate: _Locator, document: dict) -> tuple[dict, dict]:

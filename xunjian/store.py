@@ -36,7 +36,10 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[list[str]]]] = {
                "content_type": str, "charset": str, "charset_source": str, "title": str,
                "size": int, "elapsed": float, "content_hash": str, "body": bytes, "text": bytes,
                "depth": int, "referrer": str, "fetched_at": str, "headers": str, "meta": str,
-               "ids": str, "truncated": int}, "id", [["run", "url"], ["run", "site"]]),
+               "ids": str, "truncated": int,
+               # Incremental runs (crawler/incremental.py): the page row copied into this run
+               # (its body, text and links unchanged), and 1 when the server answered 304.
+               "reused_from": int, "not_modified": int}, "id", [["run", "url"], ["run", "site"]]),
     "links": ({"run": int, "site": str, "page": int, "target": str, "fragment": str, "raw": str,
                "tag": str, "attr": str, "text": str, "selector": str, "line": int,
                "markup": str, "onclick": str, "rel": str}, None, [["run", "target"], ["run", "page"]]),
@@ -49,7 +52,10 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[list[str]]]] = {
     # The fate of every distinct URL requested in a run (pages and link targets alike).
     "targets": ({"run": int, "url": str, "site": str, "kind": str, "method": str, "status": int,
                  "error": str, "message": str, "location": str, "content_type": str,
-                 "elapsed": float, "checked_at": str}, ("run", "url"), []),
+                 "elapsed": float, "checked_at": str,
+                 # A recent success reused instead of requested again: the run that checked it
+                 # (`checked_at` then keeps that check's time).
+                 "reused_from": int}, ("run", "url"), []),
     "findings": ({"id": int, "run": int, "site": str, "account": str, "check": str,
                   "severity": str, "url": str, "target": str, "evidence": str, "suggestion": str,
                   "detail": str, "fingerprint": str, "extra": str}, "id",
@@ -86,6 +92,12 @@ SCHEMA["account_runs"] = ({"run": int, "account": str, "name": str, "platform": 
                            "last_post": str, "error": str, "fetched_at": str}, ("run", "account"), [])
 SCHEMA["posts"] = ({"run": int, "account": str, "url": str, "title": str, "published": str, "text": str,
                     "links": str}, None, [["run", "account"]])
+# Documents linked from the sites' pages (crawler/attachments.py): one row per document URL per
+# run, written with its target's outcome. `page`: the page that linked it; `state`: ok, scanned,
+# encrypted, unreadable, too_large or unsupported (`note` says why); `text`: compress()ed.
+SCHEMA["attachments"] = ({"run": int, "site": str, "url": str, "page": str, "content_type": str, "size": int,
+                          "content_hash": str, "format": str, "state": str, "note": str, "pages": int,
+                          "chars": int, "text": bytes, "fetched_at": str}, ("run", "url"), [["run", "site"]])
 UNIQUE = {"pages": [["run", "url"]], "findings": [["run", "fingerprint"]]}
 
 
