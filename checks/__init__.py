@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from typing import Callable, Iterable
 
+from checks.attachments import unreadable_attachments
 from checks.availability import home_availability, site_unreachable
 from checks.columns import Column, discover
 from checks.darklinks import dark_links, hijacked_links, new_domains
@@ -19,7 +20,7 @@ from checks.garbled import garbled_pages
 from checks.improper import improper_wording
 from checks.privacy import privacy_leaks
 from checks.severe import severe_typos
-from checks.typos import typos
+from checks.typos import typo_suspects, typos
 from checks.links import broken_links, fake_links
 from checks.sitefacts import SiteFacts
 from checks.updates import (article_fingerprints, column_empty, column_stale, date_faked, home_stale,
@@ -60,9 +61,11 @@ CHECKS: dict[str, Callable[[RunContext], Iterable[dict]]] = {
     "link.fake": fake_links,
     "layout.garbled": garbled_pages,
     "text.typo": typos,
+    "text.typo_suspect": typo_suspects,
     "text.typo_severe": severe_typos,
     "text.improper": improper_wording,
     "privacy.leak": privacy_leaks,
+    "attachment.unreadable": unreadable_attachments,
     "update.home_stale": home_stale,
     "update.home_thin": home_thin,
     "update.column_stale": column_stale,

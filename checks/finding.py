@@ -21,9 +21,11 @@ SEVERITY = {
     "link.hijacked": "veto",
     "link.new_domain": "notice",         # ours: a domain newly linked site-wide, for staff to confirm
     "text.typo": "deduct",
+    "text.typo_suspect": "notice",       # ours: 疑似错别字, counts only once staff confirm it
     "text.typo_severe": "veto",
     "text.improper": "deduct",
     "privacy.leak": "veto",
+    "attachment.unreadable": "notice",   # ours: a linked document whose text could not be checked
     "site.unreachable": "veto",
     "home.availability": "deduct",       # 5 points per full 1%; a notice under 1% or with thin coverage
     "media.stale": "veto",               # new-media accounts (checks/media.py)

@@ -20,7 +20,8 @@ CHECK = "text.improper"
 DATA = Path(__file__).parent / "data" / "improper.toml"
 FORMER_BEFORE = re.compile(r"(原|前|旧|撤销|撤并|不再保留|组建|整合|划入|划转|更名|改为|改名|合并|挂牌)")
 FORMER_AFTER = re.compile(r"^[^，。；,;]{0,10}?(职责|更名|改名|撤销|不再保留|整合|划入|划转|合并|旧址|时期|期间)")
-CLAUSE_STOP = re.compile(r"[，。；;,、\s（(《“”]")
+# "、" does not end the clause: 不再保留文化部、国家旅游局 is about both.
+CLAUSE_STOP = re.compile(r"[，。；;,\s（(《“”]")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ def scan_improper(text: str, date: dt.date | None = None) -> list[Hit]:
             start, end = match.span()
             if _marked_former(text, start, end) or quoted(text, start, end):
                 continue
+            if match.group(0).endswith("部") and text[end:end + 1] == "门":
+                continue        # 环境保护部门, 农业部门: "the departments for", not the ministry
             suggestion = match.expand(rule.suggestion) if "\\" in rule.suggestion else rule.suggestion
             hits.append(Hit(start, match.group(0), suggestion,
                             f"{rule.kind}：“{match.group(0)}”建议改为“{suggestion}”（依据：{rule.source}）",

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
+from checks.attachments import documents
 from checks.finding import finding
 
 PRIVATE = re.compile(r"\d{7,}")   # long numbers are never copied into a finding's context
@@ -61,16 +62,36 @@ def allowed(hit: Hit, allow: Iterable[str]) -> bool:
     return any(word and (word == hit.evidence or word in hit.evidence) for word in allow)
 
 
-def site_findings(ctx, check_id: str, scan: Scanner, *, once_per_site: bool = False) -> Iterator[dict]:
+def site_text(facts) -> str:
+    """Every distinct line a site publishes (titles, template lines, pages' own lines), joined.
+
+    A line repeated on many pages stands here once, so a phrase found in it and elsewhere is one
+    the site really uses in more than one place.
+    """
+    distinct: dict[str, None] = dict.fromkeys(facts.template_lines)
+    for page in facts.pages.values():
+        distinct.setdefault(page.title or "", None)
+        distinct.update(dict.fromkeys(facts.main_lines(page)))
+    return "\n".join(distinct)
+
+
+def site_findings(ctx, check_id: str, scan: Scanner, *, once_per_site: bool = False,
+                  per_site: Callable | None = None, by_hit: bool = False) -> Iterator[dict]:
     """Findings of one text rule over every site of the run.
 
     Template lines (header, navigation, footer) are checked once per site and reported as one
     finding counting the pages they stand on. With `once_per_site` (text.typo) a wrong word is
-    reported once per site whatever the number of pages it is on.
+    reported once per site whatever the number of pages it is on. With `per_site(facts)` the
+    scanner is made for each site (text.typo learns from the site's own text); with `by_hit` each
+    finding takes its check id from its hit (one scan, two checks). The text of the documents the
+    site links (附件, checks/attachments.py) is scanned line by line too: such a finding's `url`
+    is the document's, and its extra `page` the page that links it.
     """
     for site_id, site in ctx.sites.items():
         facts = ctx.site_facts(site_id)
         allow = list(getattr(site, "allow_words", []) or [])
+        if per_site is not None:
+            scan = per_site(facts)
         template = facts.template_lines
         grouped: dict[tuple, dict] = {}
         template_hits: dict[str, list[Hit]] = {line: [] for line in template}
@@ -83,24 +104,42 @@ def site_findings(ctx, check_id: str, scan: Scanner, *, once_per_site: bool = Fa
                 for hit in scan(text, date):
                     if allowed(hit, allow):
                         continue
-                    key = (hit.evidence,) if once_per_site else (page.url, hit.evidence)
+                    key = (hit.check, hit.evidence) if once_per_site else (page.url, hit.check, hit.evidence)
                     entry = grouped.setdefault(key, {"hit": hit, "url": page.url, "pages": set(),
                                                      "context": context(text, hit.offset, hit.length or len(hit.evidence)),
                                                      "template": False})
                     entry["pages"].add(page.url)
             for line in page.lines[1:]:
                 for hit in template_hits.get(line, ()):
-                    key = (hit.evidence,) if once_per_site else ("template", line, hit.evidence)
+                    key = (hit.check, hit.evidence) if once_per_site else ("template", line, hit.check, hit.evidence)
                     entry = grouped.setdefault(key, {"hit": hit, "url": page.url, "pages": set(),
                                                      "context": context(line, hit.offset, hit.length or len(hit.evidence)),
                                                      "template": True})
                     entry["pages"].add(page.url)
+        for doc in documents(ctx, site_id):
+            for line in doc.lines():
+                for hit in scan(line, doc.date):
+                    if allowed(hit, allow):
+                        continue
+                    key = (hit.check, hit.evidence) if once_per_site else (doc.url, hit.check, hit.evidence)
+                    entry = grouped.setdefault(key, {"hit": hit, "url": doc.url, "pages": set(),
+                                                     "context": context(line, hit.offset, hit.length or len(hit.evidence)),
+                                                     "template": False, "document": doc})
+                    entry["pages"].add(doc.url)
+                    entry["attached"] = True
         for key, entry in grouped.items():
-            hit, pages = entry["hit"], entry["pages"]
+            hit, pages, doc = entry["hit"], entry["pages"], entry.get("document")
             detail = hit.detail
+            if doc is not None and detail.startswith("页面"):
+                detail = "附件" + detail[2:]
             if len(pages) > 1:
-                detail += f"（共 {len(pages)} 个页面{'，位于网站公共模板' if entry['template'] else ''}）"
+                counted = "个页面或附件" if entry.get("attached") else "个页面"
+                detail += f"（共 {len(pages)} {counted}{'，位于网站公共模板' if entry['template'] else ''}）"
+            where = {}
+            if doc is not None:
+                detail += f"（位于附件中，链接该附件的页面：{doc.page or '未知'}）"
+                where = {"page": doc.page, "attachment": True}
             url = facts.site.url if entry["template"] and facts.site.url in pages else entry["url"]
-            yield finding(check_id, site_id, url, evidence=hit.evidence, suggestion=hit.suggestion,
+            yield finding(hit.check if by_hit else check_id, site_id, url, evidence=hit.evidence, suggestion=hit.suggestion,
                           detail=detail, key=(hit.evidence,) if (once_per_site or entry["template"]) else None,
-                          context=entry["context"], pages=len(pages), template=entry["template"])
+                          context=entry["context"], pages=len(pages), template=entry["template"], **where)

@@ -1,8 +1,14 @@
-"""text.typo: known wrong -> right word pairs (checks/data/typo_pairs.tsv), matched with Aho-Corasick.
+"""text.typo and text.typo_suspect: known wrong -> right pairs, then the statistical detector.
 
-The pairs come from open spelling-check data (see checks/data/README.md); every pair that
-occurs in clean official text or is itself a dictionary word was dropped when the list was
-built, so a hit is a confident one. The same typo on many pages of a site counts once.
+1. Pairs (checks/data/typo_pairs.tsv) from open spelling-check data, matched as whole strings
+   with Aho-Corasick. A pair whose wrong form stands anywhere in the language model's clean
+   text, or is a dictionary word, is dropped, so a hit is a confident one.
+2. The language-model detector (checks/typolm.py) for the rest: a confident suspect is a
+   `text.typo`; a weaker one is a `text.typo_suspect` (疑似错别字), which counts only once
+   staff confirm it in review. On a site, a suspect is dropped when the site itself writes the
+   same three characters in another of its lines: a local name or term the model never saw.
+
+The same typo on many pages of a site counts once.
 """
 
 from __future__ import annotations
@@ -13,31 +19,122 @@ from pathlib import Path
 
 import ahocorasick
 
+from checks import lm, typolm
 from checks.textscan import Hit
 
 CHECK = "text.typo"
+SUSPECT_CHECK = "text.typo_suspect"
 DATA = Path(__file__).parent / "data" / "typo_pairs.tsv"
+_holdout: lm.Holdout | None = None
 
 
-@lru_cache(maxsize=1)
-def automaton() -> ahocorasick.Automaton:
-    machine = ahocorasick.Automaton()
+def use_holdout(holdout: lm.Holdout | None) -> None:
+    """Benchmarks only: leave one fold of a clean corpus out of the model and the pair filter."""
+    global _holdout
+    _holdout = holdout
+
+
+@lru_cache(maxsize=2)
+def automaton(holdout: lm.Holdout | None = None) -> ahocorasick.Automaton:
+    pairs = {}
     with open(DATA, encoding="utf-8") as handle:
         for line in handle:
-            if line.startswith("#"):
-                continue
-            wrong, right, source = line.rstrip("\n").split("\t")
-            machine.add_word(wrong, (wrong, right, source))
+            if not line.startswith("#"):
+                wrong, right, source = line.rstrip("\n").split("\t")
+                pairs[wrong] = (wrong, right, source)
+    finder = ahocorasick.Automaton()
+    for wrong in pairs:
+        finder.add_word(wrong, wrong)
+    finder.make_automaton()
+    for line in lm.training_lines(holdout):
+        for _, wrong in finder.iter(line):
+            pairs.pop(wrong, None)        # correct text uses it: not a typo
+    machine = ahocorasick.Automaton()
+    for wrong, value in pairs.items():
+        machine.add_word(wrong, value)
     machine.make_automaton()
     return machine
 
 
-def scan_typos(text: str, date: dt.date | None = None) -> list[Hit]:
-    """Known typos in `text`; overlapping hits keep the longest."""
+def _straddles_word(text: str, start: int, end: int) -> bool:
+    """True when a dictionary word crosses the edge of text[start:end] (责任感在 holds no 感在)."""
+    vocabulary = typolm.words()
+    for edge in (start, end):
+        for a in range(max(0, edge - typolm.MAX_WORD + 1), edge):
+            for b in range(edge + 1, min(len(text), a + typolm.MAX_WORD) + 1):
+                if (a < start or b > end) and text[a:b] in vocabulary:
+                    return True
+    return False
+
+
+def _pair_hits(text: str) -> list[Hit]:
+    return list(_pair_hits_cached(text, _holdout))
+
+
+@lru_cache(maxsize=8192)
+def _pair_hits_cached(text: str, holdout: lm.Holdout | None) -> tuple[Hit, ...]:
+    # A site repeats its lines on many pages: match each distinct line once.
     hits = []
-    for end, (wrong, right, source) in automaton().iter(text):
+    named: set[int] | None = None
+    for end, (wrong, right, source) in automaton(holdout).iter(text):
         start = end - len(wrong) + 1
+        if _straddles_word(text, start, end + 1):
+            continue
+        if named is None:
+            named = typolm.person_positions(text, typolm.words())
+        if named.intersection(range(start, end + 1)):
+            continue        # 林雨萱 is a person, not 淋雨
         hits.append(Hit(start, wrong, right, f"错别字：“{wrong}”应为“{right}”", CHECK, len(wrong)))
+    return tuple(hits)
+
+
+@lru_cache(maxsize=8192)
+def _suspects(text: str, holdout: lm.Holdout | None) -> tuple[typolm.Suspect, ...]:
+    # Typos and 疑似 come from one pass, and a site repeats its lines on many pages.
+    return tuple(typolm.detector(holdout).suspects(text))
+
+
+def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
+    hits = []
+    for suspect in _suspects(text, _holdout):
+        if elsewhere is not None and _used_elsewhere(text, suspect.offset, elsewhere):
+            continue
+        if suspect.confident != confident:
+            continue
+        if confident:
+            detail = f"错别字：“{suspect.wrong}”应为“{suspect.right}”（统计模型判断，把握度 {suspect.confidence:.0%}）"
+            hits.append(Hit(suspect.offset, suspect.wrong, suspect.right, detail, CHECK, 1))
+        else:
+            detail = f"疑似错别字：“{suspect.wrong}”或应为“{suspect.right}”（把握度 {suspect.confidence:.0%}，请人工核实）"
+            hits.append(Hit(suspect.offset, suspect.wrong, suspect.right, detail, SUSPECT_CHECK, 1))
+    return hits
+
+
+class SiteText:
+    """A site's distinct lines joined, and how often a short piece stands in them (memoised)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.counts: dict[str, int] = {}
+
+    def count(self, piece: str) -> int:
+        found = self.counts.get(piece)
+        if found is None:
+            found = self.counts[piece] = self.text.count(piece)
+        return found
+
+
+def _used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
+    """True when the characters around `offset` stand in another line of the site too."""
+    start = max(0, offset - 1)
+    piece = line[start:start + 3]
+    if len(piece) < 2:
+        return False
+    total = elsewhere.count(piece)
+    return total > line.count(piece)
+
+
+def _without_overlaps(hits: list[Hit]) -> list[Hit]:
     hits.sort(key=lambda h: (h.offset, -h.length))
     kept: list[Hit] = []
     for hit in hits:
@@ -47,7 +144,53 @@ def scan_typos(text: str, date: dt.date | None = None) -> list[Hit]:
     return kept
 
 
+def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
+    """Confident typos in `text`: known pairs first, then the model's; overlaps keep the longest.
+
+    `elsewhere`: the rest of the site's text, whose own usage overrules the model.
+    """
+    return _without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere))
+
+
+def scan_suspects(text: str, date: dt.date | None = None, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
+    """The model's weaker suspects (疑似错别字), where no confident typo stands."""
+    taken = [(h.offset, h.offset + h.length) for h in scan_typos(text, date, elsewhere)]
+    return [h for h in _model_hits(text, False, elsewhere)
+            if not any(s < h.offset + h.length and h.offset < e for s, e in taken)]
+
+
+@lru_cache(maxsize=2)
+def _site_text(facts) -> SiteText:
+    from checks.textscan import site_text
+    return SiteText(site_text(facts))
+
+
+def scan_both(text: str, date: dt.date | None = None, elsewhere: "SiteText | None" = None) -> list[Hit]:
+    """Typos and 疑似 in one pass over the model (text.typo and text.typo_suspect share it)."""
+    typos_found = scan_typos(text, date, elsewhere)
+    taken = [(h.offset, h.offset + h.length) for h in typos_found]
+    return typos_found + [h for h in _model_hits(text, False, elsewhere)
+                          if not any(s < h.offset + h.length and h.offset < e for s, e in taken)]
+
+
+def _findings(ctx) -> dict[str, list[dict]]:
+    """Both checks' findings of the run, computed once and kept on the run context."""
+    stash = ctx.__dict__.setdefault("_typo_findings", None)
+    if stash is None:
+        from checks.textscan import site_findings
+        stash = {CHECK: [], SUSPECT_CHECK: []}
+        for found in site_findings(ctx, CHECK, scan_both, once_per_site=True, by_hit=True,
+                                   per_site=lambda facts: lambda text, date: scan_both(text, date, _site_text(facts))):
+            stash[found["check"]].append(found)
+        ctx._typo_findings = stash
+    return stash
+
+
 def typos(ctx):
     """text.typo: one finding per (site, wrong word), with the number of pages it stands on."""
-    from checks.textscan import site_findings
-    yield from site_findings(ctx, CHECK, scan_typos, once_per_site=True)
+    yield from _findings(ctx)[CHECK]
+
+
+def typo_suspects(ctx):
+    """text.typo_suspect: the same for the weaker suspects, kept for staff to confirm."""
+    yield from _findings(ctx)[SUSPECT_CHECK]

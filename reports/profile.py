@@ -18,7 +18,7 @@ DEFAULT_PROFILE = Path(__file__).with_name("profile.toml")
 TOP_KEYS = {"pass_mark", "full_marks", "indicators", "checks", "profile"}
 INDICATOR_KEYS = {"name", "target", "cap"}
 CHECK_KEYS = {"name", "target", "veto", "veto_at", "veto_rules", "indicator", "points", "points_home",
-              "points_key", "per", "percent_key"}
+              "points_key", "per", "percent_key", "confirmed_only"}
 PER_UNITS = ("finding", "target", "evidence", "url", "percent")
 TARGETS = ("site", "account")
 
@@ -64,6 +64,7 @@ class CheckRule:
     points_key: str | None = None
     per: str = "finding"
     percent_key: str | None = None
+    confirmed_only: bool = False     # counts only once staff confirmed it (疑似 findings)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def _validate_entry_value(where: str, key: str, value: Any) -> None:
     elif key == "veto_at":
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ProfileError(where, f"应为正整数，实际为 {value!r}")
-    elif key == "veto":
+    elif key in ("veto", "confirmed_only"):
         if not isinstance(value, bool):
             raise ProfileError(where, "应为 true 或 false")
     elif key == "target":
@@ -203,6 +204,6 @@ def build(raw: dict) -> Profile:
             points=float(entry.get("points", 0)),
             points_home=float(entry["points_home"]) if "points_home" in entry else None,
             points_key=entry.get("points_key"), per=entry.get("per", "finding"),
-            percent_key=entry.get("percent_key"))
+            percent_key=entry.get("percent_key"), confirmed_only=bool(entry.get("confirmed_only", False)))
     return Profile(pass_mark=float(raw.get("pass_mark", 60)), full_marks=float(raw.get("full_marks", 100)),
                    indicators=indicators, checks=checks)

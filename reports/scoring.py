@@ -165,7 +165,10 @@ def score_findings(findings: Iterable[dict], profile: Profile, *, kind: str, id:
                    department: str, platform: str | None = None) -> Score:
     """Score one site's or account's findings of one monthly check."""
     all_findings = list(findings)
-    counted = [f for f in all_findings if f.get("status") != "dismissed"]
+    # A 疑似 finding (a rule with confirmed_only) counts only once a person confirmed it; until
+    # then it is neither a problem of the site nor waiting in the bulletin's review count.
+    counted = [f for f in all_findings if f.get("status") != "dismissed"
+               and not (getattr(profile.rule(f["check"]), "confirmed_only", False) and f.get("status") != "confirmed")]
     by_check: dict[str, list[dict]] = defaultdict(list)
     for f in counted:
         by_check[f["check"]].append(f)
@@ -191,7 +194,7 @@ def score_findings(findings: Iterable[dict], profile: Profile, *, kind: str, id:
     return Score(kind=kind, id=id, name=name, department=department, score=score, vetoes=vetoes,
                  deductions=ordered, counts={c: len(g) for c, g in sorted(by_check.items())},
                  points=points, units=units, unreviewed=sum(1 for f in counted if f.get("status", "open") == "open"),
-                 dismissed=len(all_findings) - len(counted), findings=sort_findings(counted),
+                 dismissed=sum(1 for f in all_findings if f.get("status") == "dismissed"), findings=sort_findings(counted),
                  pass_mark=profile.pass_mark, platform=platform)
 
 

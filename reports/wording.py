@@ -18,9 +18,11 @@ FIX = {
     "link.fake": "为链接补充正确地址，或去除无效的链接样式",
     "link.new_domain": "核实新增外部链接是否为本单位自行添加",
     "text.typo": "更正错别字",
+    "text.typo_suspect": "核实并更正错别字",
     "text.typo_severe": "立即更正，并对同类内容全面排查",
     "text.improper": "改用规范表述",
     "privacy.leak": "立即删除或对个人信息作去标识化处理",
+    "attachment.unreadable": "人工核对该附件内容；扫描件宜同时发布可检索的文字版",
     "date.faked": "核实发布日期，删除重复发布的旧信息",
     "layout.garbled": "检查页面编码声明与内容编码是否一致，修复乱码",
     "site.identity_missing": "在首页底部补齐网站标识码、ICP备案号、公安机关备案号、党政机关网站标识和“我为政府网站找错”入口",
@@ -38,7 +40,7 @@ FIX = {
 }
 
 LINK_CHECKS = ("link.broken", "link.dark", "link.hijacked", "link.fake", "media.link_broken")
-TEXT_CHECKS = ("text.typo", "text.typo_severe", "text.improper", "media.typo", "media.typo_severe",
+TEXT_CHECKS = ("text.typo", "text.typo_suspect", "text.typo_severe", "text.improper", "media.typo", "media.typo_severe",
                "media.improper", "layout.garbled", "privacy.leak")
 
 

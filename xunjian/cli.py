@@ -36,7 +36,8 @@ CHECK_NAMES = {
     "link.dark": "暗链",
     "link.hijacked": "外链被劫持",
     "link.new_domain": "新增外链域名",
-    "text.typo": "错别字", "text.typo_severe": "严重错别字", "text.improper": "不恰当表述", "privacy.leak": "个人信息泄露",
+    "text.typo": "错别字", "text.typo_suspect": "疑似错别字", "attachment.unreadable": "附件无法检查",
+    "text.typo_severe": "严重错别字", "text.improper": "不恰当表述", "privacy.leak": "个人信息泄露",
     "media.stale": "新媒体不更新", "media.unreadable": "新媒体无法获取", "media.typo": "新媒体错别字",
     "media.typo_severe": "新媒体严重表述错误", "media.improper": "新媒体不恰当表述",
     "media.link_broken": "新媒体链接不准确", "media.no_interaction": "新媒体未提供互动功能",
@@ -112,12 +113,15 @@ def main() -> None:
 @click.option("--site", "site_ids", multiple=True, metavar="ID", help="只巡检这些站点（可多次指定）。")
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", help="巡检基准日期，默认今天。")
 @click.option("--resume", is_flag=True, help="继续最近一次未完成（被中断）的巡检，已抓取的内容不再重复抓取。")
+@click.option("--full", is_flag=True,
+              help="完整抓取（full crawl）：不发条件请求，不沿用上次巡检的页面和链接检查结果。"
+                   "默认对已有完成巡检的站点增量抓取：未修改的页面不重新下载。")
 @click.option("--quiet", is_flag=True, help="不显示进度。")
 @click.option("--checks", "check_spec", default=None, metavar="IDS",
               help="只运行这些检查，逗号分隔，可用通配，如 link.*,layout.garbled（默认全部）。")
 @_db_errors
 def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: str | None,
-            resume: bool, quiet: bool, check_spec: str | None) -> None:
+            resume: bool, full: bool, quiet: bool, check_spec: str | None) -> None:
     """抓取站点、检查链接与页面，结果存入数据库。
 
     巡检完成即返回 0，即使发现了问题；站点无法访问等情况记为问题或运行错误，不会中断巡检。
@@ -148,7 +152,7 @@ def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: st
 
     started = time.monotonic()
     try:
-        reason = crawl(db_path, run_id, sites, resume=resume, show_progress=not quiet)
+        reason = crawl(db_path, run_id, sites, resume=resume, show_progress=not quiet, full=full)
     except StoreError as exc:
         fail(f"{exc}；已抓取的内容已保存，修复后可用 --resume 继续", 3)
     db = _open(db_path)
@@ -341,6 +345,7 @@ from xunjian import cli_report  # noqa: E402,F401  registers report
 from xunjian import cli_web  # noqa: E402,F401  registers serve and user add
 from xunjian import cli_media  # noqa: E402,F401  registers media poll/list/check/import/export
 from xunjian import cli_text  # noqa: E402,F401  registers check-text
+from xunjian import cli_cluster  # noqa: E402,F401  registers worker (cluster mode)
 
 if __name__ == "__main__":
     main()

@@ -13,24 +13,28 @@ from xunjian.cli import CHECK_NAMES, main
 TEXT_CHECKS = ("text.typo_severe", "text.typo", "text.improper", "privacy.leak")
 
 
-def scanners() -> dict:
+def scanners(suspects: bool = False) -> dict:
     from checks.improper import scan_improper
     from checks.privacy import scan_privacy
     from checks.severe import scan_severe
-    from checks.typos import scan_typos
-    return {"text.typo_severe": scan_severe, "text.typo": scan_typos,
-            "text.improper": scan_improper, "privacy.leak": scan_privacy}
+    from checks.typos import scan_suspects, scan_typos
+    found = {"text.typo_severe": scan_severe, "text.typo": scan_typos,
+             "text.improper": scan_improper, "privacy.leak": scan_privacy}
+    if suspects:
+        found["text.typo_suspect"] = scan_suspects
+    return found
 
 
-def check_line(text: str, allow: tuple[str, ...] = ()) -> list[dict]:
+def check_line(text: str, allow: tuple[str, ...] = (), suspects: bool = False) -> list[dict]:
     """Every finding of the text checks in one line, severe first where spans overlap."""
     found, taken = [], []
-    for check_id, scan in scanners().items():
+    for check_id, scan in scanners(suspects).items():
         for hit in scan(text, None):
             end = hit.offset + (hit.length or len(hit.evidence))
             if any(word in hit.evidence for word in allow if word):
                 continue
-            if check_id == "text.typo" and any(s < end and hit.offset < e for s, e in taken):
+            if check_id.startswith("text.typo") and check_id != "text.typo_severe" and \
+                    any(s < end and hit.offset < e for s, e in taken):
                 continue    # already reported as a severe error
             taken.append((hit.offset, end))
             found.append({"check": check_id, "evidence": hit.evidence, "suggestion": hit.suggestion,
@@ -43,12 +47,26 @@ def check_line(text: str, allow: tuple[str, ...] = ()) -> list[dict]:
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
               help="输出格式：table（表格）或 jsonl（每条问题一行 JSON）。")
 @click.option("--allow", "allow", multiple=True, help="不报告的词（可多次指定）。")
-def check_text(source, fmt: str, allow: tuple[str, ...]) -> None:
-    """检查文本文件（- 为标准输入）中的错别字、严重表述错误、不恰当表述与个人信息泄露；每行为一个单元。"""
+@click.option("--suspects", is_flag=True,
+              help="同时列出统计模型把握不足的疑似错别字（text.typo_suspect）。Also list weaker suspects.")
+@click.option("--holdout", metavar="CORPUS:FOLD", hidden=True,
+              help="Benchmarks only: build the typo model without one fold of a clean corpus (bench/text.py).")
+def check_text(source, fmt: str, allow: tuple[str, ...], suspects: bool, holdout: str | None) -> None:
+    """检查文本文件（- 为标准输入）中的错别字、严重表述错误、不恰当表述与个人信息泄露；每行为一个单元。
+
+    错别字先按已知错词对照表查找，再由内置的统计语言模型（首次使用时由随附的授权语料构建，约需数秒，
+    之后缓存）判断；把握不足的结果仅在 --suspects 时列出。
+    """
+    from checks import lm
+    from checks.typos import use_holdout
+    try:
+        use_holdout(lm.Holdout.parse(holdout))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--holdout")
     rows = []
     out = sys.stdout
     for number, line in enumerate(source, start=1):
-        for item in check_line(line.rstrip("\n"), allow):
+        for item in check_line(line.rstrip("\n"), allow, suspects):
             item = {"line": number, **item}
             if fmt == "jsonl":
                 out.write(json.dumps(item, ensure_ascii=False) + "\n")

@@ -1,0 +1,191 @@
+"""A character 4-gram language model of correct official Chinese, for the statistical typo check.
+
+Built on first use from the licensed text vendored in checks/data/lm/ (see checks/data/README.md)
+and cached as a pickle, so an inspection never downloads anything. The model is interpolated
+Kneser-Ney (discount 0.75) stored in backoff form: `logprob[ngram]` for the n-grams kept and
+`backoff[history]`; 3- and 4-grams seen once are pruned, which keeps it near 40 MB in memory.
+
+Digits and Latin letters are folded to one symbol each (`normalize`) so that a date or a code
+never looks like a rare context; the folding maps one character to one, so offsets stay exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import pickle
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data" / "lm"
+ORDER = 4
+DISCOUNT = 0.75
+PRUNE = 1                 # 3- and 4-grams seen this often or less are dropped
+VERSION = 1               # bump when the model's construction changes: the cache is rebuilt
+# Sentence corpora (split into folds for held-out benchmarks) and phrase lists.
+CORPORA = ("clean_xxqg.txt", "clean_rmrb1998.txt", "clean_nlpcc2023.txt")
+LISTS = ("titles.txt", "phrases.txt")
+BEGIN, END = "^", "$"
+
+_FOLD = str.maketrans({**{c: "0" for c in "0123456789０１２３４５６７８９"},
+                       **{c: "a" for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+                       **{chr(o): "a" for o in range(0xFF21, 0xFF3B)}, **{chr(o): "a" for o in range(0xFF41, 0xFF5B)}})
+
+
+def normalize(text: str) -> str:
+    """Fold digits to 0 and Latin letters to a, one character for one."""
+    return text.translate(_FOLD)
+
+
+def fold_of(line: str) -> int:
+    """The benchmark fold (0 or 1) a corpus line belongs to: stable, by content."""
+    return hashlib.md5(line.encode("utf-8")).digest()[0] % 2
+
+
+@dataclass(frozen=True)
+class Holdout:
+    """Leave one fold of one corpus out of the model, to measure false alarms on it honestly."""
+
+    corpus: str      # "xxqg", "rmrb1998" or "nlpcc2023"
+    fold: int
+
+    @classmethod
+    def parse(cls, spec: str | None) -> "Holdout | None":
+        if not spec:
+            return None
+        corpus, _, fold = spec.partition(":")
+        if f"clean_{corpus}.txt" not in CORPORA or fold not in ("0", "1"):
+            raise ValueError(f"--holdout 应为 xxqg|rmrb1998|nlpcc2023:0|1，收到 {spec!r}")
+        return cls(corpus, int(fold))
+
+
+def training_lines(holdout: Holdout | None = None) -> list[str]:
+    """Every line the model learns from (a held-out fold left out)."""
+    lines: list[str] = []
+    for name in CORPORA + LISTS:
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            if not line:
+                continue
+            if holdout and name == f"clean_{holdout.corpus}.txt" and fold_of(line) == holdout.fold:
+                continue
+            lines.append(line)
+    return lines
+
+
+class Model:
+    """log P(char | up to three preceding chars), and which characters follow / precede which."""
+
+    def __init__(self, logprob: dict[str, float], backoff: dict[str, float], unknown: float):
+        self.logprob = logprob
+        self.backoff = backoff
+        self.unknown = unknown
+        after: dict[str, set[str]] = defaultdict(set)
+        before: dict[str, set[str]] = defaultdict(set)
+        for gram in logprob:
+            if len(gram) == 2:
+                after[gram[0]].add(gram[1])
+                before[gram[1]].add(gram[0])
+        self.after = {c: frozenset(s) for c, s in after.items()}
+        self.before = {c: frozenset(s) for c, s in before.items()}
+
+    def score(self, text: str, j: int) -> float:
+        """Natural-log probability of text[j] given the (up to) three characters before it."""
+        logprob, backoff, total = self.logprob, self.backoff, 0.0
+        k = j - ORDER + 1 if j >= ORDER - 1 else 0
+        while k < j:
+            value = logprob.get(text[k:j + 1])
+            if value is not None:
+                return total + value
+            weight = backoff.get(text[k:j])
+            if weight is not None:
+                total += weight
+            k += 1
+        value = logprob.get(text[j])
+        return total + (value if value is not None else self.unknown)
+
+
+def count_ngrams(lines: list[str]) -> Counter:
+    counts: Counter = Counter()
+    for line in lines:
+        text = normalize(line)
+        if len(text) > 6:       # a sentence, not a list entry: mark where it starts and ends
+            text = BEGIN + text + END
+        size = len(text)
+        for n in range(1, ORDER + 1):
+            counts.update(text[i:i + n] for i in range(size - n + 1))
+    return counts
+
+
+def estimate(counts: Counter) -> Model:
+    """Interpolated Kneser-Ney over `counts`, pruned, in backoff form."""
+    continuation: Counter = Counter(gram[1:] for gram in counts if len(gram) >= 2)
+    kept: dict[str, int] = {}
+    for gram, count in counts.items():
+        if len(gram) >= 3 and count <= PRUNE:
+            continue
+        kept[gram] = count if len(gram) == ORDER else (continuation.get(gram) or count)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for gram, count in kept.items():
+        if len(gram) >= 2:
+            entry = totals[gram[:-1]]
+            entry[0] += count
+            entry[1] += 1
+    unigrams = {g: c for g, c in kept.items() if len(g) == 1}
+    mass = sum(unigrams.values()) + 0.5 * len(unigrams)
+    prob = {g: (c + 0.5) / mass for g, c in unigrams.items()}
+    gamma = {h: DISCOUNT * e[1] / e[0] for h, e in totals.items()}
+
+    def lower(gram: str) -> float:
+        value = prob.get(gram)
+        if value is not None:
+            return value
+        if len(gram) == 1:
+            return 0.5 / mass
+        return gamma.get(gram[:-1], 1.0) * lower(gram[1:])
+
+    for n in range(2, ORDER + 1):
+        for gram, count in kept.items():
+            if len(gram) == n:
+                history = gram[:-1]
+                prob[gram] = max(count - DISCOUNT, 0) / totals[history][0] + gamma[history] * lower(gram[1:])
+    return Model({g: math.log(p) for g, p in prob.items()}, {h: math.log(v) for h, v in gamma.items()},
+                 math.log(0.5 / mass))
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("XUNJIAN_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "xunjian")
+    return Path(root)
+
+
+def _fingerprint(holdout: Holdout | None) -> str:
+    digest = hashlib.blake2b(f"{VERSION}|{ORDER}|{DISCOUNT}|{PRUNE}|{holdout}".encode(), digest_size=10)
+    for name in CORPORA + LISTS:
+        digest.update((DATA / name).read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=2)
+def load(holdout: Holdout | None = None) -> Model:
+    """The model, from the cache when its sources are unchanged, else built (a few seconds)."""
+    path = cache_dir() / f"typo-lm-{_fingerprint(holdout)}.pickle"
+    try:
+        with open(path, "rb") as handle:
+            logprob, backoff, unknown = pickle.load(handle)
+        return Model(logprob, backoff, unknown)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        pass
+    model = estimate(count_ngrams(training_lines(holdout)))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(partial, "wb") as handle:
+            pickle.dump((model.logprob, model.backoff, model.unknown), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError:
+        pass        # a read-only home: the model is simply rebuilt next time
+    return model

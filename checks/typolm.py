@@ -1,0 +1,238 @@
+"""text.typo, statistical part: a character whose same-pinyin or similar-shape neighbour fits far better.
+
+For each character that has confusable characters (checks/data/lm/confusion.tsv), the detector
+asks the language model (checks/lm.py) how much more likely the sentence becomes with each
+candidate in its place (`gain`, natural log over the four n-grams the character touches), and a
+word segmentation with the dictionary (checks/data/lm/words.tsv) how much better the words get
+(`seg_gain`), and whether the candidate joins a longer word than the original stands in.
+
+A candidate is reported as a typo only when all three agree strongly (CONFIDENT); weaker ones
+are kept as 疑似 (SUSPECT) for staff. Thresholds were fitted on ecspell_odw_train against
+held-out halves of xxqg_correct and rmrb1998_correct (bench/text.py), never on odw_test.
+
+Cheap filters keep it fast: a character inside a trigram the model knows is skipped (0.2 % of
+real typos stand in one), and only candidates that form a known bigram with a neighbour are
+scored.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+
+from checks import lm
+
+CONFIDENT = (7.0, 6.0)      # gain, seg_gain; and the candidate must join a longer word
+SUSPECT = (5.0, 0.0)
+UNKNOWN_WORD = -20.0        # log-probability of a character the dictionary lacks as a word
+WINDOW = 4                  # characters either side the segmentation looks at
+MAX_WORD = 7
+# A character that the model finds likely where it stands, and whose follower is likely after
+# it (log-probabilities summing above this), is not looked at: 99.4 % of real typos fall below,
+# and about half of clean text's characters rise above.
+PLAUSIBLE = -8.0
+TOP = 2                     # candidates scored in full per character
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """One character the model would replace: where, what, with what, and how sure."""
+
+    offset: int
+    wrong: str
+    right: str
+    gain: float
+    seg_gain: float
+    confident: bool
+
+    @property
+    def confidence(self) -> float:
+        """A 0–1 score for staff: how far past the thresholds the evidence goes."""
+        margin = (self.gain - CONFIDENT[0]) / 3 + (self.seg_gain - CONFIDENT[1]) / 6
+        return round(1 / (1 + math.exp(-margin - 1)), 2)
+
+
+@lru_cache(maxsize=1)
+def confusion() -> dict[str, str]:
+    """Character -> its same-pinyin and similar-shape characters."""
+    table = {}
+    for line in (lm.DATA / "confusion.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        char, sound, shape = line.split("\t")
+        table[char] = sound + shape
+    return table
+
+
+@lru_cache(maxsize=1)
+def names() -> ahocorasick.Automaton:
+    """Place names (every administrative division down to townships) and well-known person names.
+
+    A character inside one of them where it stands is never questioned: 贾塘乡 is not 贾城乡.
+    """
+    finder = ahocorasick.Automaton()
+    for name in (lm.DATA / "names.txt").read_text(encoding="utf-8").splitlines():
+        if name:
+            finder.add_word(name, len(name))
+    finder.make_automaton()
+    return finder
+
+
+# The most common surnames, and what stands around a person's name in government text.
+SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
+                     "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万"
+                     "钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝"
+                     "包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾"
+                     "尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬"
+                     "师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝萧")
+NAME_BEFORE = ("记者", "通讯员", "作者", "编辑", "摄影", "撰稿", "审核", "校对", "主持人", "联系人", "负责人",
+               "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "厅长", "部长", "处长", "科长",
+               "委员", "主席", "院长", "校长", "经理", "同志", "老师", "医生")
+NAME_AFTER = ("同志", "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "副", "指出", "强调", "表示",
+              "介绍", "说", "报道", "主持", "出席", "参加", "一行", "带队", "率队", "调研", "详细", "要求", "讲话",
+              "代表", "等", "摄", "供图")
+PUNCTUATION = "，。、：:；;（）()【】 \u3000"
+
+
+def person_positions(line: str, vocabulary: dict[str, float]) -> set[int]:
+    """Offsets inside what reads as a person's name: a common surname and one or two characters,
+    not a dictionary word, with a byline or title next to it or punctuation on both sides."""
+    covered: set[int] = set()
+    for start, char in enumerate(line):
+        if char not in SURNAMES:
+            continue
+        for length in (3, 2):
+            span = line[start:start + length]
+            if len(span) < length or span in vocabulary or not all("\u4e00" <= c <= "\u9fff" for c in span):
+                continue
+            head, tail = line[:start], line[start + length:]
+            strong = head.endswith(NAME_BEFORE) or tail.startswith(NAME_AFTER)
+            weak_before = not head or head[-1] in PUNCTUATION
+            weak_after = not tail or tail[0] in PUNCTUATION
+            if strong or (weak_before and weak_after):
+                covered.update(range(start, start + length))
+                break
+    return covered
+
+
+def named_positions(line: str) -> set[int]:
+    """Offsets of `line` that stand inside a known place or person name, or what reads as one."""
+    covered = person_positions(line, words())
+    for end, length in names().iter(line):
+        covered.update(range(end - length + 1, end + 1))
+    return covered
+
+
+@lru_cache(maxsize=1)
+def words() -> dict[str, float]:
+    """Dictionary word -> log relative frequency."""
+    entries = []
+    for line in (lm.DATA / "words.tsv").read_text(encoding="utf-8").splitlines():
+        word, freq = line.split("\t")
+        entries.append((word, int(freq)))
+    total = math.log(sum(f for _, f in entries))
+    return {w: math.log(f) - total for w, f in entries}
+
+
+def segment(text: str, vocabulary: dict[str, float]) -> tuple[float, list[int]]:
+    """Best unigram segmentation of a short text: its log-probability and each word's end."""
+    size = len(text)
+    best = [0.0] + [-1e9] * size
+    back = [1] * (size + 1)
+    for j in range(1, size + 1):
+        for length in range(1, min(MAX_WORD, j) + 1):
+            value = vocabulary.get(text[j - length:j])
+            if value is None:
+                if length > 1:
+                    continue
+                value = UNKNOWN_WORD
+            if best[j - length] + value > best[j]:
+                best[j] = best[j - length] + value
+                back[j] = length
+    ends, j = [], size
+    while j > 0:
+        ends.append(j)
+        j -= back[j]
+    return best[size], ends[::-1]
+
+
+def _word_length(ends: list[int], position: int) -> int:
+    start = 0
+    for end in ends:
+        if position < end:
+            return end - start
+        start = end
+    return 1
+
+
+class TypoDetector:
+    """Finds likely typos in a line of text with a language model and a dictionary."""
+
+    def __init__(self, model: lm.Model, table: dict[str, str], vocabulary: dict[str, float]):
+        self.model = model
+        self.vocabulary = vocabulary
+        known = model.logprob
+        self.candidates = {c: frozenset(o for o in others if o in known) for c, others in table.items()}
+
+    def suspects(self, line: str) -> list[Suspect]:
+        """Every candidate past SUSPECT, best per position, in order."""
+        text = lm.BEGIN + lm.normalize(line) + lm.END
+        size, score, known = len(text), self.model.score, self.model.logprob
+        after, before, empty = self.model.after, self.model.before, frozenset()
+        table = self.candidates
+        base = [0.0] + [score(text, j) for j in range(1, size)] + [0.0]
+        found: list[Suspect] = []
+        named: set[int] | None = None
+        for i in range(1, size - 1):
+            others = table.get(text[i])
+            if not others or base[i] + base[i + 1] > PLAUSIBLE or text[i - 1:i + 2] in known:
+                continue
+            if named is None:
+                named = named_positions(line)
+            if i - 1 in named:
+                continue
+            others = (others & after.get(text[i - 1], empty)) | (others & before.get(text[i + 1], empty))
+            if not others:
+                continue
+            start = i - 3 if i >= 3 else 0
+            stop = i + 4 if i + 4 <= size else size
+            window, at = text[start:stop], i - start
+            original = sum(base[i:stop])
+            left, right = window[:at], window[at + 1:]
+            best: Suspect | None = None
+            if len(others) > TOP:
+                # Score only the few candidates that fit their neighbours best as bigrams.
+                pair_l, pair_r, floor = text[i - 1], text[i + 1], self.model.unknown
+                others = sorted(others, key=lambda o: known.get(pair_l + o, floor) + known.get(o + pair_r, floor))[-TOP:]
+            for other in others:
+                changed = left + other + right
+                gain = sum([score(changed, j) for j in range(at, len(changed))]) - original
+                if gain <= SUSPECT[0] or (best and best.confident and gain <= best.gain):
+                    continue
+                seg_gain, longer = self._words(text, i, other)
+                if seg_gain <= SUSPECT[1]:
+                    continue
+                confident = gain > CONFIDENT[0] and seg_gain > CONFIDENT[1] and longer
+                if best is None or (confident, gain) > (best.confident, best.gain):
+                    best = Suspect(i - 1, line[i - 1], other, gain, seg_gain, confident)
+            if best:
+                found.append(best)
+        return found
+
+    def _words(self, text: str, i: int, other: str) -> tuple[float, bool]:
+        """How much the segmentation around position i improves, and whether the word grows."""
+        start = max(0, i - WINDOW)
+        piece = text[start:i + WINDOW + 1]
+        at = i - start
+        before, ends_before = segment(piece, self.vocabulary)
+        after, ends_after = segment(piece[:at] + other + piece[at + 1:], self.vocabulary)
+        return after - before, _word_length(ends_after, at) > _word_length(ends_before, at)
+
+
+@lru_cache(maxsize=2)
+def detector(holdout: lm.Holdout | None = None) -> TypoDetector:
+    """The shared detector (built once per process; the model itself is cached on disk)."""
+    return TypoDetector(lm.load(holdout), confusion(), words())

@@ -1,0 +1,143 @@
+"""The statistical typo detector (checks/lm.py, checks/typolm.py) and its place in text.typo.
+
+The model is built from the vendored text into a fresh cache directory, as on a new machine.
+The sentences here were written for these tests in ordinary government phrasing.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checks import lm, typolm
+from checks.typos import scan_suspects, scan_typos
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CLEAN = [
+    "市政府常务会议研究部署安全生产工作，要求各部门落实主体责任。",
+    "进一步优化营商环境，切实减轻企业负担。",
+    "全面落实河长制，加强水污染防治工作。",
+    "请各单位于11月30日前将材料报送市政府办公室。",
+    "市人力资源和社会保障局发布关于做好高校毕业生就业工作的通知。",
+    "区委书记主持召开会议，传达学习党的二十届三中全会精神。",
+    "本条例自公布之日起施行，由市人民代表大会常务委员会负责解释。",
+    "持续推进乡村振兴战略，巩固拓展脱贫攻坚成果。",
+    "各县区要高度重视，精心组织，确保各项工作落到实处。",
+    "推动政务公开标准化规范化建设，提升政府透明度。",
+    "认真做好防汛抗旱各项准备工作，确保安全度汛。",
+    "加强基层医疗卫生服务体系建设，提高服务能力。",
+    "积极稳妥推进城镇老旧小区改造工作。",
+    "做好冬季供暖保障工作，确保群众温暖过冬。",
+    "海原县贾塘乡后塘村驻村第一书记深入农户走访。",
+    "一种责任感在内心深处油然而生。",
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_cache(tmp_path_factory):
+    """Build the model from scratch in an empty cache, as on a new machine."""
+    cache = tmp_path_factory.mktemp("lm-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XUNJIAN_CACHE", str(cache))
+        lm.load.cache_clear()
+        typolm.detector.cache_clear()
+        yield cache
+    lm.load.cache_clear()
+    typolm.detector.cache_clear()
+
+
+def test_model_is_built_and_cached(fresh_cache):
+    model = lm.load()
+    assert list(fresh_cache.glob("typo-lm-*.pickle")), "the built model is cached on disk"
+    # A familiar phrase is far likelier than the same phrase with one character swapped.
+    good, bad = "^安全隐患$", "^安全引患$"
+    assert sum(model.score(good, j) for j in range(1, 6)) > sum(model.score(bad, j) for j in range(1, 6)) + 5
+    lm.load.cache_clear()
+    again = lm.load()
+    assert again.logprob == model.logprob
+
+
+def test_typo_found_with_suggestion_and_offset():
+    line = "深入开展安全生产大检查，及时消除各类事故引患。"
+    hits = scan_typos(line)
+    assert [(h.evidence, h.suggestion, h.offset) for h in hits] == [("引", "隐", line.index("引患"))]
+    assert hits[0].check == "text.typo" and "统计模型" in hits[0].detail
+
+
+def test_ordinary_government_text_is_not_flagged():
+    for line in CLEAN:
+        assert scan_typos(line) == [], line
+
+
+def test_names_are_not_questioned():
+    line = "海原县贾塘乡后塘村驻村第一书记"
+    assert typolm.named_positions(line) >= {line.index("贾塘乡") + 1}
+    assert not any(s.offset == line.index("塘") for s in typolm.detector().suspects(line))
+
+
+def test_weak_suspects_are_kept_apart():
+    line = "各地要加强体质机制改革创新，推动高质量发展。"
+    assert scan_typos(line) == []
+    suspects = scan_suspects(line)
+    assert [(h.evidence, h.suggestion, h.check) for h in suspects] == [("质", "制", "text.typo_suspect")]
+
+
+def test_pair_must_not_straddle_a_word():
+    # 感在 -> 改在 is a listed pair, but here 感 ends the word 责任感.
+    assert scan_typos("一种责任感在内心深处呼唤") == []
+
+
+def test_holdout_spec_is_validated():
+    assert lm.Holdout.parse("xxqg:1") == lm.Holdout("xxqg", 1)
+    assert lm.Holdout.parse(None) is None
+    for bad in ("xxqg", "odw:0", "xxqg:2"):
+        with pytest.raises(ValueError):
+            lm.Holdout.parse(bad)
+
+
+def test_holdout_leaves_the_fold_out():
+    lines = lm.training_lines(lm.Holdout("nlpcc2023", 0))
+    everything = lm.training_lines()
+    left_out = set(everything) - set(lines)
+    assert left_out and all(lm.fold_of(line) == 0 for line in left_out)
+
+
+def test_check_text_lists_suspects_on_request(fresh_cache):
+    text = "各地要加强体质机制改革创新。\n及时消除各类事故引患。\n"
+    env = {"XUNJIAN_CACHE": str(fresh_cache), "PATH": "/usr/bin:/bin"}
+    plain = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "--format", "jsonl", "-"],
+                           input=text, capture_output=True, text=True, cwd=ROOT, env=env, check=True).stdout
+    assert [json.loads(line)["check"] for line in plain.splitlines()] == ["text.typo"]
+    both = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "--format", "jsonl", "--suspects", "-"],
+                          input=text, capture_output=True, text=True, cwd=ROOT, env=env, check=True).stdout
+    found = [(json.loads(line)["line"], json.loads(line)["check"]) for line in both.splitlines()]
+    assert found == [(1, "text.typo_suspect"), (2, "text.typo")]
+    bad = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "--holdout", "odw:0", "-"],
+                         input=text, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert bad.returncode == 2 and "--holdout" in bad.stderr
+
+
+def test_suspect_counts_only_once_confirmed():
+    from reports.profile import load_profile
+    from reports.scoring import score_findings
+
+    profile = load_profile()
+    suspect = {"check": "text.typo_suspect", "evidence": "质", "fingerprint": "x", "severity": "notice",
+               "url": "http://127.0.0.1/a.html", "status": "open"}
+    open_score = score_findings([suspect], profile, kind="site", id="s", name="s", department="d")
+    assert open_score.score == profile.full_marks and open_score.unreviewed == 0
+    confirmed = score_findings([{**suspect, "status": "confirmed"}], profile, kind="site", id="s", name="s",
+                               department="d")
+    assert confirmed.score == profile.full_marks - 1
+
+
+def test_the_sites_own_usage_overrules_the_model():
+    line = "深入开展安全生产大检查，及时消除各类事故引患。"
+    others = "关于事故引患排查专项行动的通知\n" + line
+    assert [h.evidence for h in scan_typos(line, None, elsewhere=line)] == ["引"]
+    assert scan_typos(line, None, elsewhere=others) == []
