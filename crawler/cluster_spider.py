@@ -31,7 +31,7 @@ from crawler.cluster import DROPPED, LEASE, ClusterState, Keys, connect
 from crawler.cluster_writer import RedisWriter
 from crawler.progress import Progress
 from crawler.scope import canonical_url, fetch_mode, normalize_url, url_pattern
-from crawler.settings import crawl_settings
+from crawler.settings import MIN_SLOT_DELAY, crawl_settings
 from crawler.spider import InspectSpider
 from xunjian.clusterconf import ClusterConfig
 from xunjian.config import Site
@@ -309,7 +309,8 @@ def worker_settings(sites: list[Site], config: ClusterConfig, cluster: ClusterSt
     middlewares["crawler.politeness.PolitenessMiddleware"] = 950
     settings["DOWNLOADER_MIDDLEWARES"] = middlewares
     # The cluster-wide gate spaces a site's requests; a per-worker delay on top would double it.
-    settings["DOWNLOAD_SLOTS"] = {key: dict(slot, delay=0) for key, slot in settings["DOWNLOAD_SLOTS"].items()}
+    settings["DOWNLOAD_SLOTS"] = {key: dict(slot, delay=MIN_SLOT_DELAY)
+                                  for key, slot in settings["DOWNLOAD_SLOTS"].items()}
     return settings
 
 
