@@ -23,7 +23,8 @@ def media() -> None:
     """政务新媒体：采集各账号发布的信息并检查（不更新、错别字、链接不准确、未备案等）。
 
     \b
-    账号登记在配置文件的 [[accounts]] 中，source 为 RSS/Atom、JSON Feed 地址或 CSV/XLSX 导出文件。
+    账号登记在配置文件的 [[accounts]] 中，source 为 RSS/Atom、JSON Feed 地址、列出该账号发文的公开网页
+    （如政府网站的“政务新媒体”栏目）或 CSV/XLSX 导出文件；source_type = feed / page / export，默认自动识别。
       xunjian media poll   --config sites.toml            采集并检查
       xunjian media list   --config sites.toml            各账号最近发布日期与状态
       xunjian media import 台账.xlsx > accounts.toml       由台账生成 [[accounts]] 配置
