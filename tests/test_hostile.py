@@ -26,11 +26,17 @@ from tests.hostile_server import HostileServer
 
 MEMORY_BOUND_KB = 400 * 1024     # peak RSS of an inspection child on these sites
 
-MEASURE = ("import resource, runpy, sys\n"
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the forking parent, so a child
+# of a large pytest process would report the parent's size.
+MEASURE = ("import re, resource, runpy, sys\n"
            "try:\n"
            "    runpy.run_module('xunjian', run_name='__main__')\n"
            "finally:\n"
-           "    print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+           "    try:\n"
+           "        peak = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+           "    except (OSError, AttributeError):\n"
+           "        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+           "    print('PEAK_RSS_KB', peak, file=sys.stderr)\n")
 
 
 def measured(*args: str, timeout: float = 120, env: dict | None = None) -> tuple[subprocess.CompletedProcess, int]:
