@@ -154,9 +154,7 @@ def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | st
 
 def scan_suspects(text: str, date: dt.date | None = None, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
     """The model's weaker suspects (疑似错别字), where no confident typo stands."""
-    taken = [(h.offset, h.offset + h.length) for h in scan_typos(text, date, elsewhere)]
-    return [h for h in _model_hits(text, False, elsewhere)
-            if not any(s < h.offset + h.length and h.offset < e for s, e in taken)]
+    return [h for h in scan_both(text, date, elsewhere) if h.check == SUSPECT_CHECK]
 
 
 @lru_cache(maxsize=2)
