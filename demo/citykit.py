@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 from html import escape
 from pathlib import Path
 
+from demo.documents import pdf_file, word_doc, workbook
+
 AS_OF = date(2026, 11, 20)
 SEED = 20261120
 
@@ -112,18 +114,7 @@ def make_pdf(label: str) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def make_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -139,7 +130,6 @@ def make_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 
 def attachment_bytes(filename: str, label: str) -> bytes:
     """A small real attachment: a PDF, a Word 97 .doc or an Excel 97 .xls holding `label`."""
-    from demo.documents import word_doc, workbook
     if filename.endswith(".pdf"):
         return make_pdf(label)
     return workbook([[label]]) if filename.endswith(".xls") else word_doc([label])

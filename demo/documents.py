@@ -23,7 +23,8 @@ END_OF_CHAIN, FAT_SECTOR, FREE = 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 LINE_CHARS = 36          # characters per line on an A4 page at 12 pt with 1-inch margins
 
 
-def _pdf(objects: list[bytes]) -> bytes:
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF file of these objects (1 is the catalog), with its cross-reference table."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -48,7 +49,7 @@ def text_pdf(paragraphs: list[str]) -> bytes:
         lines += [paragraph[i:i + LINE_CHARS] for i in range(0, len(paragraph), LINE_CHARS)] or [""]
     shown = b"".join(b"<%s> Tj T*\n" % line.encode("utf-16-be").hex().upper().encode("ascii") for line in lines)
     content = b"BT /F1 12 Tf 18 TL 72 770 Td\n" + shown + b"ET"
-    return _pdf([
+    return pdf_file([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
@@ -80,7 +81,7 @@ def scanned_pdf(pages: int = 1) -> bytes:
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
                        b"/Resources << /XObject << /Im1 3 0 R >> >> >>" % (5 + 2 * i))
         objects.append(_stream(b"q 451 0 0 601 72 120 cm /Im1 Do Q"))
-    return _pdf(objects)
+    return pdf_file(objects)
 
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
