@@ -170,6 +170,10 @@ def _fingerprint(holdout: Holdout | None) -> str:
     return digest.hexdigest()
 
 
+def _cache_path(holdout: Holdout | None) -> Path:
+    return cache_dir() / f"typo-lm-{_fingerprint(holdout)}.pickle"
+
+
 def _read(path: Path) -> Model | None:
     try:
         with open(path, "rb") as handle:
@@ -181,7 +185,7 @@ def _read(path: Path) -> Model | None:
 
 def build(holdout: Holdout | None = None) -> Path:
     """Build the model and write it to the cache; return the cache file."""
-    path = cache_dir() / f"typo-lm-{_fingerprint(holdout)}.pickle"
+    path = _cache_path(holdout)
     model = estimate(count_ngrams(training_lines(holdout)))
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")
@@ -199,7 +203,7 @@ def load(holdout: Holdout | None = None) -> Model:
     model, and an inspection should not carry that peak. Without a writable cache directory
     the model is built here instead.
     """
-    path = cache_dir() / f"typo-lm-{_fingerprint(holdout)}.pickle"
+    path = _cache_path(holdout)
     model = _read(path)
     if model is None:
         spec = f"{holdout.corpus}:{holdout.fold}" if holdout else ""
