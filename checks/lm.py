@@ -3,7 +3,7 @@
 Built on first use from the licensed text vendored in checks/data/lm/ (see checks/data/README.md)
 and cached as a pickle, so an inspection never downloads anything. The model is interpolated
 Kneser-Ney (discount 0.75) stored in backoff form: `logprob[ngram]` for the n-grams kept and
-`backoff[history]`; 3- and 4-grams seen once are pruned, which keeps it near 40 MB in memory.
+`backoff[history]`; 4-grams seen once are pruned, which keeps it near 140 MB in memory.
 
 Digits and Latin letters are folded to one symbol each (`normalize`) so that a date or a code
 never looks like a rare context; the folding maps one character to one, so offsets stay exact.
@@ -25,7 +25,9 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data" / "lm"
 ORDER = 4
 DISCOUNT = 0.75
-PRUNE = 1                 # 3- and 4-grams seen this often or less are dropped
+# 4-grams seen once are dropped (pruning 3-grams too saves another 46 MB but costs about two
+# points of recall at the same false alarms; bench/fit_typo.py).
+PRUNE = {4: 1}
 VERSION = 1               # bump when the model's construction changes: the cache is rebuilt
 # Sentence corpora (split into folds for held-out benchmarks) and phrase lists.
 CORPORA = ("clean_xxqg.txt", "clean_rmrb1998.txt", "clean_nlpcc2023.txt")
@@ -126,7 +128,7 @@ def estimate(counts: Counter) -> Model:
     continuation: Counter = Counter(gram[1:] for gram in counts if len(gram) >= 2)
     kept: dict[str, int] = {}
     for gram, count in counts.items():
-        if len(gram) >= 3 and count <= PRUNE:
+        if count <= PRUNE.get(len(gram), 0):
             continue
         kept[gram] = count if len(gram) == ORDER else (continuation.get(gram) or count)
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])

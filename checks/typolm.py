@@ -6,9 +6,10 @@ candidate in its place (`gain`, natural log over the four n-grams the character 
 word segmentation with the dictionary (checks/data/lm/words.tsv) how much better the words get
 (`seg_gain`), and whether the candidate joins a longer word than the original stands in.
 
-A candidate is reported as a typo only when all three agree strongly (CONFIDENT); weaker ones
-are kept as 疑似 (SUSPECT) for staff. Thresholds were fitted on ecspell_odw_train against
-held-out halves of xxqg_correct and rmrb1998_correct (bench/text.py), never on odw_test.
+These, with whether the candidate sounds alike and how unlikely the original stands, are weighed
+by a logistic score (Candidate.features, WEIGHTS) fitted by bench/fit_typo.py on
+ecspell_odw_train against held-out halves of xxqg_correct and rmrb1998_correct, never on
+odw_test. Past CONFIDENT a candidate is a typo; past SUSPECT it is kept as 疑似 for staff.
 
 Cheap filters keep it fast: a character inside a trigram the model knows is skipped (0.2 % of
 real typos stand in one), and only candidates that form a known bigram with a neighbour are
@@ -21,13 +22,20 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 import ahocorasick
 
 from checks import lm
 
-CONFIDENT = (7.0, 6.0)      # gain, seg_gain; and the candidate must join a longer word
-SUSPECT = (6.0, 2.0)
+# Which candidates become findings: a logistic score over the evidence (Candidate.features),
+# fitted by bench/fit_typo.py on ecspell_odw_train against held-out halves of xxqg_correct and
+# rmrb1998_correct. CONFIDENT keeps false alarms on those clean halves near 0.5 % of sentences;
+# SUSPECT is the 疑似 tier staff confirm by hand.
+WEIGHTS = (-6.288, 0.483, 0.139, 0.124, 1.547, 0.701, 0.193)
+CONFIDENT = 0.5
+SUSPECT = -1.0
+MIN_GAIN = 4.0              # below this the LM gain alone rules a candidate out (keeps it fast)
 UNKNOWN_WORD = -20.0        # log-probability of a character the dictionary lacks as a word
 WINDOW = 4                  # characters either side the segmentation looks at
 MAX_WORD = 7
@@ -40,32 +48,54 @@ TOP = 2                     # candidates scored in full per character
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """One replacement the detector weighed, with the evidence for it."""
+
+    offset: int
+    wrong: str
+    right: str
+    gain: float         # how much likelier the language model finds the text with `right` (nats)
+    seg_gain: float     # how much better the dictionary segments it
+    longer: bool        # `right` joins a longer word than `wrong` stood in
+    plausibility: float  # the model's log-probability of `wrong` and its follower where they stand
+    sound: bool         # same pinyin (else similar shape)
+
+    def features(self) -> tuple[float, ...]:
+        """The evidence as numbers, in the order of WEIGHTS."""
+        seg = min(max(self.seg_gain, -5.0), 15.0)
+        return (1.0, min(self.gain, 15.0), seg, float(self.longer), float(self.sound),
+                max(self.plausibility, -30.0) / 10, seg if self.longer else 0.0)
+
+    @property
+    def score(self) -> float:
+        return sum(w * f for w, f in zip(WEIGHTS, self.features()))
+
+
+@dataclass(frozen=True, slots=True)
 class Suspect:
     """One character the model would replace: where, what, with what, and how sure."""
 
     offset: int
     wrong: str
     right: str
-    gain: float
-    seg_gain: float
+    score: float
     confident: bool
 
     @property
     def confidence(self) -> float:
-        """A 0–1 score for staff: how far past the thresholds the evidence goes."""
-        margin = (self.gain - CONFIDENT[0]) / 3 + (self.seg_gain - CONFIDENT[1]) / 6
-        return round(1 / (1 + math.exp(-margin - 1)), 2)
+        """A 0–1 score for staff: the fitted probability that this is a typo."""
+        return round(1 / (1 + math.exp(-self.score)), 2)
 
 
 @lru_cache(maxsize=1)
-def confusion() -> dict[str, str]:
-    """Character -> its same-pinyin and similar-shape characters."""
+def confusion() -> dict[str, tuple[str, str]]:
+    """Character -> its same-pinyin characters and its similar-shape ones."""
     table = {}
     for line in (lm.DATA / "confusion.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith("#"):
             continue
         char, sound, shape = line.split("\t")
-        table[char] = sound + shape
+        table[char] = (sound, shape)
     return table
 
 
@@ -131,8 +161,24 @@ def named_positions(line: str) -> set[int]:
     for match in PLACE.finditer(line):
         covered.update(range(match.start(), match.end()))
     for end, length in names().iter(line):
-        covered.update(range(end - length + 1, end + 1))
+        start = end - length + 1
+        if length == 2 and not _reads_as_place(line, start, end + 1):
+            continue        # 平谷 in 第三方机构平谷机制 is 评估 mistyped, not the district
+        covered.update(range(start, end + 1))
     return covered
+
+
+# What follows a two-character place name when it is one: 平谷区, 海阳市, 潜山县葛仙山乡.
+PLACE_SUFFIX = frozenset("省市县区州盟旗镇乡村街路山河湖江岛港湾")
+
+
+def _reads_as_place(line: str, start: int, end: int) -> bool:
+    """A two-character name counts only before a place suffix or standing alone between punctuation."""
+    after = line[end:end + 1]
+    if after in PLACE_SUFFIX and after:
+        return True
+    before = line[start - 1:start] if start else ""
+    return (not before or before in PUNCTUATION) and (not after or after in PUNCTUATION)
 
 
 @lru_cache(maxsize=1)
@@ -197,24 +243,35 @@ def _word_length(ends: list[int], position: int) -> int:
 class TypoDetector:
     """Finds likely typos in a line of text with a language model and a dictionary."""
 
-    def __init__(self, model: lm.Model, table: dict[str, str], vocabulary: dict[str, int]):
+    def __init__(self, model: lm.Model, table: dict[str, tuple[str, str]], vocabulary: dict[str, int]):
         self.model = model
         self.vocabulary = vocabulary
         known = model.logprob
-        self.candidates = {c: frozenset(o for o in others if o in known) for c, others in table.items()}
+        self.candidates = {c: frozenset(o for o in sound + shape if o in known) for c, (sound, shape) in table.items()}
+        self.sounds = {c: frozenset(sound) for c, (sound, _) in table.items()}
 
     def suspects(self, line: str) -> list[Suspect]:
-        """Every candidate past SUSPECT, best per position, in order."""
+        """The best candidate past SUSPECT at each position, in order."""
+        best: dict[int, Candidate] = {}
+        for candidate in self.candidates_in(line):
+            held = best.get(candidate.offset)
+            if held is None or candidate.score > held.score:
+                best[candidate.offset] = candidate
+        return [Suspect(c.offset, c.wrong, c.right, c.score, c.score > CONFIDENT)
+                for offset, c in sorted(best.items()) if c.score > SUSPECT]
+
+    def candidates_in(self, line: str) -> Iterator[Candidate]:
+        """Every replacement worth weighing in `line` (LM gain above MIN_GAIN), with its evidence."""
         text = lm.BEGIN + lm.normalize(line) + lm.END
         size, score, known = len(text), self.model.score, self.model.logprob
         after, before, empty = self.model.after, self.model.before, frozenset()
-        table = self.candidates
+        table, sounds = self.candidates, self.sounds
         base = [0.0] + [score(text, j) for j in range(1, size)] + [0.0]
-        found: list[Suspect] = []
         named: set[int] | None = None
         for i in range(1, size - 1):
             others = table.get(text[i])
-            if not others or base[i] + base[i + 1] > PLAUSIBLE or text[i - 1:i + 2] in known:
+            plausibility = base[i] + base[i + 1]
+            if not others or plausibility > PLAUSIBLE or text[i - 1:i + 2] in known:
                 continue
             if named is None:
                 named = named_positions(line)
@@ -228,7 +285,6 @@ class TypoDetector:
             window, at = text[start:stop], i - start
             original = sum(base[i:stop])
             left, right = window[:at], window[at + 1:]
-            best: Suspect | None = None
             if len(others) > TOP:
                 # Score only the few candidates that fit their neighbours best as bigrams.
                 pair_l, pair_r, floor = text[i - 1], text[i + 1], self.model.unknown
@@ -236,17 +292,11 @@ class TypoDetector:
             for other in others:
                 changed = left + other + right
                 gain = sum([score(changed, j) for j in range(at, len(changed))]) - original
-                if gain <= SUSPECT[0] or (best and best.confident and gain <= best.gain):
+                if gain <= MIN_GAIN:
                     continue
                 seg_gain, longer = self._words(text, i, other)
-                if seg_gain <= SUSPECT[1]:
-                    continue
-                confident = gain > CONFIDENT[0] and seg_gain > CONFIDENT[1] and longer
-                if best is None or (confident, gain) > (best.confident, best.gain):
-                    best = Suspect(i - 1, line[i - 1], other, gain, seg_gain, confident)
-            if best:
-                found.append(best)
-        return found
+                yield Candidate(i - 1, line[i - 1], other, gain, seg_gain, longer, plausibility,
+                                other in sounds.get(text[i], ()))
 
     def _words(self, text: str, i: int, other: str) -> tuple[float, bool]:
         """How much the segmentation around position i improves, and whether the word grows."""

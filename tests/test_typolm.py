@@ -81,10 +81,10 @@ def test_names_are_not_questioned():
 
 
 def test_weak_suspects_are_kept_apart():
-    line = "各地要加强体质机制改革创新，推动高质量发展。"
+    line = "加强多式联云公共信息交换共享。"
     assert scan_typos(line) == []
     suspects = scan_suspects(line)
-    assert [(h.evidence, h.suggestion, h.check) for h in suspects] == [("质", "制", "text.typo_suspect")]
+    assert [(h.evidence, h.suggestion, h.check) for h in suspects] == [("云", "运", "text.typo_suspect")]
 
 
 def test_pair_must_not_straddle_a_word():
@@ -108,7 +108,7 @@ def test_holdout_leaves_the_fold_out():
 
 
 def test_check_text_lists_suspects_on_request(fresh_cache):
-    text = "各地要加强体质机制改革创新。\n及时消除各类事故引患。\n"
+    text = "加强多式联云公共信息交换共享。\n及时消除各类事故引患。\n"
     env = {"XUNJIAN_CACHE": str(fresh_cache), "PATH": "/usr/bin:/bin"}
     plain = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "--format", "jsonl", "-"],
                            input=text, capture_output=True, text=True, cwd=ROOT, env=env, check=True).stdout
