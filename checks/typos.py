@@ -5,8 +5,10 @@
    text, or is a dictionary word, is dropped, so a hit is a confident one.
 2. The language-model detector (checks/typolm.py) for the rest: a confident suspect is a
    `text.typo`; a weaker one is a `text.typo_suspect` (疑似错别字), which counts only once
-   staff confirm it in review. On a site, a suspect is dropped when the site itself writes the
-   same three characters in another of its lines: a local name or term the model never saw.
+   staff confirm it in review. On a site, the site's own text decides where it can: a suspect
+   is dropped when the site writes the same three characters in another of its lines (a local
+   name or term the model never saw), and a 疑似 becomes a typo when the site writes the
+   corrected four characters in two other places (党祖成员 once, 党组成员 elsewhere).
 
 The same typo on many pages of a site counts once.
 """
@@ -97,17 +99,61 @@ def _suspects(text: str, holdout: lm.Holdout | None) -> tuple[typolm.Suspect, ..
 def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
     hits = []
     for suspect in _suspects(text, _holdout):
-        if elsewhere is not None and _used_elsewhere(text, suspect.offset, elsewhere):
+        confirmed = None
+        if elsewhere is not None:
+            if _used_elsewhere(text, suspect.offset, elsewhere):
+                continue
+            if not suspect.confident:
+                confirmed = _site_writes_fix(text, suspect, elsewhere)
+        if (suspect.confident or confirmed is not None) != confident:
             continue
-        if suspect.confident != confident:
-            continue
-        if confident:
+        if confirmed:
+            detail = (f"错别字：“{suspect.wrong}”应为“{suspect.right}”（本站其他页面 {elsewhere.count(confirmed)} 处"
+                      f"写作“{confirmed}”，把握度 {suspect.confidence:.0%}）")
+            hits.append(Hit(suspect.offset, suspect.wrong, suspect.right, detail, CHECK, 1))
+        elif confident:
             detail = f"错别字：“{suspect.wrong}”应为“{suspect.right}”（统计模型判断，把握度 {suspect.confidence:.0%}）"
             hits.append(Hit(suspect.offset, suspect.wrong, suspect.right, detail, CHECK, 1))
         else:
             detail = f"疑似错别字：“{suspect.wrong}”或应为“{suspect.right}”（把握度 {suspect.confidence:.0%}，请人工核实）"
             hits.append(Hit(suspect.offset, suspect.wrong, suspect.right, detail, SUSPECT_CHECK, 1))
     return hits
+
+
+# A 疑似 becomes a typo when the site itself writes the corrected four characters this often
+# elsewhere (党祖书记 once, 党组书记 on other pages): the site's own text is the best evidence of
+# what it means.
+SITE_CONFIRMS = 2
+
+
+NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
+
+
+def _in_word(line: str, offset: int) -> bool:
+    """True when a dictionary word of two or more characters covers line[offset]."""
+    vocabulary = typolm.words()
+    for start in range(max(0, offset - typolm.MAX_WORD + 1), offset + 1):
+        for end in range(max(start + 2, offset + 1), min(len(line), start + typolm.MAX_WORD) + 1):
+            if line[start:end] in vocabulary:
+                return True
+    return False
+
+
+def _site_writes_fix(line: str, suspect: typolm.Suspect, elsewhere: "SiteText | str") -> str | None:
+    """The corrected four characters around the suspect, when the site writes them elsewhere.
+
+    Not for numerals (一中全会 and 三中全会 are both right) nor where the character already
+    stands in a dictionary word (企盼 is as good as 期盼).
+    """
+    if suspect.wrong in NUMERALS or suspect.right in NUMERALS or _in_word(line, suspect.offset):
+        return None
+    fixed = line[:suspect.offset] + suspect.right + line[suspect.offset + 1:]
+    for start in range(max(0, suspect.offset - 3), suspect.offset + 1):
+        piece = fixed[start:start + 4]
+        if len(piece) == 4 and all("\u4e00" <= c <= "\u9fff" for c in piece) and \
+                elsewhere.count(piece) >= SITE_CONFIRMS:
+            return piece
+    return None
 
 
 class SiteText:

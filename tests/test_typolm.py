@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from checks import lm, typolm
-from checks.typos import scan_suspects, scan_typos
+from checks.typos import SiteText, scan_suspects, scan_typos
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,3 +141,27 @@ def test_the_sites_own_usage_overrules_the_model():
     others = "关于事故引患排查专项行动的通知\n" + line
     assert [h.evidence for h in scan_typos(line, None, elsewhere=line)] == ["引"]
     assert scan_typos(line, None, elsewhere=others) == []
+
+
+def test_site_writing_the_fix_elsewhere_confirms_a_suspect():
+    line = "组长由国务院机关党祖成员担任。"
+    assert scan_typos(line) == [] and [h.suggestion for h in scan_suspects(line)] == ["组"]
+    twice = SiteText("市委办公室党组成员名单\n各部门党组成员要带头学习\n" + line)
+    [hit] = scan_typos(line, None, twice)
+    assert (hit.evidence, hit.suggestion, hit.check) == ("祖", "组", "text.typo")
+    assert "本站其他页面 2 处写作“党组成员”" in hit.detail
+    once = SiteText("市委办公室党组成员名单\n" + line)
+    assert scan_typos(line, None, once) == []
+
+
+def test_site_evidence_leaves_numerals_and_words_alone():
+    # 一中全会 and 三中全会 are both right; 企盼 is a word as good as 期盼.
+    from checks.typos import _site_writes_fix
+    cases = (("在党的二十届一中全会上", "一", "三", "二十届三中全会\n届三中全会精神\n"),
+             ("人民群众企盼生活幸福", "企", "期", "群众期盼的事\n回应群众期盼\n"),
+             ("国务院机关党祖成员", "祖", "组", "党组成员名单\n各部门党组成员\n"))
+    found = []
+    for line, wrong, right, site in cases:
+        suspect = typolm.Suspect(line.index(wrong), wrong, right, 0.0, False)
+        found.append(_site_writes_fix(line, suspect, SiteText(site + line)))
+    assert found == [None, None, "党组成员"]
