@@ -32,7 +32,7 @@ from checks import lm
 # fitted by bench/fit_typo.py on ecspell_odw_train against held-out halves of xxqg_correct and
 # rmrb1998_correct. CONFIDENT keeps false alarms on those clean halves near 0.5 % of sentences;
 # SUSPECT is the 疑似 tier staff confirm by hand.
-WEIGHTS = (-6.288, 0.483, 0.139, 0.124, 1.547, 0.701, 0.193)
+WEIGHTS = (-6.414, 0.495, 0.147, 0.159, 1.578, 0.7, 0.191)
 CONFIDENT = 0.5
 SUSPECT = -1.0
 MIN_GAIN = 4.0              # below this the LM gain alone rules a candidate out (keeps it fast)
@@ -45,6 +45,9 @@ MAX_WORD = 7
 # text's characters; -14 began to lose real typos.
 PLAUSIBLE = -12.0
 TOP = 2                     # candidates scored in full per character
+# ...and only those that fit their neighbours as bigrams better than the character standing
+# there by this much (log-probability): same recall on odw_train, about 10 % faster.
+BIGRAM_MARGIN = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +125,13 @@ SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林�
                      "师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝萧")
 NAME_BEFORE = ("记者", "通讯员", "作者", "编辑", "摄影", "撰稿", "审核", "校对", "主持人", "联系人", "负责人",
                "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "厅长", "部长", "处长", "科长",
-               "委员", "主席", "院长", "校长", "经理", "同志", "老师", "医生")
+               "委员", "主席", "院长", "校长", "经理", "同志", "老师", "医生", "教授", "先生", "女士", "总统",
+               "总理", "大使", "博士", "院士", "研究员", "工程师", "会长", "董事长", "队长", "组长", "站长",
+               "所长", "馆长", "团长", "社长", "律师", "法官", "民警", "村民", "职工", "选手", "作家", "教练")
 NAME_AFTER = ("同志", "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "副", "指出", "强调", "表示",
               "介绍", "说", "报道", "主持", "出席", "参加", "一行", "带队", "率队", "调研", "详细", "要求", "讲话",
-              "代表", "等", "摄", "供图")
+              "代表", "等", "摄", "供图", "先生", "女士", "教授", "总统", "总理", "大使", "博士", "院士", "夫妇",
+              "一家", "老人", "案")
 PUNCTUATION = "，。、：:；;（）()【】 \u3000"
 
 
@@ -155,9 +161,26 @@ def person_positions(line: str, vocabulary: dict[str, int]) -> set[int]:
 PLACE = re.compile(r"(?:(?<=[、，,：:；;辖（(\s])|^)[\u4e00-\u9fff]{2}(?=乡|镇|区|县|村|街道|社区)")
 
 
+# Characters of the Xinhua transliteration tables: three or more in a row spell a foreign name
+# (武契奇, 布宜诺斯艾利斯, 卡巴杰), which the model cannot know.
+TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布查达戴丹德迪蒂杜多厄恩尔菲费芬弗伽盖冈戈格圭哈"
+                            "豪赫亨霍基吉贾杰卡凯坎柯科克库夸奎拉莱兰朗劳勒雷里利莉琳卢鲁伦罗洛玛迈麦曼梅蒙米"
+                            "莫默姆穆纳娜奈尼涅努诺欧帕潘佩皮普奇契恰乔切琴丘萨塞赛桑瑟莎舍斯索塔泰坦汤特滕"
+                            "提图托瓦韦维温沃乌西希谢休亚伊尤约泽扎詹兹佐")
+# One-character names of countries, as in 中菲关系 and 欢迎莫方参与.
+COUNTRY = ("美俄日韩朝英法德意印巴非菲泰越老柬缅马新澳加墨哈吉塔乌土伊沙埃希葡西荷比瑞芬挪丹捷匈"
+                    "波罗塞克阿蒙尼孟斯摩莫厄秘智古委坦肯赞津刚苏以叙黎约")
+FOREIGN_RUN = re.compile(f"[{''.join(sorted(TRANSLITERATION))}]{{3,}}")
+COUNTRY_NAME = re.compile(f"(?<=中)[{''.join(sorted(COUNTRY))}]|[{''.join(sorted(COUNTRY))}](?=方)")
+
+
 def named_positions(line: str) -> set[int]:
     """Offsets of `line` that stand inside a known place or person name, or what reads as one."""
     covered = person_positions(line, words())
+    for match in FOREIGN_RUN.finditer(line):
+        covered.update(range(match.start(), match.end()))
+    for match in COUNTRY_NAME.finditer(line):
+        covered.add(match.start())
     for match in PLACE.finditer(line):
         covered.update(range(match.start(), match.end()))
     for end, length in names().iter(line):
@@ -285,10 +308,12 @@ class TypoDetector:
             window, at = text[start:stop], i - start
             original = sum(base[i:stop])
             left, right = window[:at], window[at + 1:]
-            if len(others) > TOP:
-                # Score only the few candidates that fit their neighbours best as bigrams.
-                pair_l, pair_r, floor = text[i - 1], text[i + 1], self.model.unknown
-                others = sorted(others, key=lambda o: known.get(pair_l + o, floor) + known.get(o + pair_r, floor))[-TOP:]
+            # Score only the few candidates that fit their neighbours as bigrams better than the
+            # character standing there does.
+            pair_l, pair_r, floor = text[i - 1], text[i + 1], self.model.unknown
+            fit = known.get(pair_l + text[i], floor) + known.get(text[i] + pair_r, floor) + BIGRAM_MARGIN
+            ranked = sorted((known.get(pair_l + o, floor) + known.get(o + pair_r, floor), o) for o in others)
+            others = [o for value, o in ranked[-TOP:] if value > fit]
             for other in others:
                 changed = left + other + right
                 gain = sum([score(changed, j) for j in range(at, len(changed))]) - original

@@ -36,6 +36,13 @@ def use_holdout(holdout: lm.Holdout | None) -> None:
     _holdout = holdout
 
 
+def preload() -> None:
+    """Load the model, dictionary, names and pairs now rather than on the first line that needs them."""
+    typolm.detector(_holdout)
+    typolm.names()
+    automaton(_holdout)
+
+
 @lru_cache(maxsize=2)
 def automaton(holdout: lm.Holdout | None = None) -> ahocorasick.Automaton:
     pairs = {}

@@ -88,9 +88,12 @@ def test_typos_known_pairs_only():
 def test_check_text_jsonl(tmp_path):
     path = tmp_path / "in.txt"
     path.write_text(f"正确的句子。\n市国土资源局发布通知，按居乐业\n身份证号{ID}\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "--format", "jsonl", str(path)],
-                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    rows = [json.loads(line) for line in out.splitlines()]
+    run = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "--format", "jsonl", str(path)],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    rows = [json.loads(line) for line in run.stdout.splitlines()]
+    # The summary goes to stderr, so the JSON lines stay clean.
+    chars = sum(len(line) for line in path.read_text(encoding="utf-8").splitlines())
+    assert f"已检查 3 行、{chars} 字，用时" in run.stderr
     assert [(r["line"], r["check"], r["evidence"], r["offset"]) for r in rows] == [
         (2, "text.improper", "国土资源局", 1), (2, "text.typo", "按居乐业", 11),
         (3, "privacy.leak", "640402********" + ID[-4:], 4)]
