@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import traceback
 from typing import Callable, Iterable
 
 from checks.attachments import unreadable_attachments
@@ -25,7 +26,7 @@ from checks.links import broken_links, fake_links
 from checks.sitefacts import SiteFacts
 from checks.updates import (article_fingerprints, column_empty, column_stale, date_faked, home_stale,
                             home_thin, identity_missing, meta_missing)
-from xunjian.store import replace_findings
+from xunjian.store import record_error, replace_findings
 
 
 class RunContext:
@@ -81,16 +82,36 @@ CHECKS: dict[str, Callable[[RunContext], Iterable[dict]]] = {
 }
 
 
+class ChecksFailed(Exception):
+    """Some checks raised: the others ran and their findings are stored."""
+
+    def __init__(self, counts: dict[str, int], failures: dict[str, str]):
+        self.counts = counts
+        self.failures = failures
+        super().__init__("；".join(f"{check_id}：{message}" for check_id, message in failures.items()))
+
+
 def run_checks(db, run: int, sites: dict, as_of: dt.date | str,
                only: Iterable[str] | None = None) -> dict[str, int]:
-    """Run the checks (all, or `only`) on stored run `run`; return the finding count per check."""
+    """Run the checks (all, or `only`) on stored run `run`; return the finding count per check.
+
+    A check that raises keeps its earlier findings, is recorded in the run's errors, and does not
+    stop the others; ChecksFailed is raised once they have all run.
+    """
     ctx = RunContext(db, run, sites, as_of)
-    counts = {}
+    counts: dict[str, int] = {}
+    failures: dict[str, str] = {}
     for check_id, check in CHECKS.items():
         if only and check_id not in only:
             continue
-        counts[check_id] = replace_findings(db, run, [check_id], check(ctx))
+        try:
+            counts[check_id] = replace_findings(db, run, [check_id], check(ctx))
+        except Exception as exc:  # one check's bug or missing data must not cost the others
+            failures[check_id] = f"{type(exc).__name__}: {exc}"
+            record_error(db, run, None, None, "check", f"{check_id}: {traceback.format_exc()}")
     save_derived(ctx)
+    if failures:
+        raise ChecksFailed(counts, failures)
     return counts
 
 

@@ -214,3 +214,31 @@ def test_csv_opens_in_excel_with_chinese(inspected):
 def test_table_format(inspected):
     out = xunjian("findings", "--config", str(inspected["config"]), "--db", str(inspected["db"])).stdout
     assert "伪链" in out and f"共 {len(inspected['findings'])} 个问题" in out
+
+
+def test_a_failing_check_does_not_stop_the_others(inspected, tmp_path, monkeypatch):
+    import shutil
+
+    import checks
+    from xunjian.config import load_config
+    from xunjian.store import open_store
+
+    shutil.copy(inspected["db"], tmp_path / "copy.db")
+    db = open_store(str(tmp_path / "copy.db"))
+    sites = {s.id: s for s in load_config(str(inspected["config"])).sites}
+    before = {c: n for c, n in db.execute('select "check", count(*) from findings group by "check"').fetchall()}
+
+    def broken_check(ctx):
+        yield {"check": "layout.garbled"}
+        raise FileNotFoundError("checks/data/missing.tsv")
+
+    monkeypatch.setitem(checks.CHECKS, "layout.garbled", broken_check)
+    with pytest.raises(checks.ChecksFailed) as failed:
+        checks.run_checks(db, 1, sites, "2026-11-20")
+    assert list(failed.value.failures) == ["layout.garbled"] and "missing.tsv" in str(failed.value)
+    # Every other check ran and stored its findings; the failed one kept what it had.
+    assert failed.value.counts["link.broken"] == before["link.broken"]
+    after = {c: n for c, n in db.execute('select "check", count(*) from findings group by "check"').fetchall()}
+    assert after == before
+    [error] = db.execute("select message from run_errors where stage = 'check'").fetchall()
+    assert error[0].startswith("layout.garbled: ") and "FileNotFoundError" in error[0]

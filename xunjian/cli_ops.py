@@ -137,7 +137,7 @@ def update_check(config_path: str, db_path: str, as_of: str | None, quiet: bool)
     让月中才停更的网站在下次月度巡检之前就被发现。结果是一次单独的巡检记录（状态 partial），
     可用 xunjian findings 查看；月度检查结果和季度通报只采用全面巡检。
     """
-    from checks import run_checks
+    from checks import ChecksFailed, run_checks
     from crawler.run import crawl
 
     config = _load(config_path)
@@ -153,9 +153,15 @@ def update_check(config_path: str, db_path: str, as_of: str | None, quiet: bool)
     if reason != "finished":
         finish_run(db, run_id, "interrupted", f"{UPDATE_NOTE}：抓取中断（{reason}）")
         fail(f"更新检查被中断（{reason}）", 130)
-    counts = run_checks(db, run_id, {s.id: s for s in sites}, as_of, only=UPDATE_CHECKS)
+    failed = None
+    try:
+        counts = run_checks(db, run_id, {s.id: s for s in sites}, as_of, only=UPDATE_CHECKS)
+    except ChecksFailed as exc:
+        counts, failed = exc.counts, exc
     # Not "complete": monthly results and bulletins take complete (full) inspections only.
-    finish_run(db, run_id, "partial", UPDATE_NOTE)
+    finish_run(db, run_id, "partial", UPDATE_NOTE + (f"；部分检查出错：{', '.join(failed.failures)}" if failed else ""))
     for check_id in UPDATE_CHECKS:
         click.echo(f"{check_id}\t{CHECK_NAMES.get(check_id, check_id)}\t{counts.get(check_id, 0)}")
     click.echo(f"第 {run_id} 次巡检（{UPDATE_NOTE}）完成，共发现问题 {sum(counts.values())} 个。")
+    if failed:
+        fail(f"以下检查出错，未更新其结果（其余检查已完成）：{failed}", 1)
