@@ -17,8 +17,9 @@ ITEMS: dict[str, str] = {"site_code": "网站标识码", "icp": "ICP备案号", 
                          "party_mark": "党政机关网站标识", "find_error": "我为政府网站找错"}
 
 EVIDENCE_MAX = 80
-# Province abbreviations used in 备案号, plus the demo's fictional 清.
-_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼清"
+# Province abbreviations used in 备案号, with their alternates (陇 甘, 黔 贵, 滇 云, 蜀 川, 秦 陕),
+# plus the demo's fictional 清.
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼陇黔滇蜀秦清"
 _WS = "[ \u3000\xa0\t\r\n]*"
 _DIGIT = "[0-9０-９]"
 

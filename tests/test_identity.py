@@ -63,6 +63,14 @@ def test_demo_footers():
     assert found["police"] == "清公网安备 99010202000101号"
 
 
+def test_alternate_province_abbreviations():
+    # Gansu sites write 陇, Guizhou 黔, Yunnan 滇, Sichuan 蜀, Shaanxi 秦.
+    for mark in "陇黔滇蜀秦":
+        html = f"<p>{mark}ICP备05001234号　{mark}公网安备 62302102000001号</p>"
+        found = check(html)
+        assert found["icp"] == f"{mark}ICP备05001234号" and found["police"] == f"{mark}公网安备 62302102000001号"
+
+
 # --- each item missing in turn -----------------------------------------------------------
 
 def test_site_code_missing():
