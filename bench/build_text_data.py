@@ -42,9 +42,14 @@ def confusion() -> dict[str, set[str]]:
                     table.setdefault(c, set()).update(p for p in parts if p != c)
             else:
                 table.setdefault(parts[0], set()).update("".join(parts[1:]))
-    for name in ("shapeConfusion.json",):
+    # Near-homophones too (民/名, 心/星: front and back nasals and the like are a common slip),
+    # and glyph-rendered shapes: the severe variants are whole phrases, precise at any breadth.
+    for name in ("shapeConfusion.json", "soundConfusion.json"):
         data = json.loads((LEX / "ecspell_confusion" / name).read_text(encoding="utf-8"))
         for c, others in data.items():
+            table.setdefault(c, set()).update(others)
+    if glyph_shapes.FONT.exists():
+        for c, others in glyph_shapes.similar_shapes().items():
             table.setdefault(c, set()).update(others)
     return {c: {o for o in others if HAN(o) and o != c} for c, others in table.items()}
 

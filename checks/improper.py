@@ -2,7 +2,8 @@
 
 A rule names its source and the date from which the wording is improper. Not improper: a name
 marked as former (原国土资源局), one in a sentence about the reform itself (职责整合, 不再保留),
-one inside quotation marks, or any of them on a page dated before the change.
+one inside quotation marks or a cited document title (《…》), or any of them on a page dated
+before the change.
 """
 
 from __future__ import annotations

@@ -16,7 +16,9 @@ from checks.attachments import documents
 from checks.finding import finding
 
 PRIVATE = re.compile(r"\d{7,}")   # long numbers are never copied into a finding's context
-QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’"}
+# Quotation marks, and book-title marks: a cited document keeps the name it was issued under
+# (根据《白杨县国土资源局关于…的通知》 is a citation, not the bureau named as current).
+QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》", "〈": "〉"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,7 @@ Scanner = Callable[[str, "dt.date | None"], list[Hit]]
 
 
 def quoted(text: str, start: int, end: int) -> bool:
-    """True when text[start:end] stands inside a quotation on the same line (“…”, 「…」)."""
+    """True when text[start:end] stands inside a quotation or a cited title on the same line (“…”, 《…》)."""
     for opening, closing in QUOTES.items():
         left = text.rfind(opening, 0, start)
         if left < 0:

@@ -1,7 +1,8 @@
 """text.typo and text.typo_suspect: known wrong -> right pairs, then the statistical detector.
 
-1. Pairs (checks/data/typo_pairs.tsv) from open spelling-check data, matched as whole strings
-   with Aho-Corasick. A pair whose wrong form stands anywhere in the language model's clean
+1. Pairs (checks/data/typo_pairs.tsv) from open spelling-check data, and our own curated list
+   of classic misspellings (checks/data/common_typos.tsv), matched as whole strings with
+   Aho-Corasick. A pair whose wrong form stands anywhere in the language model's clean
    text, or is a dictionary word, is dropped, so a hit is a confident one.
 2. The language-model detector (checks/typolm.py) for the rest: a confident suspect is a
    `text.typo`; a weaker one is a `text.typo_suspect` (疑似错别字), which counts only once
@@ -22,11 +23,13 @@ from pathlib import Path
 import ahocorasick
 
 from checks import lm, typolm
+from checks.severe import scan_severe
 from checks.textscan import Hit
 
 CHECK = "text.typo"
 SUSPECT_CHECK = "text.typo_suspect"
 DATA = Path(__file__).parent / "data" / "typo_pairs.tsv"
+COMMON = Path(__file__).parent / "data" / "common_typos.tsv"     # our own curated list
 _holdout: lm.Holdout | None = None
 
 
@@ -51,6 +54,11 @@ def automaton(holdout: lm.Holdout | None = None) -> ahocorasick.Automaton:
             if not line.startswith("#"):
                 wrong, right, source = line.rstrip("\n").split("\t")
                 pairs[wrong] = (wrong, right, source)
+    with open(COMMON, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip() and not line.startswith("#"):
+                wrong, right = line.rstrip("\n").split("\t")[:2]
+                pairs[wrong] = (wrong, right, "常见错别字")
     finder = ahocorasick.Automaton()
     for wrong in pairs:
         finder.add_word(wrong, wrong)
@@ -197,12 +205,23 @@ def _without_overlaps(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+def _outside(hits: list[Hit], spans: list[tuple[int, int]]) -> list[Hit]:
+    return [h for h in hits if not any(s < h.offset + h.length and h.offset < e for s, e in spans)]
+
+
+def _severe_spans(text: str, date: dt.date | None) -> list[tuple[int, int]]:
+    return [(h.offset, h.offset + h.length) for h in scan_severe(text, date)]
+
+
 def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
     """Confident typos in `text`: known pairs first, then the model's; overlaps keep the longest.
 
-    `elsewhere`: the rest of the site's text, whose own usage overrules the model.
+    A wrong character inside a severe error (习进平) is text.typo_severe's to report, not this
+    check's: one error, one finding. `elsewhere`: the rest of the site's text, whose own usage
+    overrules the model.
     """
-    return _without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere))
+    found = _without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere))
+    return _outside(found, _severe_spans(text, date)) if found else found
 
 
 def scan_suspects(text: str, date: dt.date | None = None, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
@@ -219,9 +238,11 @@ def _site_text(facts) -> SiteText:
 def scan_both(text: str, date: dt.date | None = None, elsewhere: "SiteText | None" = None) -> list[Hit]:
     """Typos and 疑似 in one pass over the model (text.typo and text.typo_suspect share it)."""
     typos_found = scan_typos(text, date, elsewhere)
-    taken = [(h.offset, h.offset + h.length) for h in typos_found]
-    return typos_found + [h for h in _model_hits(text, False, elsewhere)
-                          if not any(s < h.offset + h.length and h.offset < e for s, e in taken)]
+    suspects = _model_hits(text, False, elsewhere)
+    if not suspects:
+        return typos_found
+    taken = _severe_spans(text, date) + [(h.offset, h.offset + h.length) for h in typos_found]
+    return typos_found + _outside(suspects, taken)
 
 
 def _findings(ctx) -> dict[str, list[dict]]:

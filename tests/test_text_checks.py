@@ -66,6 +66,8 @@ def test_improper_rules_and_exemptions():
     assert scan_improper("所谓“台湾总统”的说法") == []                 # a quotation
     assert scan_improper("市国土资源局召开专题会议", dt.date(2017, 5, 1)) == []   # page dated before
     assert scan_improper("伊斯兰国家") == [] and scan_improper("生态环保局") == []
+    # A cited document keeps the name it was issued under.
+    assert scan_improper("根据《白杨县国土资源局关于做好确权登记工作的通知》要求") == []
 
 
 def test_severe_names_formulations_and_titles():
@@ -75,9 +77,15 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("习进平总书记强调")] == ["习近平总书记"]
     assert [h.suggestion for h in scan_severe("国务院总理赵乐际出席")] == ["国务院总理李强"]
     assert [h.evidence for h in scan_severe("中国共产党中华人民共合国")] == ["中华人民共合国"]
+    # Near-homophones (民/名) and the Central Committee's plenary sessions.
+    assert [h.suggestion for h in scan_severe("实现中华名族伟大复兴")] == ["中华民族伟大复兴"]
+    assert [h.suggestion for h in scan_severe("学习党的二十界三中全会精神")] == ["二十届三中全会"]
     for text in ("全国人民代表大会常务委员会", "以习近平同志为核心的党中央", "国务院总理李强出席",
-                 "习近平总书记强调", "中华人民共和国国务院", "张国庆同志"):
+                 "习近平总书记强调", "中华人民共和国国务院", "张国庆同志", "实现中华民族伟大复兴",
+                 "学习党的二十届三中全会精神"):
         assert scan_severe(text) == [], text
+    # One error, one finding: the wrong character inside a severe error is not also a typo.
+    assert scan_typos("深入学习习进平新时代中国特色社会主义思想") == []
 
 
 def test_typos_known_pairs_only():

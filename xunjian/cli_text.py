@@ -27,17 +27,13 @@ def scanners(suspects: bool = False) -> dict:
 
 
 def check_line(text: str, allow: tuple[str, ...] = (), suspects: bool = False) -> list[dict]:
-    """Every finding of the text checks in one line, severe first where spans overlap."""
-    found, taken = [], []
+    """Every finding of the text checks in one line (a typo inside a severe error is reported once,
+    as severe: checks/typos.py)."""
+    found = []
     for check_id, scan in scanners(suspects).items():
         for hit in scan(text, None):
-            end = hit.offset + (hit.length or len(hit.evidence))
             if any(word in hit.evidence for word in allow if word):
                 continue
-            if check_id.startswith("text.typo") and check_id != "text.typo_severe" and \
-                    any(s < end and hit.offset < e for s, e in taken):
-                continue    # already reported as a severe error
-            taken.append((hit.offset, end))
             found.append({"check": check_id, "evidence": hit.evidence, "suggestion": hit.suggestion,
                           "offset": hit.offset, "detail": hit.detail})
     return sorted(found, key=lambda f: f["offset"])
