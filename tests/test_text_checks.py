@@ -93,6 +93,14 @@ def test_typos_known_pairs_only():
     assert scan_typos("促进经济社会高质量发展，人民安居乐业") == []
 
 
+def test_curated_classic_misspellings():
+    # checks/data/common_typos.tsv; a pair inside a longer word is not one (台账 + 薄弱 hold no 账薄).
+    assert [(h.evidence, h.suggestion) for h in scan_typos("请尽快完成设备按装调试")] == [("按装", "安装")]
+    assert [(h.evidence, h.suggestion) for h in scan_typos("他的文章针贬时弊")] == [("针贬时弊", "针砭时弊")]
+    assert [h.suggestion for h in scan_typos("财务账薄要妥善保管")] == ["账簿"]
+    assert scan_typos("要切实加强台账薄弱环节的管理") == []
+
+
 def test_check_text_jsonl(tmp_path):
     path = tmp_path / "in.txt"
     path.write_text(f"正确的句子。\n市国土资源局发布通知，按居乐业\n身份证号{ID}\n", encoding="utf-8")
