@@ -42,9 +42,11 @@ bench: install redis
 	$(BIN)/python bench/cluster.py $(if $(PAGES),--pages $(PAGES))
 	$(BIN)/python bench/darkmodes.py
 
-# Text checks over ../shared/data/csc-eval through `xunjian check-text --format jsonl`.
+# Text checks over ../shared/data/csc-eval through `xunjian check-text --format jsonl`, then on a
+# mock county portal whose errors were planted without seeing the checkers' lists.
 bench-text: install
 	$(BIN)/python bench/text.py
+	$(BIN)/python bench/mocksite.py
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info
