@@ -8,7 +8,7 @@ Without the table everything runs on one machine, as before. With it:
     lease_seconds = 30                       # optional: a worker silent this long is presumed dead and
                                              # the requests it held go back to the queue
 
-This module does not import xunjian.config at import time (config imports it).
+This module does not import xunjian.config at import time (the config loader imports it).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class ClusterConfig:
 def parse_cluster(raw: Any, path, locate) -> ClusterConfig | None:
     """Validate the `[cluster]` table (None when absent); ConfigError naming file, line and key.
 
-    `locate` is config._Locator over the file's text.
+    `locate` is config_loader._Locator over the file's text.
     """
     from xunjian.config import ConfigError
 

@@ -16,7 +16,7 @@ Every key has a default, so a file without `[schedule]` schedules everything:
 
 A time is "HH:MM" (24-hour) after the day: "1st"/"15th"/"1日" for a day of the month,
 "mon".."sun"/"周一".."周日" for a weekday, "daily"/"每天" for every day; "off" disables the job.
-This module does not import xunjian.config at import time (config imports it).
+This module does not import xunjian.config at import time (the config loader imports it).
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ class Schedule:
 def parse_schedule(raw: Any, path, locate) -> Schedule:
     """Validate the `[schedule]` table; ConfigError naming file, line and key on a problem.
 
-    `locate` is config._Locator over the file's text.
+    `locate` is config_loader._Locator over the file's text.
     """
     from xunjian.config import ConfigError
 
