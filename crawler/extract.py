@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from crawler.charset import Decoded, decode_html, normalize_charset
+from crawler.embedded_urls import ASCII_WS, css_urls, parse_refresh, parse_srcset
 from crawler.urlresolve import FETCHABLE_SCHEMES, resolve_url
 
 __all__ = ["Decoded", "Link", "ParsedPage", "css_urls", "decode_html", "parse_page",
@@ -85,82 +86,15 @@ _BLOCK = frozenset(
 _NO_TEXT = frozenset({"script", "style", "title"})
 _HIDDEN = frozenset({"template", "noscript"})  # subtrees whose text a (scripting) browser hides
 
-_ASCII_WS = " \t\n\r\f"
 _SPACES = re.compile(r"\s+")
 _BREAKS = re.compile(r" ?(?:\x00 ?)+")
 _XML_DECL = re.compile(r"\s*<\?xml[^>]*>", re.I)
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
-_CSS_URL = re.compile(
-    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s'"]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
-    re.I,
-)
-_REFRESH = re.compile(r"\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)", re.I | re.S)
 _LINK_TEXT = etree.XPath("string()")
 
 # huge_tree lifts libxml2's nesting limit from 256 to 2048: pages full of unclosed <font>
 # or <div> tags would otherwise lose everything after the 256th level.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False,
                            no_network=True, default_doctype=False, huge_tree=True)
-
-
-# --- small parsers ----------------------------------------------------------------------
-
-def parse_srcset(value: str) -> list[str]:
-    """The candidate URLs of a srcset attribute (WHATWG algorithm, descriptors dropped)."""
-    out: list[str] = []
-    s, n, i = value, len(value), 0
-    while i < n:
-        while i < n and s[i] in " \t\n\r\f,":
-            i += 1
-        if i >= n:
-            break
-        j = i
-        while j < n and s[j] not in " \t\n\r\f":
-            j += 1
-        url, i = s[i:j], j
-        if url.endswith(","):
-            url = url.rstrip(",")
-        else:  # skip descriptors up to a comma outside parentheses
-            depth = 0
-            while i < n:
-                c = s[i]
-                i += 1
-                if c == "(":
-                    depth += 1
-                elif c == ")":
-                    depth = max(0, depth - 1)
-                elif c == "," and depth == 0:
-                    break
-        if url:
-            out.append(url)
-    return out
-
-
-def parse_refresh(content: str) -> str | None:
-    """The URL of a meta refresh `content` ("5; url='x.html'"), or None if it has none."""
-    match = _REFRESH.match(content)
-    rest = match.group(1).strip(_ASCII_WS) if match else ""
-    if rest[:1] in ("'", '"'):
-        quote, rest = rest[0], rest[1:]
-        end = rest.find(quote)
-        if end >= 0:
-            rest = rest[:end]
-    rest = rest.strip(_ASCII_WS)
-    return rest or None
-
-
-def css_urls(css: str) -> list[tuple[str, int]]:
-    """(url, newlines before it) for every url(...) and @import "..." in CSS text."""
-    if "(" not in css and "@" not in css:
-        return []
-    if "/*" in css:
-        css = _CSS_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), css)
-    out = []
-    for m in _CSS_URL.finditer(css):
-        raw = next((g for g in m.groups() if g is not None), "").strip(_ASCII_WS)
-        if raw:
-            out.append((raw, css.count("\n", 0, m.start())))
-    return out
 
 
 # --- the walk ---------------------------------------------------------------------------
@@ -372,7 +306,7 @@ def _extract(root: etree._Element, page_url: str, encoding: str) -> ParsedPage:
             elif attr in _LIST_ATTRS:
                 raws = value.replace(",", " ").split() if attr == "archive" else value.split()
             else:
-                raws = [value.strip(_ASCII_WS)]
+                raws = [value.strip(ASCII_WS)]
             for raw in raws:
                 link = Link(tag, attr, raw, None, text, selector, line, markup, onclick, rel)
                 links.append(link)
