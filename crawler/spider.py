@@ -5,91 +5,50 @@ concurrency and delay, DOWNLOAD_SLOTS) so several sites are crawled at once, pol
 Redirects are followed here rather than by Scrapy's middleware so that every hop is
 recorded as a target (a chain, a loop, or a jump off the site is a stored fact).
 Each URL is requested at most once per run: the `seen` set replaces Scrapy's dupe filter.
+This module holds the crawl's state, its lifecycle and the handling of answers; which link
+targets are requested, and how, is the LinkTargets mixin (crawler/link_targets.py), and
+the error classes stored for failed fetches are in crawler/fetch_errors.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 import uuid
 from typing import Any, AsyncIterator, Iterable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy import exceptions as scrapy_errors
-from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
-from twisted.internet import error as net_error
-from twisted.internet.defer import CancelledError, TimeoutError as DeferTimeoutError
 from twisted.internet.task import LoopingCall
 from w3lib.url import safe_url_string
 
 from crawler import attachments
 from crawler.extract import decode_html, parse_page
-from crawler.incremental import conditional_headers, reuse_page, reuse_target
+from crawler.fetch_errors import failure_class, status_error
+from crawler.incremental import reuse_page
+from crawler.link_targets import LinkTargets
 from crawler.progress import Progress, SiteCounters
-from crawler.scope import Fetch, canonical_url, classify, clean_url, fetch_mode, is_trap, normalize_url, \
-    redirect_refusal, url_pattern
+from crawler.scope import Fetch, canonical_url, normalize_url, redirect_refusal
 from crawler.writer import StoreWriter
 from xunjian.config import Site
 
 MAX_LINKS_PER_PAGE = 5000
-MAX_ASSET_BYTES = 2 * 1024 * 1024       # a script or stylesheet larger than this is not read
-MAX_EXTERNAL_BYTES = 1024 * 1024        # of an external page, enough to judge what it serves
 EXTERNAL_TEXT_CHARS = 20000
 # Response headers kept with each page: conditional requests next month, and server facts.
 KEPT_HEADERS = ("Last-Modified", "ETag", "Server", "X-Powered-By", "Cache-Control", "Content-Language")
 
 
-def failure_class(failure) -> tuple[str, str]:
-    """Map a Twisted failure to (error class, message) as stored in targets.error."""
-    value = failure.value
-    text = str(value)
-    message = f"{type(value).__name__}: {text}"[:500]
-    if failure.check(net_error.DNSLookupError, scrapy_errors.CannotResolveHostError):
-        return "dns", message
-    if failure.check(net_error.ConnectionRefusedError, scrapy_errors.DownloadConnectionRefusedError):
-        return "refused", message
-    if failure.check(net_error.TimeoutError, net_error.TCPTimedOutError, DeferTimeoutError,
-                     scrapy_errors.DownloadTimeoutError):
-        return "timeout", message
-    if failure.check(CancelledError, scrapy_errors.DownloadCancelledError) and ("size" in text.lower() or not text):
-        # Scrapy cancels a download over download_maxsize: with a message when the length was
-        # announced, without one when the body (chunked, no length) grew past the cap.
-        return "too_large", message
-    if failure.check(IgnoreRequest) and "MAXSIZE" in text.upper():
-        return "too_large", message     # decompressed body over the cap (a gzip bomb)
-    if failure.check(IgnoreRequest):
-        return ("robots" if "robots" in text.lower() else "ignored"), message
-    if failure.check(scrapy_errors.UnsupportedURLSchemeError):
-        return "invalid_url", message
-    name = type(value).__name__
-    if "SSL" in name or "TLS" in name or "ssl" in text.lower() or "certificate" in text.lower():
-        return "tls", message
-    if failure.check(net_error.ConnectionLost, net_error.ConnectionDone, scrapy_errors.ResponseDataLossError,
-                     scrapy_errors.DownloadFailedError) or "ResponseFailed" in name \
-            or "ResponseNeverReceived" in name or "ConnectionLost" in text:
-        return "connection", message
-    return "error", message
-
-
-def status_error(status: int) -> str | None:
-    if status >= 500:
-        return "http_5xx"
-    if status >= 400:
-        return "http_4xx"
-    return None
-
-
 def is_html(response: Response) -> bool:
+    """Whether a response is an HTML page: by its Content-Type, or by its first byte without one."""
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
     if content_type:
         return "html" in content_type
     return response.body[:512].lstrip()[:1] == b"<"
 
 
-class InspectSpider(scrapy.Spider):
+class InspectSpider(LinkTargets, scrapy.Spider):
     """Crawl the sites of one run, storing pages, links and link-target outcomes."""
 
     name = "xunjian"
@@ -130,10 +89,6 @@ class InspectSpider(scrapy.Spider):
                 self.page_state[canonical_url(fetch.url)] = "inflight"
                 self._count_pattern(fetch.site, fetch.url)
             self.pending.append(fetch)
-
-    def _count_pattern(self, site_id: str, url: str) -> None:
-        key = (site_id, url_pattern(url))
-        self.pattern_pages[key] = self.pattern_pages.get(key, 0) + 1
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -188,101 +143,6 @@ class InspectSpider(scrapy.Spider):
                 yield self._request(Fetch(site.url, site.id, "page", depth=0))
         for fetch in self.pending:
             yield self._request(fetch)
-
-    # --- requests ----------------------------------------------------------------------
-
-    def _request(self, fetch: Fetch) -> Request:
-        site = self.sites[fetch.site]
-        self.counters[fetch.site].requested += 1
-        maxsize = {"asset": MAX_ASSET_BYTES, "external": MAX_EXTERNAL_BYTES}.get(fetch.kind, site.max_page_bytes)
-        if fetch.kind == "resource" and site.attachment_max_bytes:   # a document is cut at its own cap
-            maxsize = max(maxsize, site.attachment_max_bytes + 1)
-        meta = {"xj": fetch, "handle_httpstatus_all": True, "dont_redirect": True,
-                "download_timeout": site.timeout, "download_maxsize": maxsize,
-                "max_retry_times": 0 if fetch.method == "HEAD" else site.retries}
-        if fetch.kind != "external":
-            meta["download_slot"] = site.netloc
-        if fetch.kind in ("external", "probe") or not site.obey_robots:
-            meta["dont_obey_robotstxt"] = True
-        priority = -fetch.depth if fetch.kind == "page" else -50
-        return Request(clean_url(fetch.url), method=fetch.method, callback=self.on_response,
-                       errback=self.on_error, meta=meta, dont_filter=True, priority=priority,
-                       headers={"User-Agent": site.user_agent, **conditional_headers(self, fetch)})
-
-    def _follow(self, url: str, tag: str, attr: str, parent: Fetch, rel: str = "",
-                hops: int = 0) -> Request | None:
-        """A request for a link target found on `parent`'s page, unless already seen."""
-        key = normalize_url(url)
-        if key in self.seen:
-            return None
-        kind, site_id = classify(url, tag, attr, parent.site, self.site_by_netloc, rel)
-        if kind is None:
-            return None
-        if kind == "page":
-            state = self.page_state.get(canonical_url(url))
-            if state == "inflight":      # decide once the page's other name has answered
-                self.parked.setdefault(canonical_url(url), []).append((url, tag, attr, parent))
-                return None
-            if state == "ok":            # stored under its other name: only check this name answers
-                kind = "resource"
-        site = self.sites[site_id]
-        counters = self.counters[site_id]
-        depth = parent.depth + 1
-        if kind == "page":
-            if depth > site.max_depth or counters.pages_planned >= site.max_pages:
-                counters.cut += 1
-                return None
-            pattern = (site_id, url_pattern(url))
-            if self.pattern_pages.get(pattern, 0) >= site.max_pages_per_pattern or is_trap(url):
-                counters.cut += 1
-                self.trap_cut[site_id] += 1
-                return None
-            self._count_pattern(site_id, url)
-            counters.pages_planned += 1
-            self.page_state[canonical_url(url)] = "inflight"
-        elif kind == "external" and not self.sites[parent.site].check_external:
-            return None
-        self.seen.add(key)
-        method, read = fetch_mode(kind, tag, attr)
-        if urlsplit(url).netloc in self.head_refused:
-            method = "GET"
-        fetch = Fetch(url, site_id, kind, depth, parent.url, method, read, hops)
-        return None if reuse_target(self, fetch) else self._request(fetch)
-
-    def _settle(self, fetch: Fetch, stored: bool) -> None:
-        """A page fetch has its outcome: release the other names of the page that waited for it."""
-        if fetch.kind != "page":
-            return
-        page = canonical_url(fetch.url)
-        self.page_state[page] = "ok" if stored else "failed"
-        for url, tag, attr, parent in self.parked.pop(page, []):
-            self._schedule(self._follow(url, tag, attr, parent))
-
-    def _schedule(self, request: Request | None) -> None:
-        # Straight to the engine: returning requests from callbacks sends each through
-        # Scrapy's spider-output machinery, a quarter of the crawl's CPU at 30 links a page.
-        if request is not None:
-            self.crawler.engine.crawl(request)
-
-    def _headers_received(self, headers, body_length, request, spider):
-        # A resource or external target only needs its status: never read its body, except
-        # an external page's HTML (what does it serve now?).
-        fetch = request.meta.get("xj")
-        if fetch is not None:     # a document on the site (PDF, Word, Excel) is read up to its cap
-            read = attachments.read_body(self.sites[fetch.site], fetch, headers, body_length, request.meta)
-            if read is not None:
-                if not read:
-                    raise StopDownload(fail=False)
-                return
-        if fetch is None or fetch.kind not in ("resource", "external") or fetch.method != "GET":
-            return
-        content_type = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if not (fetch.read and ("html" in content_type or not content_type)):
-            raise StopDownload(fail=False)
-
-    def _bytes_received(self, data, request, spider):
-        if attachments.META in request.meta and attachments.over_cap(request.meta, len(data)):
-            raise StopDownload(fail=False)    # a document without a Content-Length, over its cap
 
     # --- responses ---------------------------------------------------------------------
 
