@@ -46,9 +46,9 @@ class Document:
     date: dt.date | None = None   # the linking page's publication date
 
     def lines(self) -> list[str]:
-        """The text as units to scan: lines (a PDF's wrapped lines rejoined), long ones cut at sentence ends."""
+        """The text as units to scan: lines (a PDF's or OFD's wrapped lines rejoined), long ones cut at sentence ends."""
         lines = [line.strip() for line in self.text.split("\n") if line.strip()]
-        if self.format == "pdf":
+        if self.format in ("pdf", "ofd"):      # laid-out pages: a line ends where the width did
             joined: list[str] = []
             for line in lines:
                 if joined and CJK.match(line[0]) and CJK.match(joined[-1][-1]) and joined[-1][-1] not in "。！？；：":

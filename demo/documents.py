@@ -4,6 +4,8 @@
   encoding: any PDF viewer substitutes a Song face, text extraction reads UTF-16 codes);
 - `scanned_pdf`: a PDF whose page is a picture only, as a scanner makes it (no text layer);
 - `docx`: a minimal WordprocessingML package (paragraphs and a table);
+- `pptx`: a minimal PresentationML package (slides of text boxes);
+- `ofd`: a minimal OFD (GB/T 33190-2016) of text pages; `scanned_ofd`: one whose page is a picture only;
 - `word_doc`: a Word 97-2003 binary (.doc) — an OLE compound file with a WordDocument stream,
   its File Information Block and a one-piece text table;
 - `workbook`: an Excel 97-2003 binary (.xls, BIFF8) with one sheet of text cells.
@@ -13,6 +15,7 @@ Everything is deterministic (no timestamps), so a demo build is reproducible byt
 
 from __future__ import annotations
 
+import hashlib
 import struct
 import zipfile
 import zlib
@@ -64,13 +67,19 @@ def text_pdf(paragraphs: list[str]) -> bytes:
     ])
 
 
-def scanned_pdf(pages: int = 1) -> bytes:
-    """A PDF of `pages` scanned pages: each a grey picture of text-like stripes, no text layer."""
+def _scan_rows() -> tuple[int, int, list[bytes]]:
+    """A scanned page's picture: width, height and 8-bit grey rows of text-like stripes."""
     width, height = 240, 320
     rows = []
     for y in range(height):
         inked = 40 <= y < 290 and (y // 6) % 3 != 2
         rows.append(bytes(90 if inked and 24 <= x < 216 and (x * 7 + y // 6) % 11 else 245 for x in range(width)))
+    return width, height, rows
+
+
+def scanned_pdf(pages: int = 1) -> bytes:
+    """A PDF of `pages` scanned pages: each a grey picture of text-like stripes, no text layer."""
+    width, height, rows = _scan_rows()
     image = zlib.compress(b"".join(rows), 9)
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
@@ -105,13 +114,116 @@ def docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
         'officeDocument" Target="word/document.xml"/></Relationships>',
         "word/document.xml": f'<w:document xmlns:w="{W_NS}"><w:body>{body}<w:sectPr/></w:body></w:document>',
     }
+    return package(parts)
+
+
+def package(parts: dict[str, str | bytes]) -> bytes:
+    """A ZIP package, deflated and dated alike: XML parts (str, given their declaration) and files."""
     out = BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name, xml in parts.items():
             info = zipfile.ZipInfo(name, date_time=(2026, 11, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml)
+            archive.writestr(info, xml if isinstance(xml, bytes) else
+                             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml)
     return out.getvalue()
+
+
+PPTX_NS = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+           'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+PML = "application/vnd.openxmlformats-officedocument.presentationml."
+
+
+def pptx(slides: list[list[str]]) -> bytes:
+    """A minimal .pptx: each slide one text box (p:sp/p:txBody) with a paragraph per string, listed in
+    presentation.xml and its relationships in list order. Enough for text extraction; PowerPoint
+    itself would also want a slide master, a layout and a theme."""
+    def slide(paragraphs: list[str]) -> str:
+        body = "".join(f'<a:p><a:r><a:rPr lang="zh-CN"/><a:t>{escape(text)}</a:t></a:r></a:p>' for text in paragraphs)
+        return (f'<p:sld {PPTX_NS}><p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/>'
+                '</p:nvGrpSpPr><p:grpSpPr/><p:sp><p:nvSpPr><p:cNvPr id="2" name="文本框 1"/><p:cNvSpPr txBox="1"/>'
+                f'<p:nvPr/></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/>{body or "<a:p/>"}</p:txBody></p:sp>'
+                '</p:spTree></p:cSld></p:sld>')
+    numbers = range(1, len(slides) + 1)
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/ppt/presentation.xml" '
+        f'ContentType="{PML}presentation.main+xml"/>' + "".join(
+            f'<Override PartName="/ppt/slides/slide{n}.xml" ContentType="{PML}slide+xml"/>' for n in numbers)
+        + "</Types>",
+        "_rels/.rels": f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" Type="{OFFICE_REL}officeDocument" '
+        'Target="ppt/presentation.xml"/></Relationships>',
+        "ppt/presentation.xml": f'<p:presentation {PPTX_NS}><p:sldIdLst>' + "".join(
+            f'<p:sldId id="{255 + n}" r:id="rId{n}"/>' for n in numbers) + '</p:sldIdLst>'
+        '<p:sldSz cx="9144000" cy="6858000"/><p:notesSz cx="6858000" cy="9144000"/></p:presentation>',
+        "ppt/_rels/presentation.xml.rels": f'<Relationships xmlns="{RELS_NS}">' + "".join(
+            f'<Relationship Id="rId{n}" Type="{OFFICE_REL}slide" Target="slides/slide{n}.xml"/>' for n in numbers)
+        + "</Relationships>",
+    }
+    parts.update({f"ppt/slides/slide{n}.xml": slide(texts) for n, texts in zip(numbers, slides)})
+    return package(parts)
+
+
+# --- OFD (GB/T 33190-2016) -------------------------------------------------------------
+
+OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+
+
+def ofd(pages: list[list[str]]) -> bytes:
+    """A minimal OFD of A4 pages: each string one line, a TextObject (宋体 12 pt) with one TextCode,
+    in a page's one Layer. Lines are not wrapped: a long string runs off the page."""
+    contents, unit = [], 1           # unit 1 is the font; every ID is unique in the document
+    for lines in pages:
+        page, layer, unit = unit + 1, unit + 2, unit + 2
+        objects = []
+        for number, text in enumerate(lines):
+            unit += 1
+            objects.append(f'<ofd:TextObject ID="{unit}" Boundary="25 {37 + 7 * number} {len(text) * 4.2333:.2f} 6" '
+                           f'Font="1" Size="4.2333"><ofd:FillColor Value="0 0 0"/>'
+                           f'<ofd:TextCode X="0" Y="4.5">{escape(text)}</ofd:TextCode></ofd:TextObject>')
+        contents.append((page, f'<ofd:Layer ID="{layer}">{"".join(objects)}</ofd:Layer>'))
+    return _ofd_package(contents, unit)
+
+
+def scanned_ofd() -> bytes:
+    """An OFD whose one page is a picture only (an ImageObject of a PNG), as a scanner makes it."""
+    width, height, rows = _scan_rows()
+    png = b"".join(struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+                   for kind, data in ((b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)),
+                                      (b"IDAT", zlib.compress(b"".join(b"\x00" + row for row in rows), 9)),
+                                      (b"IEND", b"")))
+    layer = ('<ofd:Layer ID="4"><ofd:ImageObject ID="5" ResourceID="2" Boundary="25 37 160 213" '
+             'CTM="160 0 0 213 0 0"/></ofd:Layer>')
+    media = ('<ofd:MultiMedias><ofd:MultiMedia ID="2" Type="Image" Format="PNG"><ofd:MediaFile>scan.png'
+             '</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias>')
+    return _ofd_package([(3, layer)], 5, media, {"Doc_0/Res/scan.png": b"\x89PNG\r\n\x1a\n" + png})
+
+
+def _ofd_package(pages: list[tuple[int, str]], max_unit: int, media: str = "",
+                 files: dict[str, bytes] | None = None) -> bytes:
+    """OFD.xml -> Doc_0/Document.xml -> Pages/Page_N/Content.xml, each page (its ID, its layer XML);
+    the font (unit 1) in PublicRes.xml and `media` (MultiMedias) in DocumentRes.xml."""
+    res = '<ofd:Res ' + OFD_NS + ' BaseLoc="Res">'
+    parts: dict[str, str | bytes] = {
+        "OFD.xml": f'<ofd:OFD {OFD_NS} Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>'
+        f'{hashlib.md5(repr(pages).encode()).hexdigest()}</ofd:DocID><ofd:Creator>xunjian demo</ofd:Creator>'
+        '</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>',
+        "Doc_0/Document.xml": f'<ofd:Document {OFD_NS}><ofd:CommonData><ofd:MaxUnitID>{max_unit}</ofd:MaxUnitID>'
+        '<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml'
+        '</ofd:PublicRes><ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData><ofd:Pages>' + "".join(
+            f'<ofd:Page ID="{page}" BaseLoc="Pages/Page_{n}/Content.xml"/>' for n, (page, _) in enumerate(pages))
+        + "</ofd:Pages></ofd:Document>",
+        "Doc_0/PublicRes.xml": res + '<ofd:Fonts><ofd:Font ID="1" FontName="宋体" FamilyName="宋体"/></ofd:Fonts>'
+        "</ofd:Res>",
+        "Doc_0/DocumentRes.xml": res + media + "</ofd:Res>",
+    }
+    for n, (_, layer) in enumerate(pages):
+        parts[f"Doc_0/Pages/Page_{n}/Content.xml"] = f'<ofd:Page {OFD_NS}><ofd:Content>{layer}</ofd:Content></ofd:Page>'
+    return package({**parts, **(files or {})})
 
 
 # --- OLE compound files ([MS-CFB], version 3) -----------------------------------------

@@ -1,8 +1,8 @@
-"""Attachments (附件): linked PDF, Word, Excel and WPS files are read and checked like pages.
+"""Attachments (附件): linked PDF, OFD, Word, Excel, PowerPoint and WPS files are read and checked like pages.
 
 Real files (a PDF with a Chinese text layer, a scanned PDF, DOCX by python-docx, XLSX by openpyxl,
-Word 97 .doc and Excel 97 .xls from demo.documents) are served on 127.0.0.1 and crawled through
-the real `xunjian inspect`.
+Word 97 .doc, Excel 97 .xls, OFD and PPTX from demo.documents) are served on 127.0.0.1 and
+crawled through the real `xunjian inspect`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import io
 import json
 import sqlite3
 import threading
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
@@ -18,7 +19,8 @@ import pytest
 
 from checks.privacy import CHECK_CHARS, WEIGHTS
 from crawler.attachments import attachment_format, extract
-from demo.documents import scanned_pdf, text_pdf, word_doc, workbook
+from crawler import document_text
+from demo.documents import ofd, pptx, scanned_ofd, scanned_pdf, text_pdf, word_doc, workbook
 from tests.conftest import findings_of, write_config, write_site, xunjian
 from xunjian.config import ConfigError, load_config
 
@@ -127,6 +129,92 @@ def test_which_targets_are_documents():
     assert attachment_format("http://a/d?id=3", "application/vnd.ms-excel") == "xls"
     assert attachment_format("http://a/f.pdf", "text/html; charset=utf-8") is None    # an error page
     assert attachment_format("http://a/logo.png") is None and attachment_format("http://a/a.html") is None
+    assert attachment_format("http://a/f/通知.OFD") == "ofd"
+    assert attachment_format("http://a/d?id=1", "application/ofd") == "ofd"
+    assert attachment_format("http://a/汇报.pptx") == "pptx" and attachment_format(
+        "http://a/d?id=2", "application/vnd.openxmlformats-officedocument.presentationml.presentation") == "pptx"
+    assert attachment_format("http://a/汇报.dps") is None      # WPS Presentation's own binary format
+
+
+def rezip(body: bytes, change=lambda name, data: data) -> bytes:
+    """The package `body` again, each part `change(name, bytes)`d (None drops it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(body)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = change(name, source.read(name))
+            if data is not None:
+                target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_ofd_and_pptx_text_in_page_order():
+    pages = [["清河市人民政府办公室文件", "关于公布第一批名单的通知"], ["附件：名单", f"张建国 {ID}"], ["（此页无正文）"]]
+    result = extract(ofd(pages))
+    assert (result.state, result.format, result.pages, result.note) == ("ok", "ofd", 3, None)
+    assert result.text == "\n".join(line for page in pages for line in page)
+    # Producers differ: a default namespace, no namespace at all, a BaseLoc from the package root.
+    variants = {"default": lambda xml: xml.replace(b"ofd:", b"").replace(b"xmlns:ofd=", b"xmlns="),
+                "none": lambda xml: xml.replace(b' xmlns:ofd="http://www.ofdspec.org/2016"', b"").replace(b"ofd:", b""),
+                "absolute": lambda xml: xml.replace(b'BaseLoc="Pages/', b'BaseLoc="/Doc_0/Pages/')}
+    for name, change in variants.items():
+        other = extract(rezip(ofd(pages), lambda part, data: change(data)))
+        assert (other.state, other.text) == ("ok", result.text), (name, other)
+    # Text codes of one baseline are one line, whatever TextObjects they sit in; TextObject order is kept.
+    page = ('<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="9">'
+            '<ofd:TextObject ID="10" Boundary="25 37 20 6" Font="1" Size="4"><ofd:TextCode X="0" Y="4.5">各社区要切实'
+            '</ofd:TextCode></ofd:TextObject><ofd:TextObject ID="11" Boundary="45 37.5 20 6" Font="1" Size="4">'
+            '<ofd:TextCode X="0" Y="4">做好宣传。</ofd:TextCode><ofd:TextCode X="0" Y="11">下一行</ofd:TextCode>'
+            '</ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>').encode("utf-8")
+    joined = rezip(ofd([["占位"]]), lambda part, data: page if part.endswith("Content.xml") else data)
+    assert extract(joined).text == "各社区要切实做好宣传。\n下一行"
+
+    slides = pptx([["清河市2026年工作汇报", "全市上下要一鼓做气。"], ["下一步工作安排"], ["联系人：李明 13812345678"]])
+    deck = extract(slides)
+    assert (deck.state, deck.format, deck.pages) == ("ok", "pptx", 3)
+    assert deck.text == "清河市2026年工作汇报\n全市上下要一鼓做气。\n下一步工作安排\n联系人：李明 13812345678"
+    # Slides in presentation order; without its relationships, by number (slide10 after slide9).
+    many = pptx([[f"第{n}页"] for n in range(1, 12)])
+    assert extract(many).text.split("\n") == [f"第{n}页" for n in range(1, 12)]
+    bare = rezip(many, lambda part, data: None if part == "ppt/_rels/presentation.xml.rels" else data)
+    assert extract(bare).text.split("\n") == [f"第{n}页" for n in range(1, 12)]
+
+
+def test_scanned_bomb_and_broken_ofd_and_pptx_are_states_not_crashes(monkeypatch):
+    scanned = extract(scanned_ofd())
+    assert (scanned.state, scanned.format, scanned.pages, scanned.text) == ("scanned", "ofd", 1, "")
+    assert scanned.note == extract(scanned_pdf(1)).note == "全部页面均无文字层"    # the same notice as a PDF's
+    # A zip bomb: a page declared (and, inflated, really) over MAX_UNZIPPED, 64 KB on the wire.
+    huge = b'<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016">' + b" " * document_text.MAX_UNZIPPED + b"</ofd:Page>"
+    bomb = rezip(ofd([["正文"]]), lambda part, data: huge if part.endswith("Content.xml") else data)
+    assert len(bomb) < 200_000
+    refused = extract(bomb, url="http://a/bomb.ofd")
+    assert refused.state == "unreadable" and "Doc_0/Pages/Page_0/Content.xml 解压后" in refused.note
+    assert "超出上限" in refused.note
+    # Parts each under the limit that together pass it are refused too (limit lowered for the test).
+    monkeypatch.setattr(document_text, "MAX_UNZIPPED", 3000)
+    many = extract(pptx([["幻灯片正文" * 20] for _ in range(10)]))
+    assert many.state == "unreadable" and "解压后共" in many.note and "超出上限" in many.note
+    monkeypatch.undo()
+    # Broken files: a clear reason each.
+    body = ofd([["正文"]])
+    cases = {
+        "truncated": (body[:len(body) // 2], "无法解析（BadZipFile"),
+        "no document": (rezip(body, lambda part, data: None if part == "Doc_0/Document.xml" else data),
+                        "缺少 Doc_0/Document.xml"),
+        "no page": (rezip(body, lambda part, data: None if part.endswith("Content.xml") else data),
+                    "缺少 Doc_0/Pages/Page_0/Content.xml"),
+        "not xml": (rezip(body, lambda part, data: b"<ofd:OFD" if part == "OFD.xml" else data), "XMLSyntaxError"),
+        "no DocRoot": (rezip(body, lambda part, data: b"<OFD/>" if part == "OFD.xml" else data), "未指向任何含页面的文档"),
+    }
+    for name, (broken, reason) in cases.items():
+        result = extract(broken, url="http://a/f.ofd")
+        assert result.state == "unreadable" and reason in result.note, (name, result)
+    other = extract(b"OFD but not a zip" * 10, url="http://a/f.ofd")
+    assert other.state == "unsupported" and "扩展名或类型为 ofd" in other.note
+    pictures = io.BytesIO(pptx([[]]))          # slides of pictures only
+    with zipfile.ZipFile(pictures, "a") as archive:
+        archive.writestr("ppt/media/image1.png", b"\x89PNG")
+    assert extract(pictures.getvalue()).state == "scanned"
 
 
 def test_attachment_max_bytes_is_validated(tmp_path):
@@ -338,3 +426,73 @@ def test_resume_fetches_a_document_lost_in_a_crash(inspected, tmp_path):
     assert rows(db, "select state from attachments where url = ?", pdf) == [{"state": "ok"}]
     again = {(f["check"], f["url"], f["evidence"]) for f in findings_of(inspected["config"], db)}
     assert ("text.typo", pdf, "按居乐业") in again and ("privacy.leak", pdf, ID_MASKED) in again
+
+
+# --- OFD and PPTX on a served site ---------------------------------------------------------
+
+REPORT_OFD = ofd([["清河市民政局关于低保对象的公示"], ["附件：名单", f"申请人：王建华，身份证号：{ID}。"]])
+BRIEFING_PPTX = pptx([["清河市2026年重点工作汇报"], ["全市上下要一鼓做气，确保完成全年目标。"]])
+
+
+@pytest.fixture(scope="module")
+def inspected_ofd(tmp_path_factory):
+    from demo.server import FixtureSite
+
+    tmp = tmp_path_factory.mktemp("ofd")
+    disposition = "attachment; filename*=UTF-8''" + quote("工作方案.ofd")
+    root = write_site(tmp / "site", {
+        "index.html": '<html><head><meta charset="utf-8"><title>清河市民政局</title></head><body>'
+                      '<a href="/notice.html">关于低保对象的公示</a></body></html>',
+        "notice.html": '<html><head><meta charset="utf-8"><title>关于低保对象的公示</title></head><body>'
+                       '<a href="/">首页</a><p>发布日期：2026-11-01</p><a href="files/公示.ofd">附件1：公示.ofd</a> '
+                       '<a href="files/汇报.pptx">附件2：汇报.pptx</a> <a href="files/scan.ofd">附件3：盖章件.ofd</a> '
+                       '<a href="/getfile?id=9">附件4：工作方案</a></body></html>',
+        "files/公示.ofd": REPORT_OFD, "files/汇报.pptx": BRIEFING_PPTX, "files/scan.ofd": scanned_ofd(),
+        "getfile": ofd([["清河市农村人居环境整治工作方案"], ["村庄规划编制由市国土资源局牵头负责。"]]),
+    }, f"""\
+        [[routes]]
+        path = "/getfile"
+        headers = {{ "Content-Disposition" = "{disposition}" }}
+        """)
+    site = FixtureSite(root).start()
+    config = write_config(tmp / "sites.toml", [
+        {"id": "mz", "name": "清河市民政局", "url": site.url, "department": "清河市民政局", "download_delay": 0,
+         "render": "off", "retries": 0, "attachment_max_bytes": CAP}])
+    db = tmp / "x.db"
+    xunjian("inspect", "--config", str(config), "--db", str(db), "--as-of", "2026-11-20", "--quiet")
+    yield {"db": db, "findings": findings_of(config, db), "url": site.url.rstrip("/")}
+    site.stop()
+
+
+def test_ofd_and_pptx_attachments_are_checked(inspected_ofd):
+    q, findings = inspected_ofd["url"], inspected_ofd["findings"]
+    ofd_url, pptx_url, scan_url = (f"{q}/files/{quote(n)}" for n in ("公示.ofd", "汇报.pptx", "scan.ofd"))
+    download = f"{q}/getfile?id=9"
+    found = {(f["check"], f["url"], f["evidence"]): f for f in findings if f["check"].startswith(("text.", "privacy."))
+             and f["url"] != f"{q}/notice.html"}
+    assert set(found) == {("privacy.leak", ofd_url, ID_MASKED), ("text.typo", pptx_url, "一鼓做气"),
+                          ("text.improper", download, "国土资源局")}
+    for finding in found.values():
+        assert finding["extra"]["page"] == f"{q}/notice.html" and finding["extra"]["attachment"] is True
+        assert "位于附件中" in finding["detail"] and f"{q}/notice.html" in finding["detail"]
+    assert found[("privacy.leak", ofd_url, ID_MASKED)]["severity"] == "veto"
+    assert ID not in json.dumps(findings, ensure_ascii=False)
+    # The scanned OFD is the same notice as a scanned PDF.
+    (scan,) = [f for f in findings if f["check"] == "attachment.unreadable"]
+    assert scan["url"] == scan_url and scan["severity"] == "notice" and scan["evidence"] == "附件3：盖章件.ofd"
+    assert scan["detail"].startswith("附件为扫描件（无文字层）") and scan["extra"]["format"] == "ofd"
+    states = {r["url"]: (r["format"], r["state"], r["pages"]) for r in rows(
+        inspected_ofd["db"], "select url, format, state, pages from attachments")}
+    assert states == {ofd_url: ("ofd", "ok", 2), pptx_url: ("pptx", "ok", 2), scan_url: ("ofd", "scanned", 1),
+                      download: ("ofd", "ok", 2)}
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "ofd"])
+def test_wrapped_lines_of_laid_out_pages_are_rejoined(fmt):
+    # A typo split by the page width (按\n装) is one unit again; a sentence end is not joined.
+    from checks.attachments import Document
+    document = Document("http://127.0.0.1/a", None, None, "ok", None, fmt, 1, 10,
+                        text="各单位要按\n装调试设备。\n第二段")
+    assert document.lines() == ["各单位要按装调试设备。", "第二段"]
+    assert Document("http://127.0.0.1/a", None, None, "ok", None, "docx", 1, 10,
+                    text="各单位要按\n装调试设备。").lines() == ["各单位要按", "装调试设备。"]
