@@ -16,6 +16,7 @@ or they also show as link.broken.
 from __future__ import annotations
 
 import base64
+import os
 import shutil
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from demo.citykit import CHECK_DARK, CHECK_HIJACKED, Truth, esc
 
 ATTACKER_DIR = "qh-ext"
 ATTACKER_HOST = "127.0.0.2"
-ATTACKER_PORT = 18609
+# The tests choose another free port (tests/conftest.py), so that `make demo` and `make test`
+# can run side by side.
+ATTACKER_PORT = int(os.environ.get("XUNJIAN_DEMO_ATTACKER_PORT") or 18609)
 ATTACKER = f"http://{ATTACKER_HOST}:{ATTACKER_PORT}/"
 PARTNER_NAME = "清河旅游网"
 

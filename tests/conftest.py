@@ -12,7 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from demo.server import FixtureSite
+
+def _free_attacker_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.2", 0))
+        return sock.getsockname()[1]
+
+
+# The demo city's off-site host (demo/city_dark.py) on a port of the tests' own, set before any
+# demo module is imported: a `make demo` running meanwhile holds the default one.
+os.environ.setdefault("XUNJIAN_DEMO_ATTACKER_PORT", str(_free_attacker_port()))
+
+from demo.server import FixtureSite  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
