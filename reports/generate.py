@@ -46,7 +46,7 @@ def write_reports(db, config, period: Period, out_dir: Path, *, date: dt.date | 
     from reports.docx_bulletin import write_month_results, write_quarter_bulletin
     from reports.docx_year import write_year
     from reports.html import render_html
-    from reports.notices import department_notices
+    from reports.notices import assignments, department_notices
     from reports.pdf import soffice, to_pdf
     from reports.xlsx import write_problem_workbook
 
@@ -89,7 +89,7 @@ def write_reports(db, config, period: Period, out_dir: Path, *, date: dt.date | 
             else:
                 written.notes.append("提示：LibreOffice 转换 PDF 失败，未生成 PDF。")
     if notices and period.kind != "year":
-        written.paths += department_notices(data, out_dir / "整改通知", day, deadline, caveats)
+        written.paths += department_notices(data, out_dir / "整改通知", day, deadline, caveats, assignments(db))
     return written
 
 

@@ -108,6 +108,14 @@ def write_notice(data: PeriodData, department: str, problems: list[Problem], pat
     return doc.save(path, subject=f"{department}整改通知", keywords="整改通知")
 
 
+def assignments(db) -> dict[str, str]:
+    """fingerprint -> department, for problems reviewers handed to another department (web review)."""
+    if "web_assignments" not in db.table_names():
+        return {}       # the review site has never been opened on this store
+    return {r["fingerprint"]: r["department"] for r in db.query(
+        "select fingerprint, department from web_assignments where department is not null")}
+
+
 def problems_by_department(data: PeriodData, assigned: dict[str, str] | None = None) -> dict[str, list[Problem]]:
     """Open problems in each entity's latest check, by responsible department (sorted by name).
 
@@ -121,10 +129,11 @@ def problems_by_department(data: PeriodData, assigned: dict[str, str] | None = N
 
 
 def department_notices(data: PeriodData, out_dir: Path, date: dt.date, deadline: dt.date,
-                       caveats: list[str]) -> list[Path]:
-    """One notice per department that has open problems in its sites' latest checks."""
+                       caveats: list[str], assigned: dict[str, str] | None = None) -> list[Path]:
+    """One notice per department that has open problems in its sites' latest checks (a problem
+    reviewers handed to another department goes in that department's notice)."""
     paths = []
-    for department, problems in problems_by_department(data).items():
+    for department, problems in problems_by_department(data, assigned).items():
         path = out_dir / f"整改通知-{safe_name(department)}.docx"
         paths.append(write_notice(data, department, problems, path, date, deadline, caveats))
     return paths

@@ -359,3 +359,24 @@ def test_pdf_when_libreoffice_is_installed(store, tmp_path):
     paths = _report(store, tmp_path / "pdf", "--month", "2026-09", "--no-notices", pdf="--pdf")
     pdf = next(p for p in paths if p.suffix == ".pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_notice_follows_reassignment(store, tmp_path):
+    # A problem reviewers handed to another department (web review: 交办) is in that
+    # department's notice, not in the notice of the department that runs the site.
+    import shutil
+
+    config_path, db_path = store
+    copy = tmp_path / "copy.db"
+    shutil.copy(db_path, copy)
+    db = open_store(copy)
+    september_run = next(db.query("select id from runs where as_of = '2026-09-20'"))["id"]
+    moved = next(db.query("select fingerprint, detail from findings where run = ? and site = 'county' "
+                          "and \"check\" = 'update.home_stale'", [september_run]))
+    db["web_assignments"].insert({"fingerprint": moved["fingerprint"], "department": "河西县融媒体中心",
+                                  "deadline": "2026-10-31", "by": "admin", "at": "2026-10-08T09:00:00"})
+    db.conn.close()
+    paths = _report((config_path, copy), tmp_path / "q", "--quarter", "2026Q3")
+    notices = {p.name: _docx_text(p) for p in paths if p.parent.name == "整改通知"}
+    assert "首页在 2026-09-06" in notices["整改通知-河西县融媒体中心.docx"]
+    assert "首页在 2026-09-06" not in notices.get("整改通知-河西县人民政府办公室.docx", "")

@@ -86,14 +86,12 @@ def _dates(data, period) -> tuple[dt.date, dt.date, list[str]]:
 def plans(db, config, period, data=None) -> tuple[object, list[Plan]]:
     """(collected period data, one Plan per department with open problems), departments by name."""
     from reports.collect import collect
-    from reports.notices import problems_by_department
+    from reports.notices import assignments, problems_by_department
 
     data = data or collect(db, config, period)
-    assigned = {r["fingerprint"]: r["department"] for r in db.query(
-        "select fingerprint, department from web_assignments where department is not null")}
     settings = settings_of(config)
     out = []
-    for department, problems in problems_by_department(data, assigned).items():
+    for department, problems in problems_by_department(data, assignments(db)).items():
         confirmed = [p for p in problems if p.status == CONFIRMED]
         out.append(Plan(department, confirmed, len(problems) - len(confirmed), settings.targets(department)))
     return data, out
