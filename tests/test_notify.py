@@ -108,8 +108,13 @@ def review_and_approve(env, dismiss: str | None = "layout.garbled") -> None:
     for row in env["db"].query('select fingerprint, "check" from findings where run = ?', [env["run"]]):
         status = "dismissed" if row["check"] == dismiss else "confirmed"
         set_review(env["db"], row["fingerprint"], "shen", status=status, reason="误报" if status == "dismissed" else None)
+    from reports.collect import collect
+    from reports.period import parse_period
+    from web.bulletins import problems_digest
+
+    data = collect(env["db"], env["config"], parse_period(month="2026-10"))
     env["db"]["web_approvals"].insert({"period": "2026-10", "kind": "month", "by": "shen", "at": "2026-11-02T09:00:00",
-                                       "problems": 2, "unreviewed": 0})
+                                       "problems": 2, "unreviewed": 0, "digest": problems_digest(data)})
 
 
 def text_of(message) -> str:

@@ -168,6 +168,15 @@ def test_bulletin_preview_approve_download(env):
     assert docx.status_code == 200 and docx.data[:2] == b"PK"
     assert client.get("/bulletins/download?kind=month&period=2026-10&format=xlsx").data[:2] == b"PK"
     assert client.get("/dashboard").status_code == 200
+    # A review changed after approval: the approval no longer holds until the period is approved again.
+    client.post(f"/findings/{ids[0]}/review", data={"action": "dismiss", "reason": "误报：复核",
+                                                    "csrf_token": token(client, f"/findings/{ids[0]}")})
+    stale = client.get("/bulletins/download?kind=month&period=2026-10&format=docx")
+    assert stale.status_code == 403 and "重新审定" in stale.get_data(as_text=True)
+    assert 'id="stale"' in client.get("/bulletins?kind=month&period=2026-10").get_data(as_text=True)
+    t = token(client, "/bulletins?kind=month&period=2026-10")
+    assert client.post("/bulletins/approve", data={"kind": "month", "period": "2026-10", "csrf_token": t}).status_code == 302
+    assert client.get("/bulletins/download?kind=month&period=2026-10&format=docx").status_code == 200
 
 
 def test_recheck_against_loopback_site(env, tmp_path, serve):

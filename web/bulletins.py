@@ -1,12 +1,17 @@
 """Bulletins: preview a month's results or a quarter's bulletin, approve, download DOCX/XLSX.
 
 The documents come from reports/ (reports.collect + reports.html, reports.generate for files);
-approval (who, when, how many problems and how many unreviewed) goes to web_approvals.
+approval (who, when, how many problems and how many unreviewed, and a digest of the problems
+approved) goes to web_approvals. An approval holds only while the period's problems, their
+review status and severity are what was approved: a new inspection or a changed review calls
+for approving again before documents are downloaded or notices sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import tempfile
 from pathlib import Path
 
@@ -51,13 +56,32 @@ def approvals(db, period_label: str | None = None) -> list[dict]:
     return list(db.query("select * from web_approvals order by id desc limit 50"))
 
 
+def problems_digest(data) -> str:
+    """What an approval approves: the period's problems with their review status and severity."""
+    items = sorted((p.finding.get("fingerprint") or "", p.status, p.finding.get("severity") or "")
+                   for p in data.problems)
+    return hashlib.sha1(json.dumps(items).encode()).hexdigest()
+
+
+def current_approval(db, config, period, data=None) -> dict | None:
+    """The period's latest approval while its problems are still those approved; else None."""
+    from reports.collect import collect
+
+    rows = approvals(db, period.slug)
+    if not rows:
+        return None
+    data = data or collect(db, config, period)
+    return rows[0] if rows[0].get("digest") == problems_digest(data) else None
+
+
 @bp.route("/bulletins")
 @login_required("admin", "reviewer")
 def preview():
     period, data, unreviewed = _collected()
     return render_template("bulletins.html", period=period, kind=period.kind, value=_value(period),
                            problems=len(data.problems), unreviewed=unreviewed, months=len(data.months),
-                           approvals=approvals(g.db, period.slug))
+                           approvals=approvals(g.db, period.slug),
+                           current=current_approval(g.db, g.config, period, data))
 
 
 def _value(period) -> str:
@@ -97,7 +121,8 @@ def approve():
                                message=f"尚有 {unreviewed} 个问题未经人工审核，全部审核后才能审定印发。"), 400
     g.db["web_approvals"].insert({"period": period.slug, "kind": period.kind, "by": g.user["name"],
                                   "at": dt.datetime.now().isoformat(timespec="seconds"),
-                                  "problems": len(data.problems), "unreviewed": unreviewed})
+                                  "problems": len(data.problems), "unreviewed": unreviewed,
+                                  "digest": problems_digest(data)})
     log("审定文书", period.slug, f"{period.label}，问题 {len(data.problems)} 个")
     return done(f"已审定{period.label}文书", "bulletins.preview", kind=period.kind, period=_value(period))
 
@@ -112,9 +137,10 @@ def download():
     fmt = request.args.get("format", "docx")
     if fmt not in ("docx", "xlsx"):
         abort(404)
-    if not approvals(g.db, period.slug):
-        return render_template("message.html", title="尚未审定",
-                               message="文书审定后才能下载正式文本；请先在预览页审定。"), 403
+    if not current_approval(g.db, g.config, period):
+        message = ("审定后问题已有变动（新的巡检或审核改动），请在预览页重新审定后下载。" if approvals(g.db, period.slug)
+                   else "文书审定后才能下载正式文本；请先在预览页审定。")
+        return render_template("message.html", title="尚未审定", message=message), 403
     out = Path(tempfile.mkdtemp(prefix="xunjian-web-"))
     written = write_reports(g.db, g.config, period, out, pdf=False, notices=False)
     paths = [p for p in written.paths if p.suffix == f".{fmt}"]

@@ -24,7 +24,7 @@ WEB_SCHEMA: dict[str, tuple[dict[str, type], object]] = {
     "web_audit": ({"id": int, "at": str, "user": str, "action": str, "target": str,
                    "detail": str, "ip": str}, "id"),
     "web_approvals": ({"id": int, "period": str, "kind": str, "by": str, "at": str,
-                       "problems": int, "unreviewed": int}, "id"),
+                       "problems": int, "unreviewed": int, "digest": str}, "id"),
     "web_login_failures": ({"name": str, "failures": int, "first_at": str, "locked_until": str}, "name"),
     "web_assignments": ({"fingerprint": str, "department": str, "deadline": str, "by": str,
                          "at": str}, "fingerprint"),

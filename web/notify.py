@@ -22,6 +22,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from reports.notify import CHANNEL_ZH, Message, Outcome, build_message, deliver, mask, settings_of
 from web import log, login_required
+from web.bulletins import current_approval
 from web.db import audit
 
 bp = Blueprint("notify", __name__)
@@ -67,12 +68,6 @@ class Sent:
         return f"{self.department}：问题 {count} 个；" + "；".join(parts) + left
 
 
-def approved(db, period) -> dict | None:
-    """The latest approval of the period's documents, or None."""
-    rows = list(db.query("select * from web_approvals where period = ? order by id desc limit 1", [period.slug]))
-    return rows[0] if rows else None
-
-
 def _dates(data, period) -> tuple[dt.date, dt.date, list[str]]:
     """成文日期, deadline and caveats exactly as the period's documents have them (reports/generate.py)."""
     from reports.generate import issue_date
@@ -106,8 +101,8 @@ def send_notices(db, config, period, by: str, departments: list[str] | None = No
     """
     from reports.notices import safe_name, write_notice
 
-    if not dry_run and not approved(db, period):
-        return [Sent(d, error=f"{period.label}文书尚未审定，审定后才能发送整改通知")
+    if not dry_run and not current_approval(db, config, period):
+        return [Sent(d, error=f"{period.label}文书尚未审定，或审定后问题有变动，重新审定后才能发送整改通知")
                 for d in (departments or ["（全部单位）"])]
     data, found = plans(db, config, period)
     by_name = {p.department: p for p in found}
@@ -185,7 +180,8 @@ def notices():
     for row in reversed(history(g.db, period.slug, limit=1000)):
         last[row["department"]] = row
     return render_template("notices.html", period=period, kind=period.kind, value=_value(period), rows=rows,
-                           approval=approved(g.db, period), last=last, sent=history(g.db, period.slug))
+                           approval=current_approval(g.db, g.config, period), last=last,
+                           sent=history(g.db, period.slug))
 
 
 @bp.post("/notices/send")

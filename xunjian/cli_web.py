@@ -99,7 +99,8 @@ def notify(config_path: str, db_path: str, month: str | None, quarter: str | Non
     from reports.notify import CHANNEL_ZH, mask, settings_of
     from reports.period import PeriodError, parse_period
     from web.db import ensure_web_schema
-    from web.notify import approved, send_notices
+    from web.bulletins import current_approval
+    from web.notify import send_notices
 
     if bool(month) == bool(quarter):
         fail("请用 --month 或 --quarter 指定一个期间")
@@ -114,10 +115,11 @@ def notify(config_path: str, db_path: str, month: str | None, quarter: str | Non
             fail(f"配置文件中没有责任单位“{department}”；可选：{'、'.join(sorted(known))}")
     db = _open(db_path)
     ensure_web_schema(db)
-    if dry_run and not approved(db, period):
-        click.echo(f"提示：{period.label}文书尚未审定，以下仅为预览；审定后才能正式发送。", err=True)
-    elif not approved(db, period):
-        fail(f"{period.label}文书尚未审定，审定后才能发送整改通知（在审核网页的月度结果或季度通报页审定）")
+    approval = current_approval(db, config, period)
+    if dry_run and not approval:
+        click.echo(f"提示：{period.label}文书尚未审定（或审定后问题有变动），以下仅为预览；审定后才能正式发送。", err=True)
+    elif not approval:
+        fail(f"{period.label}文书尚未审定，或审定后问题有变动，审定后才能发送整改通知（在审核网页的月度结果或季度通报页审定）")
     try:
         results = send_notices(db, config, period, "（命令行）", list(departments) or None, dry_run=dry_run)
     except Exception as exc:  # noqa: BLE001 - e.g. the notice document cannot be written
