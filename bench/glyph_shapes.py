@@ -20,6 +20,7 @@ Open Font License; it is only read to render glyphs, and only the derived simila
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import time
 from pathlib import Path
@@ -158,6 +159,7 @@ def evaluate(chars: list[str], sim: np.ndarray, pairs: list[tuple[str, str]],
         print(f"{k:>4} {floor:>6.2f} {hit:>15} {new:>14.2f}")
 
 
+@functools.lru_cache(maxsize=2)     # bench/build_text_data.py asks twice; rendering takes seconds
 def similar_shapes(top: int = 5, floor: float = 0.8, levels: int = 2) -> dict[str, str]:
     """Character -> the characters that look most like it, best first (what --out writes)."""
     chars = load_chars(levels)

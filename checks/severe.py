@@ -15,7 +15,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from checks.textscan import Hit
+from checks.textscan import Hit, without_overlaps
 
 CHECK = "text.typo_severe"
 DATA = Path(__file__).parent / "data"
@@ -82,13 +82,7 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
             continue        # a misspelling that is part of the correct phrase written out
         hits.append(Hit(start, bad, good, f"严重错别字（{kind}）：“{bad}”应为“{good}”", CHECK, len(bad)))
     hits += _title_mismatches(text) if date is None or date >= dt.date.fromisoformat(reference()["as_of"]) else []
-    hits.sort(key=lambda h: (h.offset, -h.length))
-    kept: list[Hit] = []
-    for hit in hits:       # overlapping hits: keep the longest one starting first
-        if kept and hit.offset < kept[-1].offset + kept[-1].length:
-            continue
-        kept.append(hit)
-    return kept
+    return without_overlaps(hits)
 
 
 def severe_typos(ctx):

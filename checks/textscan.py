@@ -36,6 +36,16 @@ class Hit:
 Scanner = Callable[[str, "dt.date | None"], list[Hit]]
 
 
+def without_overlaps(hits: list[Hit]) -> list[Hit]:
+    """Of overlapping hits, the longest one starting first; in order of offset."""
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.offset, -h.length)):
+        if kept and hit.offset < kept[-1].offset + kept[-1].length:
+            continue
+        kept.append(hit)
+    return kept
+
+
 def quoted(text: str, start: int, end: int) -> bool:
     """True when text[start:end] stands inside a quotation or a cited title on the same line (“…”, 《…》)."""
     for opening, closing in QUOTES.items():

@@ -169,7 +169,7 @@ TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布
                             "提图托瓦韦维温沃乌西希谢休亚伊尤约泽扎詹兹佐")
 # One-character names of countries, as in 中菲关系 and 欢迎莫方参与.
 COUNTRY = ("美俄日韩朝英法德意印巴非菲泰越老柬缅马新澳加墨哈吉塔乌土伊沙埃希葡西荷比瑞芬挪丹捷匈"
-                    "波罗塞克阿蒙尼孟斯摩莫厄秘智古委坦肯赞津刚苏以叙黎约")
+           "波罗塞克阿蒙尼孟斯摩莫厄秘智古委坦肯赞津刚苏以叙黎约")
 FOREIGN_RUN = re.compile(f"[{''.join(sorted(TRANSLITERATION))}]{{3,}}")
 COUNTRY_NAME = re.compile(f"(?<=中)[{''.join(sorted(COUNTRY))}]|[{''.join(sorted(COUNTRY))}](?=方)")
 
@@ -198,7 +198,7 @@ PLACE_SUFFIX = frozenset("省市县区州盟旗镇乡村街路山河湖江岛港
 def _reads_as_place(line: str, start: int, end: int) -> bool:
     """A two-character name counts only before a place suffix or standing alone between punctuation."""
     after = line[end:end + 1]
-    if after in PLACE_SUFFIX and after:
+    if after in PLACE_SUFFIX:
         return True
     before = line[start - 1:start] if start else ""
     return (not before or before in PUNCTUATION) and (not after or after in PUNCTUATION)
@@ -275,13 +275,14 @@ class TypoDetector:
 
     def suspects(self, line: str) -> list[Suspect]:
         """The best candidate past SUSPECT at each position, in order."""
-        best: dict[int, Candidate] = {}
+        best: dict[int, tuple[float, Candidate]] = {}
         for candidate in self.candidates_in(line):
+            score = candidate.score
             held = best.get(candidate.offset)
-            if held is None or candidate.score > held.score:
-                best[candidate.offset] = candidate
-        return [Suspect(c.offset, c.wrong, c.right, c.score, c.score > CONFIDENT)
-                for offset, c in sorted(best.items()) if c.score > SUSPECT]
+            if held is None or score > held[0]:
+                best[candidate.offset] = (score, candidate)
+        return [Suspect(c.offset, c.wrong, c.right, score, score > CONFIDENT)
+                for _, (score, c) in sorted(best.items()) if score > SUSPECT]
 
     def candidates_in(self, line: str) -> Iterator[Candidate]:
         """Every replacement worth weighing in `line` (LM gain above MIN_GAIN), with its evidence."""

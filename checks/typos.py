@@ -24,7 +24,7 @@ import ahocorasick
 
 from checks import lm, typolm
 from checks.severe import scan_severe
-from checks.textscan import Hit
+from checks.textscan import Hit, without_overlaps
 
 CHECK = "text.typo"
 SUSPECT_CHECK = "text.typo_suspect"
@@ -195,16 +195,6 @@ def _used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool
     return total > line.count(piece)
 
 
-def _without_overlaps(hits: list[Hit]) -> list[Hit]:
-    hits.sort(key=lambda h: (h.offset, -h.length))
-    kept: list[Hit] = []
-    for hit in hits:
-        if kept and hit.offset < kept[-1].offset + kept[-1].length:
-            continue
-        kept.append(hit)
-    return kept
-
-
 def _outside(hits: list[Hit], spans: list[tuple[int, int]]) -> list[Hit]:
     return [h for h in hits if not any(s < h.offset + h.length and h.offset < e for s, e in spans)]
 
@@ -220,8 +210,12 @@ def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | st
     check's: one error, one finding. `elsewhere`: the rest of the site's text, whose own usage
     overrules the model.
     """
-    found = _without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere))
+    found = _confident_hits(text, elsewhere)
     return _outside(found, _severe_spans(text, date)) if found else found
+
+
+def _confident_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
+    return without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere))
 
 
 def scan_suspects(text: str, date: dt.date | None = None, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
@@ -237,11 +231,13 @@ def _site_text(facts) -> SiteText:
 
 def scan_both(text: str, date: dt.date | None = None, elsewhere: "SiteText | None" = None) -> list[Hit]:
     """Typos and 疑似 in one pass over the model (text.typo and text.typo_suspect share it)."""
-    typos_found = scan_typos(text, date, elsewhere)
+    typos_found = _confident_hits(text, elsewhere)
     suspects = _model_hits(text, False, elsewhere)
-    if not suspects:
-        return typos_found
-    taken = _severe_spans(text, date) + [(h.offset, h.offset + h.length) for h in typos_found]
+    if not typos_found and not suspects:
+        return []
+    severe = _severe_spans(text, date)      # scanned once for both tiers
+    typos_found = _outside(typos_found, severe)
+    taken = severe + [(h.offset, h.offset + h.length) for h in typos_found]
     return typos_found + _outside(suspects, taken)
 
 
