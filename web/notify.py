@@ -101,10 +101,10 @@ def send_notices(db, config, period, by: str, departments: list[str] | None = No
     """
     from reports.notices import safe_name, write_notice
 
-    if not dry_run and not current_approval(db, config, period):
+    data, found = plans(db, config, period)
+    if not dry_run and not current_approval(db, config, period, data):
         return [Sent(d, error=f"{period.label}文书尚未审定，或审定后问题有变动，重新审定后才能发送整改通知")
                 for d in (departments or ["（全部单位）"])]
-    data, found = plans(db, config, period)
     by_name = {p.department: p for p in found}
     wanted = departments or [p.department for p in found if p.problems]
     day, deadline, caveats = _dates(data, period)
@@ -175,12 +175,12 @@ def notices():
     if g.user["role"] == "department":
         return render_template("notices.html", period=period, kind=period.kind, value=_value(period),
                                rows=[], approval=None, sent=history(g.db, None, g.user["department"]))
-    _, rows = plans(g.db, g.config, period)
+    data, rows = plans(g.db, g.config, period)
     last = {}
     for row in reversed(history(g.db, period.slug, limit=1000)):
         last[row["department"]] = row
     return render_template("notices.html", period=period, kind=period.kind, value=_value(period), rows=rows,
-                           approval=current_approval(g.db, g.config, period), last=last,
+                           approval=current_approval(g.db, g.config, period, data), last=last,
                            sent=history(g.db, period.slug))
 
 

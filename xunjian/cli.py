@@ -15,12 +15,16 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from xunjian.config import Config, ConfigError, load_config
 from xunjian.store import DEFAULT_DB, StoreError, describe_db_error, finish_run, iter_findings, open_store, \
     record_error, resolve_run, start_run, unfinished_run
+
+if TYPE_CHECKING:
+    from checks import ChecksFailed   # imported when checks run: `xunjian --help` stays quick
 
 CHECK_NAMES = {
     "link.broken": "错链（死链）",
@@ -126,7 +130,6 @@ def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: st
 
     巡检完成即返回 0，即使发现了问题；站点无法访问等情况记为问题或运行错误，不会中断巡检。
     """
-    from checks import ChecksFailed, run_checks
     from crawler.run import crawl
 
     config = _load(config_path)
@@ -163,11 +166,8 @@ def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: st
     from crawler.rendered import render_run
     render_run(db_path, run_id, sites, quiet=quiet)
     crawled = time.monotonic()
-    failed = None
     try:
-        counts = run_checks(db, run_id, {s.id: s for s in sites}, as_of, only=_check_ids(check_spec))
-    except ChecksFailed as exc:
-        counts, failed = exc.counts, exc
+        counts, failed = checked(db, run_id, {s.id: s for s in sites}, as_of, only=_check_ids(check_spec))
     except Exception as exc:  # a check bug must not lose the crawl
         record_error(db, run_id, None, None, "check", repr(exc))
         finish_run(db, run_id, "complete", f"检查出错：{exc}")
@@ -178,6 +178,18 @@ def inspect(config_path: str, db_path: str, site_ids: tuple[str, ...], as_of: st
     click.echo(f"第 {run_id} 次巡检完成，共发现问题 {sum(counts.values())} 个。数据库：{Path(db_path).resolve()}")
     if failed:
         fail(f"以下检查出错，未更新其结果（其余检查已完成）：{failed}；修复后可用 xunjian check 重新检查", 1)
+
+
+def checked(db, run: int, sites: dict, as_of,
+            only: list[str] | None = None) -> tuple[dict[str, int], ChecksFailed | None]:
+    """run_checks, with checks that raised handed back (ChecksFailed) rather than raised: the
+    other checks' findings are stored either way, and the caller reports both."""
+    from checks import ChecksFailed, run_checks
+
+    try:
+        return run_checks(db, run, sites, as_of, only=only), None
+    except ChecksFailed as exc:
+        return exc.counts, exc
 
 
 def _check_ids(spec: str | None) -> list[str] | None:
@@ -233,7 +245,6 @@ def _print_summary(db, run_id: int, config: Config) -> None:
               help="只重新运行这些检查，逗号分隔，可用通配，如 update.*（默认全部）。")
 def check(config_path: str, db_path: str, run_ref: str, check_spec: str | None) -> None:
     """对已保存的抓取结果重新运行全部检查（不联网）。"""
-    from checks import ChecksFailed, run_checks
 
     config = _load(config_path)
     db = _open(db_path)
@@ -243,11 +254,7 @@ def check(config_path: str, db_path: str, run_ref: str, check_spec: str | None) 
     missing = wanted - set(sites)
     if missing:
         click.echo(f"提示：配置文件中已没有站点 {', '.join(sorted(missing))}，跳过其检查。", err=True)
-    failed = None
-    try:
-        counts = run_checks(db, run["id"], sites, run["as_of"], only=_check_ids(check_spec))
-    except ChecksFailed as exc:
-        counts, failed = exc.counts, exc
+    counts, failed = checked(db, run["id"], sites, run["as_of"], only=_check_ids(check_spec))
     for check_id, count in counts.items():
         click.echo(f"{check_id}\t{CHECK_NAMES.get(check_id, check_id)}\t{count}")
     _print_summary(db, run["id"], config)

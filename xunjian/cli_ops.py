@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from xunjian.cli import CHECK_NAMES, _load, _open, _parse_date, config_option, db_option, fail, main
+from xunjian.cli import CHECK_NAMES, _load, _open, _parse_date, checked, config_option, db_option, fail, main
 from xunjian.store import finish_run, start_run
 
 CHECK_NAMES.setdefault("site.unreachable", "站点无法访问")
@@ -137,7 +137,6 @@ def update_check(config_path: str, db_path: str, as_of: str | None, quiet: bool)
     让月中才停更的网站在下次月度巡检之前就被发现。结果是一次单独的巡检记录（状态 partial），
     可用 xunjian findings 查看；月度检查结果和季度通报只采用全面巡检。
     """
-    from checks import ChecksFailed, run_checks
     from crawler.run import crawl
 
     config = _load(config_path)
@@ -153,11 +152,7 @@ def update_check(config_path: str, db_path: str, as_of: str | None, quiet: bool)
     if reason != "finished":
         finish_run(db, run_id, "interrupted", f"{UPDATE_NOTE}：抓取中断（{reason}）")
         fail(f"更新检查被中断（{reason}）", 130)
-    failed = None
-    try:
-        counts = run_checks(db, run_id, {s.id: s for s in sites}, as_of, only=UPDATE_CHECKS)
-    except ChecksFailed as exc:
-        counts, failed = exc.counts, exc
+    counts, failed = checked(db, run_id, {s.id: s for s in sites}, as_of, only=UPDATE_CHECKS)
     # Not "complete": monthly results and bulletins take complete (full) inspections only.
     finish_run(db, run_id, "partial", UPDATE_NOTE + (f"；部分检查出错：{', '.join(failed.failures)}" if failed else ""))
     for check_id in UPDATE_CHECKS:
