@@ -19,7 +19,6 @@ scored.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -116,6 +115,17 @@ def names() -> ahocorasick.Automaton:
     return finder
 
 
+@lru_cache(maxsize=1)
+def _longest_name() -> int:
+    return names().get_stats()["longest_word"]
+
+
+@lru_cache(maxsize=1)
+def _name_heads() -> frozenset[str]:
+    """The first two characters of every name: most places in a line start none."""
+    return frozenset(name[:2] for name in names().keys())
+
+
 # The most common surnames, and what stands around a person's name in government text.
 SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏傅"
                      "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万"
@@ -136,29 +146,35 @@ PUNCTUATION = "，。、：:；;（）()【】 \u3000"
 
 
 def person_positions(line: str, vocabulary: dict[str, int]) -> set[int]:
-    """Offsets inside what reads as a person's name: a common surname and one or two characters,
-    not a dictionary word, with a byline or title next to it or punctuation on both sides."""
+    """Offsets inside what reads as a person's name (see _person_length)."""
     covered: set[int] = set()
-    for start, char in enumerate(line):
-        if char not in SURNAMES:
-            continue
-        for length in (3, 2):
-            span = line[start:start + length]
-            if len(span) < length or span in vocabulary or not all("\u4e00" <= c <= "\u9fff" for c in span):
-                continue
-            head, tail = line[:start], line[start + length:]
-            strong = head.endswith(NAME_BEFORE) or tail.startswith(NAME_AFTER)
-            weak_before = not head or head[-1] in PUNCTUATION
-            weak_after = not tail or tail[0] in PUNCTUATION
-            if strong or (weak_before and weak_after):
-                covered.update(range(start, start + length))
-                break
+    for start in range(len(line)):
+        covered.update(range(start, start + _person_length(line, start, vocabulary)))
     return covered
+
+
+def _person_length(line: str, start: int, vocabulary: dict[str, int]) -> int:
+    """Length of what reads as a person's name at line[start], 0 for none: a common surname and
+    one or two characters, not a dictionary word, with a byline or title next to it or
+    punctuation on both sides."""
+    if line[start] not in SURNAMES:
+        return 0
+    for length in (3, 2):
+        end = start + length
+        span = line[start:end]
+        if len(span) < length or span in vocabulary or not all("\u4e00" <= c <= "\u9fff" for c in span):
+            continue
+        if line.endswith(NAME_BEFORE, 0, start) or line.startswith(NAME_AFTER, end):
+            return length
+        if (not start or line[start - 1] in PUNCTUATION) and (end == len(line) or line[end] in PUNCTUATION):
+            return length
+    return 0
 
 
 # Two characters before a place suffix, after a list separator: 辖柳渡镇、桐坪乡 (a township the
 # national list may not have yet).
-PLACE = re.compile(r"(?:(?<=[、，,：:；;辖（(\s])|^)[\u4e00-\u9fff]{2}(?=乡|镇|区|县|村|街道|社区)")
+PLACE_BEFORE = frozenset("、，,：:；;辖（(")
+PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区")
 
 
 # Characters of the Xinhua transliteration tables: three or more in a row spell a foreign name
@@ -168,27 +184,64 @@ TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布
                             "莫默姆穆纳娜奈尼涅努诺欧帕潘佩皮普奇契恰乔切琴丘萨塞赛桑瑟莎舍斯索塔泰坦汤特滕"
                             "提图托瓦韦维温沃乌西希谢休亚伊尤约泽扎詹兹佐")
 # One-character names of countries, as in 中菲关系 and 欢迎莫方参与.
-COUNTRY = ("美俄日韩朝英法德意印巴非菲泰越老柬缅马新澳加墨哈吉塔乌土伊沙埃希葡西荷比瑞芬挪丹捷匈"
-           "波罗塞克阿蒙尼孟斯摩莫厄秘智古委坦肯赞津刚苏以叙黎约")
-FOREIGN_RUN = re.compile(f"[{''.join(sorted(TRANSLITERATION))}]{{3,}}")
-COUNTRY_NAME = re.compile(f"(?<=中)[{''.join(sorted(COUNTRY))}]|[{''.join(sorted(COUNTRY))}](?=方)")
+COUNTRY = frozenset("美俄日韩朝英法德意印巴非菲泰越老柬缅马新澳加墨哈吉塔乌土伊沙埃希葡西荷比瑞芬挪丹捷匈"
+                    "波罗塞克阿蒙尼孟斯摩莫厄秘智古委坦肯赞津刚苏以叙黎约")
 
 
 def named_positions(line: str) -> set[int]:
     """Offsets of `line` that stand inside a known place or person name, or what reads as one."""
-    covered = person_positions(line, words())
-    for match in FOREIGN_RUN.finditer(line):
-        covered.update(range(match.start(), match.end()))
-    for match in COUNTRY_NAME.finditer(line):
-        covered.add(match.start())
-    for match in PLACE.finditer(line):
-        covered.update(range(match.start(), match.end()))
-    for end, length in names().iter(line):
-        start = end - length + 1
-        if length == 2 and not _reads_as_place(line, start, end + 1):
-            continue        # 平谷 in 第三方机构平谷机制 is 评估 mistyped, not the district
-        covered.update(range(start, end + 1))
-    return covered
+    return {offset for offset in range(len(line)) if is_named(line, offset)}
+
+
+def is_named(line: str, offset: int) -> bool:
+    """True when line[offset] stands inside a known place or person name, or what reads as one.
+
+    Asked only of the few characters the model would replace, so it looks around `offset`
+    rather than through the whole line.
+    """
+    vocabulary = words()
+    for start in range(max(0, offset - 2), offset + 1):
+        if start + _person_length(line, start, vocabulary) > offset:
+            return True
+    char = line[offset]
+    if char in TRANSLITERATION:
+        first, last = offset, offset + 1
+        while first > 0 and line[first - 1] in TRANSLITERATION:
+            first -= 1
+        while last < len(line) and line[last] in TRANSLITERATION:
+            last += 1
+        if last - first >= 3:
+            return True
+    if char in COUNTRY and (line[offset - 1:offset] == "中" or line[offset + 1:offset + 2] == "方"):
+        return True
+    for start in range(max(0, offset - 1), offset + 1):
+        if _reads_as_township(line, start):
+            return True
+    return _in_known_name(line, offset)
+
+
+def _reads_as_township(line: str, start: int) -> bool:
+    """Two characters at `start`, after a list separator or at the start, before a place suffix."""
+    pair = line[start:start + 2]
+    return (len(pair) == 2 and all("\u4e00" <= c <= "\u9fff" for c in pair)
+            and (not start or line[start - 1] in PLACE_BEFORE or line[start - 1].isspace())
+            and line.startswith(PLACE_AFTER, start + 2))
+
+
+def _in_known_name(line: str, offset: int) -> bool:
+    """True when a name of names() covers line[offset] (a two-character one only as a place)."""
+    finder, heads = names(), _name_heads()
+    longest = _longest_name()
+    for start in range(max(0, offset - longest + 1), offset + 1):
+        if line[start:start + 2] not in heads:
+            continue
+        for end in range(start + 2, min(len(line), start + longest) + 1):
+            piece = line[start:end]
+            if not finder.match(piece):
+                break
+            if end > offset and finder.exists(piece) and (end - start != 2 or _reads_as_place(line, start, end)):
+                return True
+    return False
 
 
 # What follows a two-character place name when it is one: 平谷区, 海阳市, 潜山县葛仙山乡.
@@ -237,16 +290,17 @@ def segment(text: str, vocabulary: dict[str, int]) -> tuple[float, list[int]]:
     size = len(text)
     best = [0.0] + [-1e9] * size
     back = [1] * (size + 1)
+    total, lookup = vocabulary[_TOTAL], vocabulary.get     # word_logprob, inlined: the hot loop
     for j in range(1, size + 1):
-        for length in range(1, min(MAX_WORD, j) + 1):
-            value = word_logprob(vocabulary, text[j - length:j])
-            if value is None:
-                if length > 1:
-                    continue
-                value = UNKNOWN_WORD
-            if best[j - length] + value > best[j]:
-                best[j] = best[j - length] + value
-                back[j] = length
+        count = lookup(text[j - 1])
+        best[j] = best[j - 1] + (UNKNOWN_WORD if count is None else (count - total) / 10)
+        for length in range(2, min(MAX_WORD, j) + 1):
+            count = lookup(text[j - length:j])
+            if count is not None:
+                value = best[j - length] + (count - total) / 10
+                if value > best[j]:
+                    best[j] = value
+                    back[j] = length
     ends, j = [], size
     while j > 0:
         ends.append(j)
@@ -261,6 +315,9 @@ def _word_length(ends: list[int], position: int) -> int:
             return end - start
         start = end
     return 1
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 class TypoDetector:
@@ -288,48 +345,71 @@ class TypoDetector:
         """Every replacement worth weighing in `line` (LM gain above MIN_GAIN), with its evidence."""
         text = lm.BEGIN + lm.normalize(line) + lm.END
         size, score, known = len(text), self.model.score, self.model.logprob
-        after, before, empty = self.model.after, self.model.before, frozenset()
         table, sounds = self.candidates, self.sounds
-        base = [0.0] + [score(text, j) for j in range(1, size)] + [0.0]
-        named: set[int] | None = None
+        # Each character's log-probability where it stands, worked out only when needed: a
+        # character inside a known trigram is skipped before it is scored.
+        base: list[float | None] = [0.0] + [None] * (size - 1) + [0.0]
+
+        def standing(j: int) -> float:
+            value = base[j]
+            if value is None:
+                value = base[j] = score(text, j)
+            return value
+
+        floor = self.model.unknown
+        after, before = self.model.after, self.model.before
         for i in range(1, size - 1):
             others = table.get(text[i])
-            plausibility = base[i] + base[i + 1]
-            if not others or plausibility > PLAUSIBLE or text[i - 1:i + 2] in known:
+            if not others or text[i - 1:i + 2] in known:
                 continue
-            if named is None:
-                named = named_positions(line)
-            if i - 1 in named:
+            plausibility = standing(i) + standing(i + 1)
+            if plausibility > PLAUSIBLE:
                 continue
-            others = (others & after.get(text[i - 1], empty)) | (others & before.get(text[i + 1], empty))
-            if not others:
+            # Score only the few candidates that fit their neighbours as bigrams better than the
+            # character standing there does.
+            pair_l, pair_r = text[i - 1], text[i + 1]
+            with_left = {o: known[pair_l + o] for o in others & after.get(pair_l, _NONE)}
+            with_right = {o: known[o + pair_r] for o in others & before.get(pair_r, _NONE)}
+            if not with_left and not with_right:
                 continue
+            fit = known.get(pair_l + text[i], floor) + known.get(text[i] + pair_r, floor) + BIGRAM_MARGIN
+            fitting = []
+            for other in with_left.keys() | with_right.keys():
+                value = with_left.get(other, floor) + with_right.get(other, floor)
+                if value > fit:
+                    fitting.append((value, other))
+            if not fitting:
+                continue
+            if len(fitting) > TOP:
+                fitting = sorted(fitting)[-TOP:]
             start = i - 3 if i >= 3 else 0
             stop = i + 4 if i + 4 <= size else size
             window, at = text[start:stop], i - start
-            original = sum(base[i:stop])
+            original = sum([standing(j) for j in range(i, stop)])
             left, right = window[:at], window[at + 1:]
-            # Score only the few candidates that fit their neighbours as bigrams better than the
-            # character standing there does.
-            pair_l, pair_r, floor = text[i - 1], text[i + 1], self.model.unknown
-            fit = known.get(pair_l + text[i], floor) + known.get(text[i] + pair_r, floor) + BIGRAM_MARGIN
-            ranked = sorted((known.get(pair_l + o, floor) + known.get(o + pair_r, floor), o) for o in others)
-            others = [o for value, o in ranked[-TOP:] if value > fit]
-            for other in others:
+            segmented = None
+            for _, other in fitting:
                 changed = left + other + right
                 gain = sum([score(changed, j) for j in range(at, len(changed))]) - original
                 if gain <= MIN_GAIN:
                     continue
-                seg_gain, longer = self._words(text, i, other)
+                if is_named(line, i - 1):
+                    break
+                if segmented is None:
+                    segmented = self._segmented(text, i)
+                seg_gain, longer = self._words(segmented, other)
                 yield Candidate(i - 1, line[i - 1], other, gain, seg_gain, longer, plausibility,
                                 other in sounds.get(text[i], ()))
 
-    def _words(self, text: str, i: int, other: str) -> tuple[float, bool]:
-        """How much the segmentation around position i improves, and whether the word grows."""
+    def _segmented(self, text: str, i: int) -> tuple[str, int, float, list[int]]:
+        """The text around position i, where i stands in it, and its segmentation as it is."""
         start = max(0, i - WINDOW)
         piece = text[start:i + WINDOW + 1]
-        at = i - start
-        before, ends_before = segment(piece, self.vocabulary)
+        return (piece, i - start, *segment(piece, self.vocabulary))
+
+    def _words(self, segmented: tuple[str, int, float, list[int]], other: str) -> tuple[float, bool]:
+        """How much the segmentation improves with `other` in place, and whether the word grows."""
+        piece, at, before, ends_before = segmented
         after, ends_after = segment(piece[:at] + other + piece[at + 1:], self.vocabulary)
         return after - before, _word_length(ends_after, at) > _word_length(ends_before, at)
 

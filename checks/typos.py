@@ -42,7 +42,7 @@ def use_holdout(holdout: lm.Holdout | None) -> None:
 def preload() -> None:
     """Load the model, dictionary, names and pairs now rather than on the first line that needs them."""
     typolm.detector(_holdout)
-    typolm.names()
+    typolm.is_named("中", 0)      # builds the name tables
     automaton(_holdout)
 
 

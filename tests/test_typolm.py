@@ -80,6 +80,25 @@ def test_names_are_not_questioned():
     assert not any(s.offset == line.index("塘") for s in typolm.detector().suspects(line))
 
 
+@pytest.mark.parametrize("line, name", [
+    ("海原县贾塘乡后塘村驻村第一书记", "贾塘乡"),        # a township of the national list
+    ("记者林雨萱报道", "林雨萱"),                      # a byline
+    ("塞尔维亚总统武契奇表示", "武契奇"),              # a transliterated name
+    ("推动中菲关系发展", "菲"),                        # a one-character country name
+    ("辖柳渡镇、桐坪乡", "桐坪"),                      # a township the list may lack
+    ("北京市平谷区", "平谷"),                          # a two-character name standing as a place
+])
+def test_each_kind_of_name_covers_its_characters(line, name):
+    start = line.index(name)
+    assert all(typolm.is_named(line, offset) for offset in range(start, start + len(name)))
+    assert set(range(start, start + len(name))) <= typolm.named_positions(line)
+
+
+def test_a_two_character_name_not_standing_as_a_place_is_no_name():
+    line = "第三方机构平谷机制"
+    assert not typolm.is_named(line, line.index("平"))
+
+
 def test_weak_suspects_are_kept_apart():
     line = "加强多式联云公共信息交换共享。"
     assert scan_typos(line) == []

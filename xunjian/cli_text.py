@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from functools import lru_cache
 
 import click
 from tabulate import tabulate
@@ -14,7 +15,9 @@ from xunjian.cli import CHECK_NAMES, main
 TEXT_CHECKS = ("text.typo_severe", "text.typo", "text.improper", "privacy.leak")
 
 
+@lru_cache(maxsize=2)
 def scanners(suspects: bool = False) -> dict:
+    """Check id -> the function that scans one line for it (imported once: it runs per line)."""
     from checks.improper import scan_improper
     from checks.privacy import scan_privacy
     from checks.severe import scan_severe
