@@ -6,7 +6,9 @@ candidate in its place (`gain`, natural log over the four n-grams the character 
 word segmentation with the dictionary (checks/data/lm/words.tsv) how much better the words get
 (`seg_gain`), and whether the candidate joins a longer word than the original stands in.
 
-These, with whether the candidate sounds alike and how unlikely the original stands, are weighed
+These, with whether the candidate sounds alike, how unlikely the original stands, and how well
+the model knows the line as a whole (`familiar`: in official text it knows, a better fit is
+likelier a typo than in a literary line or a list of names it has never seen), are weighed
 by a logistic score (Candidate.features, WEIGHTS) fitted by bench/fit_typo.py on
 ecspell_odw_train against held-out halves of xxqg_correct and rmrb1998_correct, never on
 odw_test. Past CONFIDENT a candidate is a typo; past SUSPECT it is kept as 疑似 for staff.
@@ -29,10 +31,10 @@ from checks import lm
 
 # Which candidates become findings: a logistic score over the evidence (Candidate.features),
 # fitted by bench/fit_typo.py on ecspell_odw_train against held-out halves of xxqg_correct and
-# rmrb1998_correct. CONFIDENT keeps false alarms on those clean halves near 0.5 % of sentences;
-# SUSPECT is the 疑似 tier staff confirm by hand.
-WEIGHTS = (-6.414, 0.495, 0.147, 0.159, 1.578, 0.7, 0.191)
-CONFIDENT = 0.5
+# rmrb1998_correct. CONFIDENT keeps false alarms on those clean halves near 0.5 % of sentences
+# (0.52 % and 0.65 % when fitted); SUSPECT is the 疑似 tier staff confirm by hand.
+WEIGHTS = (-10.071, 0.466, 0.145, 0.135, 1.604, 0.31, 0.204, 4.087)
+CONFIDENT = 0.25
 SUSPECT = -1.0
 MIN_GAIN = 4.0              # below this the LM gain alone rules a candidate out (keeps it fast)
 UNKNOWN_WORD = -20.0        # log-probability of a character the dictionary lacks as a word
@@ -61,12 +63,13 @@ class Candidate:
     longer: bool        # `right` joins a longer word than `wrong` stood in
     plausibility: float  # the model's log-probability of `wrong` and its follower where they stand
     sound: bool         # same pinyin (else similar shape)
+    familiar: float     # share of the line's character pairs the model knows (how well it knows such text)
 
     def features(self) -> tuple[float, ...]:
         """The evidence as numbers, in the order of WEIGHTS."""
         seg = min(max(self.seg_gain, -5.0), 15.0)
         return (1.0, min(self.gain, 15.0), seg, float(self.longer), float(self.sound),
-                max(self.plausibility, -30.0) / 10, seg if self.longer else 0.0)
+                max(self.plausibility, -30.0) / 10, seg if self.longer else 0.0, self.familiar)
 
     @property
     def score(self) -> float:
@@ -357,6 +360,7 @@ class TypoDetector:
             return value
 
         floor = self.model.unknown
+        familiar: float | None = None
         after, before = self.model.after, self.model.before
         for i in range(1, size - 1):
             others = table.get(text[i])
@@ -397,9 +401,11 @@ class TypoDetector:
                     break
                 if segmented is None:
                     segmented = self._segmented(text, i)
+                if familiar is None:
+                    familiar = sum([text[k - 1:k + 1] in known for k in range(1, size)]) / (size - 1)
                 seg_gain, longer = self._words(segmented, other)
                 yield Candidate(i - 1, line[i - 1], other, gain, seg_gain, longer, plausibility,
-                                other in sounds.get(text[i], ()))
+                                other in sounds.get(text[i], ()), familiar)
 
     def _segmented(self, text: str, i: int) -> tuple[str, int, float, list[int]]:
         """The text around position i, where i stands in it, and its segmentation as it is."""

@@ -163,13 +163,13 @@ def test_the_sites_own_usage_overrules_the_model():
 
 
 def test_site_writing_the_fix_elsewhere_confirms_a_suspect():
-    line = "组长由国务院机关党祖成员担任。"
-    assert scan_typos(line) == [] and [h.suggestion for h in scan_suspects(line)] == ["组"]
-    twice = SiteText("市委办公室党组成员名单\n各部门党组成员要带头学习\n" + line)
+    line = "加强多式联云公共信息交换共享。"
+    assert scan_typos(line) == [] and [h.suggestion for h in scan_suspects(line)] == ["运"]
+    twice = SiteText("发展多式联运\n推进多式联运示范工程\n" + line)
     [hit] = scan_typos(line, None, twice)
-    assert (hit.evidence, hit.suggestion, hit.check) == ("祖", "组", "text.typo")
-    assert "本站其他页面 2 处写作“党组成员”" in hit.detail
-    once = SiteText("市委办公室党组成员名单\n" + line)
+    assert (hit.evidence, hit.suggestion, hit.check) == ("云", "运", "text.typo")
+    assert "本站其他页面 2 处写作“多式联运”" in hit.detail
+    once = SiteText("发展多式联运\n" + line)
     assert scan_typos(line, None, once) == []
 
 
