@@ -3,7 +3,8 @@
 Built on first use from the licensed text vendored in checks/data/lm/ (see checks/data/README.md)
 and cached as a pickle, so an inspection never downloads anything. The model is interpolated
 Kneser-Ney (discount 0.75) stored in backoff form: `logprob[ngram]` for the n-grams kept and
-`backoff[history]`; 4-grams seen once are pruned, which keeps it near 140 MB in memory.
+`backoff[history]`; 4-grams seen three times or fewer are pruned, which keeps it near 200 MB in
+memory.
 
 Digits and Latin letters are folded to one symbol each (`normalize`) so that a date or a code
 never looks like a rare context; the folding maps one character to one, so offsets stay exact.
@@ -11,6 +12,7 @@ never looks like a rare context; the folding maps one character to one, so offse
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import math
 import os
@@ -25,13 +27,15 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data" / "lm"
 ORDER = 4
 DISCOUNT = 0.75
-# 4-grams seen once are dropped (pruning 3-grams too saves another 46 MB but costs about two
-# points of recall at the same false alarms; bench/fit_typo.py).
-PRUNE = {4: 1}
+# 4-grams seen three times or fewer are dropped: with the statutes in the text, keeping those
+# seen twice or three times bought no recall (bench/fit_typo.py) for 100,000 more n-grams;
+# pruning 3-grams seen once too cost 1.5 points.
+PRUNE = {4: 3}
 VERSION = 1               # bump when the model's construction changes: the cache is rebuilt
-# Sentence corpora (split into folds for held-out benchmarks) and phrase lists.
+# Sentence corpora (split into folds for held-out benchmarks), and text never held out: policy
+# titles, phrase lists and the statutes in force (bench/build_laws_text.py).
 CORPORA = ("clean_xxqg.txt", "clean_rmrb1998.txt", "clean_nlpcc2023.txt")
-LISTS = ("titles.txt", "phrases.txt")
+LISTS = ("titles.txt", "phrases.txt", "laws.txt.gz")
 BEGIN, END = "^", "$"
 
 _FOLD = str.maketrans({**{c: "0" for c in "0123456789０１２３４５６７８９"},
@@ -70,13 +74,18 @@ def training_lines(holdout: Holdout | None = None) -> list[str]:
     """Every line the model learns from (a held-out fold left out)."""
     lines: list[str] = []
     for name in CORPORA + LISTS:
-        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        for line in _read_text(DATA / name).splitlines():
             if not line:
                 continue
             if holdout and name == f"clean_{holdout.corpus}.txt" and fold_of(line) == holdout.fold:
                 continue
             lines.append(line)
     return lines
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    return (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8")
 
 
 class Model:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterator
 
 import ahocorasick
@@ -33,8 +34,8 @@ from checks import lm
 # fitted by bench/fit_typo.py on ecspell_odw_train against held-out halves of xxqg_correct and
 # rmrb1998_correct. CONFIDENT keeps false alarms on those clean halves near 0.5 % of sentences
 # (0.52 % and 0.65 % when fitted); SUSPECT is the 疑似 tier staff confirm by hand.
-WEIGHTS = (-10.071, 0.466, 0.145, 0.135, 1.604, 0.31, 0.204, 4.087)
-CONFIDENT = 0.25
+WEIGHTS = (-12.471, 0.521, 0.092, -0.029, 1.748, 0.088, 0.216, 5.452)
+CONFIDENT = 0.0
 SUSPECT = -1.0
 MIN_GAIN = 4.0              # below this the LM gain alone rules a candidate out (keeps it fast)
 UNKNOWN_WORD = -20.0        # log-probability of a character the dictionary lacks as a word
@@ -260,6 +261,32 @@ def _reads_as_place(line: str, start: int, end: int) -> bool:
     return (not before or before in PUNCTUATION) and (not after or after in PUNCTUATION)
 
 
+VARIANTS = Path(__file__).parent / "data" / "variant_words.tsv"
+
+
+@lru_cache(maxsize=1)
+def variant_words() -> frozenset[tuple[str, str]]:
+    """(form, other form) of words written two ways, both correct (制订/制定), in both directions."""
+    pairs: set[tuple[str, str]] = set()
+    for line in VARIANTS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            form, other = line.split("\t")[:2]
+            pairs |= {(form, other), (other, form)}
+    return frozenset(pairs)
+
+
+def swaps_variant(line: str, offset: int, right: str) -> bool:
+    """True when `right` at `offset` only turns one correct form of a word into the other."""
+    pairs = variant_words()
+    for length in (2, 3):
+        for start in range(max(0, offset - length + 1), min(offset, len(line) - length) + 1):
+            piece = line[start:start + length]
+            at = offset - start
+            if (piece, piece[:at] + right + piece[at + 1:]) in pairs:
+                return True
+    return False
+
+
 @lru_cache(maxsize=1)
 def words() -> dict[str, int]:
     """Dictionary word -> ten times the log of its frequency (see word_logprob).
@@ -337,6 +364,8 @@ class TypoDetector:
         """The best candidate past SUSPECT at each position, in order."""
         best: dict[int, tuple[float, Candidate]] = {}
         for candidate in self.candidates_in(line):
+            if swaps_variant(line, candidate.offset, candidate.right):
+                continue
             score = candidate.score
             held = best.get(candidate.offset)
             if held is None or score > held[0]:

@@ -43,6 +43,7 @@ def preload() -> None:
     """Load the model, dictionary, names and pairs now rather than on the first line that needs them."""
     typolm.detector(_holdout)
     typolm.is_named("中", 0)      # builds the name tables
+    typolm.variant_words()
     automaton(_holdout)
 
 
