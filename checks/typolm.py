@@ -32,8 +32,8 @@ from checks import lm
 
 # Which candidates become findings: a logistic score over the evidence (Candidate.features),
 # fitted by bench/fit_typo.py on ecspell_odw_train against held-out halves of xxqg_correct and
-# rmrb1998_correct. CONFIDENT keeps false alarms on those clean halves near 0.5 % of sentences
-# (0.52 % and 0.65 % when fitted); SUSPECT is the 疑似 tier staff confirm by hand.
+# rmrb1998_correct. CONFIDENT keeps false alarms on both clean halves under 0.7 % of sentences
+# (0.54 % and 0.69 % when fitted); SUSPECT is the 疑似 tier staff confirm by hand.
 WEIGHTS = (-12.471, 0.521, 0.092, -0.029, 1.748, 0.088, 0.216, 5.452)
 CONFIDENT = 0.0
 SUSPECT = -1.0
