@@ -6,11 +6,12 @@ text.typo, text.typo_severe, text.improper, privacy.leak and layout.garbled agai
 the planted truth kept in this file. The planted errors were written without looking
 at the checker's word lists.
 
-    python bench/mocksite.py [--keep DIR]
+    python bench/mocksite.py [--keep DIR] [--data mocksite2_data]
 """
 import argparse
 import functools
 import http.server
+import importlib
 import json
 import os
 import random
@@ -29,6 +30,15 @@ from mocksite_data import (CSS, GARBLED, GBK_PAGES, IMPROPER, OLD_PAGE, OLD_PAGE
 
 XUNJIAN = str(Path(sys.executable).with_name("xunjian"))
 COUNTY = "白杨县"
+DOMAIN = "www.baiyang.gov.cn"
+DATA_NAMES = ("CSS", "GARBLED", "GBK_PAGES", "IMPROPER", "OLD_PAGE", "OLD_PAGE_IMPROPER", "POOLS", "PRIVACY",
+              "SEVERE", "TITLES", "TYPO", "COUNTY", "DOMAIN")
+
+
+def use_data(module_name: str) -> None:
+    """Build the site from another data module of the same shape (a second, unseen mock county)."""
+    module = importlib.import_module(module_name)
+    globals().update({name: getattr(module, name) for name in DATA_NAMES if hasattr(module, name)})
 AS_OF = "2025-04-30"
 
 CHECKS = ["text.typo", "text.typo_severe", "text.improper", "privacy.leak", "layout.garbled"]
@@ -126,7 +136,7 @@ def _plant_errors(rng: random.Random, articles: list[dict]) -> tuple[list[dict],
 def _page(title: str, crumb: str, body: str, cname: str = "", col_kind: str = "",
           article: dict | None = None, charset: str = "utf-8") -> str:
     """A full portal page (header, navigation, breadcrumb, footer) around `body`."""
-    meta = (f'<meta name="SiteName" content="{COUNTY}人民政府"><meta name="SiteDomain" content="www.baiyang.gov.cn">'
+    meta = (f'<meta name="SiteName" content="{COUNTY}人民政府"><meta name="SiteDomain" content="{DOMAIN}">'
             '<meta name="SiteIDCode" content="6230210001">')
     if cname:
         meta += f'<meta name="ColumnName" content="{cname}"><meta name="ColumnType" content="{col_kind}">'
@@ -356,7 +366,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--keep", metavar="DIR")
     ap.add_argument("--seed", type=int, default=20250430, help="placement of planted errors")
+    ap.add_argument("--data", default="mocksite_data", help="module with the site's text and planted errors")
     args = ap.parse_args()
+    use_data(args.data)
     t0 = time.time()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="mocksite-"))
     if work.exists() and args.keep:
