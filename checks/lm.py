@@ -174,7 +174,8 @@ def cache_dir() -> Path:
     return Path(root)
 
 
-def _fingerprint(holdout: Holdout | None) -> str:
+def fingerprint(holdout: Holdout | None) -> str:
+    """A digest of everything the model is built from: its cache files are named by it."""
     digest = hashlib.blake2b(f"{VERSION}|{ORDER}|{DISCOUNT}|{PRUNE}|{holdout}".encode(), digest_size=10)
     for name in CORPORA + LISTS:
         digest.update((DATA / name).read_bytes())
@@ -182,7 +183,7 @@ def _fingerprint(holdout: Holdout | None) -> str:
 
 
 def _cache_path(holdout: Holdout | None) -> Path:
-    return cache_dir() / f"typo-lm-{_fingerprint(holdout)}.pickle"
+    return cache_dir() / f"typo-lm-{fingerprint(holdout)}.pickle"
 
 
 def _read(path: Path) -> Model | None:
