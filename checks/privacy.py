@@ -35,7 +35,8 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
             "毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦"
             "麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩"
             "明佘池查麻苑迟邝")
-NAME_BEFORE = re.compile(r"(?:^|[^\u4e00-\u9fff])[" + SURNAMES + r"][\u4e00-\u9fff]{1,2}"
+# The name may follow a role word (考核优秀人员李婷婷，联系电话…; 热心群众张海军（手机号码…）).
+NAME_BEFORE = re.compile(r"([" + SURNAMES + r"][\u4e00-\u9fff]{1,2})"
                          r"(?:同志|先生|女士)?\s*[（(:：,，、\s]?\s*(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$")
 NOT_NAME = re.compile(r"(电话|手机|热线|咨询|投诉|举报|监督|办公室|服务|中心|单位|地址|传真|邮编|号码|专线)")
 DIGITS = re.compile(r"\D")
@@ -88,10 +89,17 @@ def _labelled_code(text: str, start: int) -> bool:
 def _named(text: str, start: int, end: int) -> bool:
     """Is a person's name written right before the number, or labelled on the same stretch?"""
     before = text[max(0, start - 24):start]
-    if NAME_BEFORE.search(before) and not NOT_NAME.search(before[-8:]):
+    name = NAME_BEFORE.search(before)
+    if name and _reads_as_name(name.group(1)):
         return True
     clause = re.split(r"[。；;\n]", before)[-1]
     return bool(NAME_LABEL.search(clause))
+
+
+def _reads_as_name(name: str) -> bool:
+    """Surname and given name, not a service line (投诉电话) nor a two-character word (顾问, 查询)."""
+    from checks.typolm import words
+    return not NOT_NAME.search(name) and not (len(name) == 2 and name in words())
 
 
 def scan_privacy(text: str, date: dt.date | None = None) -> list[Hit]:

@@ -37,6 +37,11 @@ def test_privacy_leaks_are_found_and_masked():
     assert hit.evidence == "138****5678"
     (hit,) = scan_privacy("王五（13912345678）")
     assert hit.evidence == "139****5678"
+    # a name after a role word, the number after a label
+    (hit,) = scan_privacy("考核优秀人员周婷婷，联系电话13993156204，服务单位为乡卫生院。")
+    assert hit.evidence == "139****6204"
+    (hit,) = scan_privacy("热心群众孙海平（手机号码18794102368）将钱包交到派出所。")
+    assert hit.evidence == "187****2368"
     assert luhn("6222021234567890128")
     (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
     assert hit.evidence == "6222***********0128"
@@ -47,6 +52,9 @@ def test_privacy_leaks_are_found_and_masked():
     "联系人：王小明，电话138****5678",
     f"项目编号{ID}",                          # a code that happens to pass the checksum
     "咨询电话：13812345678",                  # an office line, no person's name
+    "投诉电话13812345678",
+    "常年法律顾问电话：13812345678",          # 顾问 is a word, not 顾 and a given name
+    "查询电话：13812345678",
     "合同号6222021234567890128",
     "6222021234567890129",                   # fails Luhn
 ])
