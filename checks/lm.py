@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import math
 import os
 import pickle
@@ -180,6 +181,36 @@ def fingerprint(holdout: Holdout | None) -> str:
     for name in CORPORA + LISTS:
         digest.update((DATA / name).read_bytes())
     return digest.hexdigest()
+
+
+def used_in_training_text(strings: list[str], source: bytes, holdout: Holdout | None = None) -> list[str]:
+    """Those of `strings` that stand somewhere in the model's training text (a wrong form that
+    correct text uses is no error). `source`: the bytes the strings come from, for the cache key.
+
+    Scanning the 3.5 million characters takes over a second, so the answer is cached beside the
+    model, under the digest of the model's text and of `source`.
+    """
+    digest = hashlib.blake2b(fingerprint(holdout).encode(), digest_size=10)
+    digest.update(source)
+    path = cache_dir() / f"typo-used-{digest.hexdigest()}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    import ahocorasick
+    finder = ahocorasick.Automaton()
+    for string in strings:
+        finder.add_word(string, string)
+    finder.make_automaton()
+    used = sorted({found for line in training_lines(holdout) for _, found in finder.iter(line)})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(used, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        pass            # no writable cache: scan again next time
+    return used
 
 
 def _cache_path(holdout: Holdout | None) -> Path:

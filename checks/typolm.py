@@ -287,6 +287,21 @@ def swaps_variant(line: str, offset: int, right: str) -> bool:
     return False
 
 
+def straddles_word(text: str, start: int, end: int) -> bool:
+    """True when a dictionary word crosses the edge of text[start:end] (责任感在 holds no 感在)."""
+    return word_across(text, start) or word_across(text, end)
+
+
+def word_across(text: str, edge: int) -> bool:
+    """True when a dictionary word stands across position `edge` (text[a:b] with a < edge < b)."""
+    vocabulary = words()
+    for a in range(max(0, edge - MAX_WORD + 1), edge):
+        for b in range(edge + 1, min(len(text), a + MAX_WORD) + 1):
+            if text[a:b] in vocabulary:
+                return True
+    return False
+
+
 @lru_cache(maxsize=1)
 def words() -> dict[str, int]:
     """Dictionary word -> ten times the log of its frequency (see word_logprob).

@@ -17,9 +17,6 @@ The same typo on many pages of a site counts once.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,52 +60,13 @@ def automaton(holdout: lm.Holdout | None = None) -> ahocorasick.Automaton:
             if line.strip() and not line.startswith("#"):
                 wrong, right = line.rstrip("\n").split("\t")[:2]
                 pairs[wrong] = (wrong, right, "常见错别字")
-    for wrong in _used_in_clean_text(list(pairs), holdout):
+    for wrong in lm.used_in_training_text(list(pairs), DATA.read_bytes() + COMMON.read_bytes(), holdout):
         pairs.pop(wrong, None)            # correct text uses it: not a typo
     machine = ahocorasick.Automaton()
     for wrong, value in pairs.items():
         machine.add_word(wrong, value)
     machine.make_automaton()
     return machine
-
-
-def _used_in_clean_text(wrongs: list[str], holdout: lm.Holdout | None) -> list[str]:
-    """The wrong forms that stand somewhere in the model's training text.
-
-    Scanning the 3.5 million characters takes over a second, so the answer is cached beside the
-    model, under the digest of the model's text and of the pair lists.
-    """
-    digest = hashlib.blake2b(lm.fingerprint(holdout).encode(), digest_size=10)
-    digest.update(DATA.read_bytes() + COMMON.read_bytes())
-    path = lm.cache_dir() / f"typo-pairs-{digest.hexdigest()}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    finder = ahocorasick.Automaton()
-    for wrong in wrongs:
-        finder.add_word(wrong, wrong)
-    finder.make_automaton()
-    used = sorted({wrong for line in lm.training_lines(holdout) for _, wrong in finder.iter(line)})
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(used, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, path)
-    except OSError:
-        pass            # no writable cache: scan again next time
-    return used
-
-
-def _straddles_word(text: str, start: int, end: int) -> bool:
-    """True when a dictionary word crosses the edge of text[start:end] (责任感在 holds no 感在)."""
-    vocabulary = typolm.words()
-    for edge in (start, end):
-        for a in range(max(0, edge - typolm.MAX_WORD + 1), edge):
-            for b in range(edge + 1, min(len(text), a + typolm.MAX_WORD) + 1):
-                if (a < start or b > end) and text[a:b] in vocabulary:
-                    return True
-    return False
 
 
 def _pair_hits(text: str) -> list[Hit]:
@@ -122,7 +80,7 @@ def _pair_hits_cached(text: str, holdout: lm.Holdout | None) -> tuple[Hit, ...]:
     named: set[int] | None = None
     for end, (wrong, right, source) in automaton(holdout).iter(text):
         start = end - len(wrong) + 1
-        if _straddles_word(text, start, end + 1):
+        if typolm.straddles_word(text, start, end + 1):
             continue
         if named is None:
             named = typolm.person_positions(text, typolm.words())

@@ -76,6 +76,10 @@ def test_improper_rules_and_exemptions():
     assert scan_improper("伊斯兰国家") == [] and scan_improper("生态环保局") == []
     # A cited document keeps the name it was issued under.
     assert scan_improper("根据《白杨县国土资源局关于做好确权登记工作的通知》要求") == []
+    # 前往 (go to) and 原则 (principle) do not mark a name as former.
+    assert [h.evidence for h in scan_improper("纳税人可前往县地方税务局办理")] == ["地方税务局"]
+    assert [h.evidence for h in scan_improper("按照属地原则，县国土资源局负责")] == ["国土资源局"]
+    assert [h.evidence for h in scan_improper("县文化广电新闻出版局组织送戏下乡")] == ["文化广电新闻出版局"]
 
 
 def test_severe_names_formulations_and_titles():
@@ -91,6 +95,16 @@ def test_severe_names_formulations_and_titles():
     for text in ("全国人民代表大会常务委员会", "以习近平同志为核心的党中央", "国务院总理李强出席",
                  "习近平总书记强调", "中华人民共和国国务院", "张国庆同志", "实现中华民族伟大复兴",
                  "学习党的二十届三中全会精神"):
+        assert scan_severe(text) == [], text
+    # Two characters of a name swapped, a title misspelt, a character put into a formulation.
+    assert [h.suggestion for h in scan_severe("委员长赵际乐主持闭幕会")] == ["委员长赵乐际"]
+    assert [h.suggestion for h in scan_severe("聆听国务院总埋李强的报告")] == ["国务院总理李强"]
+    assert [h.suggestion for h in scan_severe("坚持以习近平新时代的中国特色社会主义思想为指导")] == \
+        ["习近平新时代中国特色社会主义思想"]
+    # Correct text that holds a generated misspelling: an organ of its own, the end of a word,
+    # an organ's name with 的 in a statute.
+    for text in ("重大案件应当提交检察委员会讨论决定。", "以创新、协调、绿色、开放、共享发展理念为引领",
+                 "可以向选举他的人民代表大会的常务委员会提出", "深入学习习近平新时代中国特色社会主义思想"):
         assert scan_severe(text) == [], text
     # One error, one finding: the wrong character inside a severe error is not also a typo.
     assert scan_typos("深入学习习进平新时代中国特色社会主义思想") == []
