@@ -151,7 +151,7 @@ def main() -> None:
                                    "chars/s"]))
     print("xunjian rows: text.typo and text.typo_severe findings (pass --suspects to add 疑似).")
     print("chars/s: check-text on one core, all text checks, as check-text times itself: loading the model, "
-          "dictionary and lists (about 1.5 s from the cache) left out.")
+          "dictionary and lists (about 2 s from the cache) left out.")
 
 
 if __name__ == "__main__":
