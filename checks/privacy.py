@@ -18,7 +18,8 @@ PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42,
              50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 91}
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z*])(\d{17}[\dXx])(?![0-9A-Za-z*])")
+# 18 characters, or grouped 6-8-4 by a space or hyphen (360836 19960314 2044).
+RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z*\-])(\d{6}([ \-]?)\d{8}\2\d{3}[\dXx])(?![0-9A-Za-z*\-])")
 # 16–19 digits, optionally in groups of four separated by one space or hyphen.
 CARD = re.compile(r"(?<![0-9A-Za-z*\-])(\d{4}(?:[ \-]?\d{4}){3}(?:[ \-]?\d{1,3})?)(?![0-9A-Za-z*\-])")
 MOBILE = re.compile(r"(?<![0-9A-Za-z*\-])(1[3-9]\d[ \-]?\d{4}[ \-]?\d{4})(?![0-9A-Za-z*\-])")
@@ -109,11 +110,11 @@ def scan_privacy(text: str, date: dt.date | None = None) -> list[Hit]:
     hits: list[Hit] = []
     taken: list[tuple[int, int]] = []
     for match in RESIDENT_ID.finditer(text):
-        number = match.group(1)
+        number = re.sub(r"[ \-]", "", match.group(1))
         if id_valid(number) and not _labelled_code(text, match.start()):
             taken.append(match.span())
             hits.append(Hit(match.start(), mask(number, 6, 4), "请对身份证号码作脱敏处理（隐去出生日期等中间位）",
-                            "页面公开了完整的居民身份证号码", CHECK, len(number)))
+                            "页面公开了完整的居民身份证号码", CHECK, len(match.group(1))))
     for match in CARD.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue

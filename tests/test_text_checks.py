@@ -37,6 +37,9 @@ def test_privacy_leaks_are_found_and_masked():
     assert hit.evidence == "138****5678"
     (hit,) = scan_privacy("王五（13912345678）")
     assert hit.evidence == "139****5678"
+    # an ID number grouped 6-8-4
+    (hit,) = scan_privacy(f"身份证号{ID[:6]} {ID[6:14]} {ID[14:]}，报考小学语文教师")
+    assert hit.evidence == "640402********" + ID[-4:]
     # a name after a role word, the number after a label
     (hit,) = scan_privacy("考核优秀人员周婷婷，联系电话13993156204，服务单位为乡卫生院。")
     assert hit.evidence == "139****6204"
@@ -52,6 +55,7 @@ def test_privacy_leaks_are_found_and_masked():
     "联系人：王小明，电话138****5678",
     f"项目编号{ID}",                          # a code that happens to pass the checksum
     "咨询电话：13812345678",                  # an office line, no person's name
+    f"编号{ID[:6]} {ID[6:14]}-{ID[14:]}",       # mixed separators: not one number
     "投诉电话13812345678",
     "常年法律顾问电话：13812345678",          # 顾问 is a word, not 顾 and a given name
     "查询电话：13812345678",
@@ -80,6 +84,12 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("纳税人可前往县地方税务局办理")] == ["地方税务局"]
     assert [h.evidence for h in scan_improper("按照属地原则，县国土资源局负责")] == ["国土资源局"]
     assert [h.evidence for h in scan_improper("县文化广电新闻出版局组织送戏下乡")] == ["文化广电新闻出版局"]
+    assert [h.evidence for h in scan_improper("根据农业部的统一部署")] == ["农业部"]
+    assert scan_improper("各级农业部门要做好春耕") == [] and scan_improper("县文化和旅游局") == []
+    assert [h.evidence for h in scan_improper("县旅游局举办推介活动")] == ["旅游局"]
+    assert [h.evidence for h in scan_improper("开展中国与台湾青年交流活动")] == ["中国与台湾"]
+    assert [h.evidence for h in scan_improper("下塘村村长带领村民")] == ["村长"]
+    assert scan_improper("建立乡村长效管护机制") == []
 
 
 def test_severe_names_formulations_and_titles():
