@@ -22,7 +22,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from checks import lm, typolm
+from checks import lm, propernames, typolm
 from checks.severe import scan_severe
 from checks.textscan import Hit, without_overlaps
 
@@ -42,7 +42,7 @@ def use_holdout(holdout: lm.Holdout | None) -> None:
 def preload() -> None:
     """Load the model, dictionary, names and pairs now rather than on the first line that needs them."""
     typolm.detector(_holdout)
-    typolm.is_named("中", 0)      # builds the name tables
+    propernames.is_named("中", 0, typolm.words())      # builds the name tables
     typolm.variant_words()
     automaton(_holdout)
 
@@ -83,7 +83,7 @@ def _pair_hits_cached(text: str, holdout: lm.Holdout | None) -> tuple[Hit, ...]:
         if typolm.straddles_word(text, start, end + 1):
             continue
         if named is None:
-            named = typolm.person_positions(text, typolm.words())
+            named = propernames.person_positions(text, typolm.words())
         if named.intersection(range(start, end + 1)):
             continue        # 林雨萱 is a person, not 淋雨
         hits.append(Hit(start, wrong, right, f"错别字：“{wrong}”应为“{right}”", CHECK, len(wrong)))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from checks import lm, typolm
+from checks import lm, propernames, typolm
 from checks.typos import SiteText, scan_suspects, scan_typos
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,7 @@ def test_ordinary_government_text_is_not_flagged():
 
 def test_names_are_not_questioned():
     line = "海原县贾塘乡后塘村驻村第一书记"
-    assert typolm.named_positions(line) >= {line.index("贾塘乡") + 1}
+    assert propernames.named_positions(line, typolm.words()) >= {line.index("贾塘乡") + 1}
     assert not any(s.offset == line.index("塘") for s in typolm.detector().suspects(line))
 
 
@@ -90,13 +90,13 @@ def test_names_are_not_questioned():
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
-    assert all(typolm.is_named(line, offset) for offset in range(start, start + len(name)))
-    assert set(range(start, start + len(name))) <= typolm.named_positions(line)
+    assert all(propernames.is_named(line, offset, typolm.words()) for offset in range(start, start + len(name)))
+    assert set(range(start, start + len(name))) <= propernames.named_positions(line, typolm.words())
 
 
 def test_a_two_character_name_not_standing_as_a_place_is_no_name():
     line = "第三方机构平谷机制"
-    assert not typolm.is_named(line, line.index("平"))
+    assert not propernames.is_named(line, line.index("平"), typolm.words())
 
 
 def test_a_word_written_another_correct_way_is_no_typo():

@@ -1,0 +1,172 @@
+"""Proper names in a line: places, persons and foreign names, which the typo model must not question.
+
+A character inside a known place or person name (checks/data/lm/names.txt: every administrative
+division down to townships, and well-known persons), or inside what reads as one (a common
+surname with a byline or title next to it, a run of transliteration characters, a township
+before its suffix), is never taken for a typo: 贾塘乡 is not 贾城乡.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import ahocorasick
+
+from checks import lm
+
+
+@lru_cache(maxsize=1)
+def names() -> ahocorasick.Automaton:
+    """Place names (every administrative division down to townships) and well-known person names.
+
+    A character inside one of them where it stands is never questioned: 贾塘乡 is not 贾城乡.
+    """
+    finder = ahocorasick.Automaton()
+    for name in (lm.DATA / "names.txt").read_text(encoding="utf-8").splitlines():
+        if name:
+            finder.add_word(name, len(name))
+    finder.make_automaton()
+    return finder
+
+
+@lru_cache(maxsize=1)
+def _longest_name() -> int:
+    return names().get_stats()["longest_word"]
+
+
+@lru_cache(maxsize=1)
+def _name_heads() -> frozenset[str]:
+    """The first two characters of every name: most places in a line start none."""
+    return frozenset(name[:2] for name in names().keys())
+
+
+# The most common surnames, and what stands around a person's name in government text.
+SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏傅"
+                     "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万"
+                     "钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝"
+                     "包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾"
+                     "尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬"
+                     "师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝萧")
+NAME_BEFORE = ("记者", "通讯员", "作者", "编辑", "摄影", "撰稿", "审核", "校对", "主持人", "联系人", "负责人",
+               "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "厅长", "部长", "处长", "科长",
+               "委员", "主席", "院长", "校长", "经理", "同志", "老师", "医生", "教授", "先生", "女士", "总统",
+               "总理", "大使", "博士", "院士", "研究员", "工程师", "会长", "董事长", "队长", "组长", "站长",
+               "所长", "馆长", "团长", "社长", "律师", "法官", "民警", "村民", "职工", "选手", "作家", "教练",
+               "人员", "考生", "群众")
+NAME_AFTER = ("同志", "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "副", "指出", "强调", "表示",
+              "介绍", "说", "报道", "主持", "出席", "参加", "一行", "带队", "率队", "调研", "详细", "要求", "讲话",
+              "代表", "等", "摄", "供图", "先生", "女士", "教授", "总统", "总理", "大使", "博士", "院士", "夫妇",
+              "一家", "老人", "案", "，男，", "，女，")     # a biography in a 任前公示: 刘晨阳，男，1990年…
+PUNCTUATION = "，。、：:；;（）()【】 \u3000"
+
+
+def person_positions(line: str, vocabulary: dict[str, int]) -> set[int]:
+    """Offsets inside what reads as a person's name (see _person_length)."""
+    covered: set[int] = set()
+    for start in range(len(line)):
+        covered.update(range(start, start + _person_length(line, start, vocabulary)))
+    return covered
+
+
+def _person_length(line: str, start: int, vocabulary: dict[str, int]) -> int:
+    """Length of what reads as a person's name at line[start], 0 for none: a common surname and
+    one or two characters, not a dictionary word, with a byline or title next to it or
+    punctuation on both sides."""
+    if line[start] not in SURNAMES:
+        return 0
+    for length in (3, 2):
+        end = start + length
+        span = line[start:end]
+        if len(span) < length or span in vocabulary or not all("\u4e00" <= c <= "\u9fff" for c in span):
+            continue
+        if line.endswith(NAME_BEFORE, 0, start) or line.startswith(NAME_AFTER, end):
+            return length
+        if (not start or line[start - 1] in PUNCTUATION) and (end == len(line) or line[end] in PUNCTUATION):
+            return length
+    return 0
+
+
+# Two characters before a place suffix, after a list separator: 辖柳渡镇、桐坪乡 (a township the
+# national list may not have yet).
+PLACE_BEFORE = frozenset("、，,：:；;辖（(")
+PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区")
+
+
+# Characters of the Xinhua transliteration tables: three or more in a row spell a foreign name
+# (武契奇, 布宜诺斯艾利斯, 卡巴杰), which the model cannot know.
+TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布查达戴丹德迪蒂杜多厄恩尔菲费芬弗伽盖冈戈格圭哈"
+                            "豪赫亨霍基吉贾杰卡凯坎柯科克库夸奎拉莱兰朗劳勒雷里利莉琳卢鲁伦罗洛玛迈麦曼梅蒙米"
+                            "莫默姆穆纳娜奈尼涅努诺欧帕潘佩皮普奇契恰乔切琴丘萨塞赛桑瑟莎舍斯索塔泰坦汤特滕"
+                            "提图托瓦韦维温沃乌西希谢休亚伊尤约泽扎詹兹佐")
+# One-character names of countries, as in 中菲关系 and 欢迎莫方参与.
+COUNTRY = frozenset("美俄日韩朝英法德意印巴非菲泰越老柬缅马新澳加墨哈吉塔乌土伊沙埃希葡西荷比瑞芬挪丹捷匈"
+                    "波罗塞克阿蒙尼孟斯摩莫厄秘智古委坦肯赞津刚苏以叙黎约")
+
+
+def named_positions(line: str, vocabulary: dict[str, int]) -> set[int]:
+    """Offsets of `line` that stand inside a known place or person name, or what reads as one."""
+    return {offset for offset in range(len(line)) if is_named(line, offset, vocabulary)}
+
+
+def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
+    """True when line[offset] stands inside a known place or person name, or what reads as one.
+
+    Asked only of the few characters the model would replace, so it looks around `offset`
+    rather than through the whole line. `vocabulary`: the dictionary (typolm.words()), whose
+    words are not names.
+    """
+    for start in range(max(0, offset - 2), offset + 1):
+        if start + _person_length(line, start, vocabulary) > offset:
+            return True
+    char = line[offset]
+    if char in TRANSLITERATION:
+        first, last = offset, offset + 1
+        while first > 0 and line[first - 1] in TRANSLITERATION:
+            first -= 1
+        while last < len(line) and line[last] in TRANSLITERATION:
+            last += 1
+        if last - first >= 3:
+            return True
+    if char in COUNTRY and (line[offset - 1:offset] == "中" or line[offset + 1:offset + 2] == "方"):
+        return True
+    for start in range(max(0, offset - 1), offset + 1):
+        if _reads_as_township(line, start):
+            return True
+    return _in_known_name(line, offset)
+
+
+def _reads_as_township(line: str, start: int) -> bool:
+    """Two characters at `start`, after a list separator or at the start, before a place suffix."""
+    pair = line[start:start + 2]
+    return (len(pair) == 2 and all("\u4e00" <= c <= "\u9fff" for c in pair)
+            and (not start or line[start - 1] in PLACE_BEFORE or line[start - 1].isspace())
+            and line.startswith(PLACE_AFTER, start + 2))
+
+
+def _in_known_name(line: str, offset: int) -> bool:
+    """True when a name of names() covers line[offset] (a two-character one only as a place)."""
+    finder, heads = names(), _name_heads()
+    longest = _longest_name()
+    for start in range(max(0, offset - longest + 1), offset + 1):
+        if line[start:start + 2] not in heads:
+            continue
+        for end in range(start + 2, min(len(line), start + longest) + 1):
+            piece = line[start:end]
+            if not finder.match(piece):
+                break
+            if end > offset and finder.exists(piece) and (end - start != 2 or _reads_as_place(line, start, end)):
+                return True
+    return False
+
+
+# What follows a two-character place name when it is one: 平谷区, 海阳市, 潜山县葛仙山乡.
+PLACE_SUFFIX = frozenset("省市县区州盟旗镇乡村街路山河湖江岛港湾")
+
+
+def _reads_as_place(line: str, start: int, end: int) -> bool:
+    """A two-character name counts only before a place suffix or standing alone between punctuation."""
+    after = line[end:end + 1]
+    if after in PLACE_SUFFIX:
+        return True
+    before = line[start - 1:start] if start else ""
+    return (not before or before in PUNCTUATION) and (not after or after in PUNCTUATION)
