@@ -146,7 +146,8 @@ def word_across(text: str, edge: int) -> bool:
 
 @lru_cache(maxsize=1)
 def words() -> dict[str, int]:
-    """Dictionary word -> ten times the log of its frequency (see word_logprob).
+    """Dictionary word -> ten times the log of its frequency; (value - table[_TOTAL]) / 10 is the
+    word's log relative frequency (segment).
 
     Half a million words: stored as small integers, which Python shares, the table takes about
     half the memory of one holding floats.
@@ -166,18 +167,12 @@ def words() -> dict[str, int]:
 _TOTAL = "\x00total"
 
 
-def word_logprob(vocabulary: dict[str, int], word: str) -> float | None:
-    """Log relative frequency of a dictionary word, None for a string not in the dictionary."""
-    value = vocabulary.get(word)
-    return None if value is None else (value - vocabulary[_TOTAL]) / 10
-
-
 def segment(text: str, vocabulary: dict[str, int]) -> tuple[float, list[int]]:
     """Best unigram segmentation of a short text: its log-probability and each word's end."""
     size = len(text)
     best = [0.0] + [-1e9] * size
     back = [1] * (size + 1)
-    total, lookup = vocabulary[_TOTAL], vocabulary.get     # word_logprob, inlined: the hot loop
+    total, lookup = vocabulary[_TOTAL], vocabulary.get     # a word's log relative frequency: (count - total) / 10
     for j in range(1, size + 1):
         count = lookup(text[j - 1])
         best[j] = best[j - 1] + (UNKNOWN_WORD if count is None else (count - total) / 10)
