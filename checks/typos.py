@@ -50,17 +50,16 @@ def preload() -> None:
 @lru_cache(maxsize=2)
 def automaton(holdout: lm.Holdout | None = None) -> ahocorasick.Automaton:
     pairs = {}
-    with open(DATA, encoding="utf-8") as handle:
-        for line in handle:
-            if not line.startswith("#"):
-                wrong, right, source = line.rstrip("\n").split("\t")
-                pairs[wrong] = (wrong, right, source)
-    with open(COMMON, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip() and not line.startswith("#"):
-                wrong, right = line.rstrip("\n").split("\t")[:2]
-                pairs[wrong] = (wrong, right, "常见错别字")
-    for wrong in lm.used_in_training_text(list(pairs), DATA.read_bytes() + COMMON.read_bytes(), holdout):
+    gathered, curated = DATA.read_bytes(), COMMON.read_bytes()
+    for line in gathered.decode("utf-8").splitlines():
+        if not line.startswith("#"):
+            wrong, right, source = line.split("\t")
+            pairs[wrong] = (wrong, right, source)
+    for line in curated.decode("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            wrong, right = line.split("\t")[:2]
+            pairs[wrong] = (wrong, right, "常见错别字")
+    for wrong in lm.used_in_training_text(list(pairs), gathered + curated, holdout):
         pairs.pop(wrong, None)            # correct text uses it: not a typo
     machine = ahocorasick.Automaton()
     for wrong, value in pairs.items():
