@@ -278,7 +278,8 @@ def explain(log: str) -> str:
     if "name or service not known" in text or "nodename" in text or "getaddrinfo" in text \
             or "failed to resolve" in text or "name resolution" in text:
         return "无法解析服务器地址"
-    if "authentication" in text or "535" in text:
+    # 535 is SMTP's "authentication failed"; bounded so a port such as 45351 doesn't read as one.
+    if "authentication" in text or re.search(r"(?<![\d:])535(?!\d)", log):
         return "邮箱账号或密码错误"
     if "ssl" in text or "certificate" in text:
         return "加密连接失败（证书或 SSL/TLS 设置有误）"

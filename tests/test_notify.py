@@ -188,6 +188,17 @@ def test_failures_are_recorded_in_chinese(env, hook):
     assert list(env["db"].query("select * from web_assignments")) == []     # nothing reached them
 
 
+def test_a_port_with_535_in_it_is_not_an_smtp_login_failure():
+    """CI once drew port 45351 for the robot hook: its HTTP 500 read as SMTP's 535."""
+    from reports.notify import explain
+
+    log = ("DEBUG - JSON POST URL: http://127.0.0.1:45351/down (cert_verify=True)\n"
+           "WARNING - Failed to send JSON POST notification: Internal server error., error=500.\n")
+    assert explain(log) == "服务器返回 HTTP 500"
+    assert explain("WARNING - smtplib: (535, b'5.7.8 Error: authentication failed')") == "邮箱账号或密码错误"
+    assert explain("ERROR - SMTP server said 535 5.7.8 bad credentials") == "邮箱账号或密码错误"
+
+
 def test_dingtalk_and_wecom_payloads(env, hook, monkeypatch):
     """The robots' own formats, with their API address pointed at the loopback receiver."""
     from apprise.plugins.dingtalk import NotifyDingTalk
