@@ -17,10 +17,10 @@ import sys
 import tomllib
 from pathlib import Path
 
-import ahocorasick
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import glyph_shapes  # noqa: E402
+from checks.phrases import PhraseFinder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -71,11 +71,7 @@ def words() -> set[str]:
 
 def firing(candidates: dict[str, str], text: str) -> set[str]:
     """The candidate strings that occur in `text`."""
-    automaton = ahocorasick.Automaton()
-    for wrong in candidates:
-        automaton.add_word(wrong, wrong)
-    automaton.make_automaton()
-    return {wrong for _, wrong in automaton.iter(text)}
+    return {wrong for _, wrong, _ in PhraseFinder.of(candidates).find(text)}
 
 
 def variants(phrase: str, table: dict[str, set[str]], edits: bool) -> set[str]:

@@ -197,12 +197,9 @@ def used_in_training_text(strings: list[str], source: bytes, holdout: Holdout | 
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
-    import ahocorasick
-    finder = ahocorasick.Automaton()
-    for string in strings:
-        finder.add_word(string, string)
-    finder.make_automaton()
-    used = sorted({found for line in training_lines(holdout) for _, found in finder.iter(line)})
+    from checks.phrases import PhraseFinder
+    finder = PhraseFinder.of(strings)
+    used = sorted({found for line in training_lines(holdout) for _, found, _ in finder.find(line)})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")

@@ -10,34 +10,28 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import ahocorasick
-
 from checks import lm
 
 
 @lru_cache(maxsize=1)
-def names() -> ahocorasick.Automaton:
+def names() -> dict[str, bool]:
     """Place names (every administrative division down to townships) and well-known person names.
 
     A character inside one of them where it stands is never questioned: 贾塘乡 is not 贾城乡.
+    Every beginning of two characters or more of a name maps to whether it is a name itself.
     """
-    finder = ahocorasick.Automaton()
+    table: dict[str, bool] = {}
     for name in (lm.DATA / "names.txt").read_text(encoding="utf-8").splitlines():
-        if name:
-            finder.add_word(name, len(name))
-    finder.make_automaton()
-    return finder
+        for end in range(2, len(name)):
+            table.setdefault(name[:end], False)
+        if len(name) >= 2:
+            table[name] = True
+    return table
 
 
 @lru_cache(maxsize=1)
 def _longest_name() -> int:
-    return names().get_stats()["longest_word"]
-
-
-@lru_cache(maxsize=1)
-def _name_heads() -> frozenset[str]:
-    """The first two characters of every name: most places in a line start none."""
-    return frozenset(name[:2] for name in names().keys())
+    return max(map(len, names()))
 
 
 # The most common surnames, and what stands around a person's name in government text.
@@ -145,16 +139,13 @@ def _reads_as_township(line: str, start: int) -> bool:
 
 def _in_known_name(line: str, offset: int) -> bool:
     """True when a name of names() covers line[offset] (a two-character one only as a place)."""
-    finder, heads = names(), _name_heads()
-    longest = _longest_name()
+    table, longest = names(), _longest_name()
     for start in range(max(0, offset - longest + 1), offset + 1):
-        if line[start:start + 2] not in heads:
-            continue
         for end in range(start + 2, min(len(line), start + longest) + 1):
-            piece = line[start:end]
-            if not finder.match(piece):
-                break
-            if end > offset and finder.exists(piece) and (end - start != 2 or _reads_as_place(line, start, end)):
+            is_name = table.get(line[start:end])
+            if is_name is None:
+                break           # no name begins so
+            if is_name and end > offset and (end - start != 2 or _reads_as_place(line, start, end)):
                 return True
     return False
 

@@ -15,9 +15,8 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
-
 from checks import lm
+from checks.phrases import PhraseFinder
 from checks.typolm import confusion, word_across
 from checks.textscan import Hit, without_overlaps
 
@@ -32,10 +31,10 @@ def reference() -> dict:
 
 
 @lru_cache(maxsize=1)
-def automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
-    """(misspellings -> (wrong, right, kind), correct phrases) as Aho-Corasick automata."""
+def automata() -> tuple[PhraseFinder[tuple[str, str, str]], PhraseFinder[str]]:
+    """(misspellings -> (wrong, right, kind), correct phrases) as phrase finders."""
     data = reference()
-    wrong = ahocorasick.Automaton()
+    wrong: dict[str, tuple[str, str, str]] = {}
     raw = (DATA / "severe_variants.tsv").read_bytes()
     variants = [line.split("\t") for line in raw.decode("utf-8").splitlines() if not line.startswith("#")]
     # A generated misspelling that correct text writes is another name or word (检察委员会 is
@@ -43,18 +42,13 @@ def automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
     used = set(lm.used_in_training_text([bad for bad, _, _ in variants], raw))
     for bad, good, kind in variants:
         if bad not in used:
-            wrong.add_word(bad, (bad, good, kind))
+            wrong[bad] = (bad, good, kind)
     for bad, good in data.get("wrong", {}).items():
-        wrong.add_word(bad, (bad, good, "重要表述"))
+        wrong[bad] = (bad, good, "重要表述")
     for bad, good in _leader_variants(data["leaders"]).items():
-        if not wrong.exists(bad):
-            wrong.add_word(bad, (bad, good, "领导人姓名"))
-    wrong.make_automaton()
-    right = ahocorasick.Automaton()
-    for phrase in data["names"]["items"] + data["formulations"]["items"] + [l["name"] for l in data["leaders"]]:
-        right.add_word(phrase, len(phrase))
-    right.make_automaton()
-    return wrong, right
+        wrong.setdefault(bad, (bad, good, "领导人姓名"))
+    right = PhraseFinder.of(data["names"]["items"] + data["formulations"]["items"] + [l["name"] for l in data["leaders"]])
+    return PhraseFinder(wrong), right
 
 
 def _swaps(word: str) -> set[str]:
@@ -101,32 +95,28 @@ def _inserted(text: str) -> list[Hit]:
     (习近平新时代的中国特色社会主义思想)."""
     heads = insertion_heads()
     hits = []
-    for end, entries in heads.iter(text):
+    for start, head, entries in heads.find(text):
+        end = start + len(head)          # where the character put in stands
         for phrase, cut, kind in entries:
             tail = phrase[cut:]
-            extra = text[end + 1:end + 2]
-            if not ("\u4e00" <= extra <= "\u9fff") or text[end + 2:end + 2 + len(tail)] != tail:
+            extra = text[end:end + 1]
+            if not ("\u4e00" <= extra <= "\u9fff") or text[end + 1:end + 1 + len(tail)] != tail:
                 continue
-            start = end - cut + 1
-            bad = text[start:end + 2 + len(tail)]
+            bad = text[start:end + 1 + len(tail)]
             hits.append(Hit(start, bad, phrase, f"严重错别字（{kind}）：“{bad}”应为“{phrase}”（多了“{extra}”）",
                             CHECK, len(bad)))
     return hits
 
 
 @lru_cache(maxsize=1)
-def insertion_heads() -> ahocorasick.Automaton:
+def insertion_heads() -> PhraseFinder[list[tuple[str, int, str]]]:
     """Each long phrase's beginnings (two characters or more, leaving two or more) as an automaton."""
     heads: dict[str, list[tuple[str, int, str]]] = {}
     for phrase in reference()["formulations"]["items"]:
         if len(phrase) >= INSERTION_MIN:
             for cut in range(2, len(phrase) - 1):
                 heads.setdefault(phrase[:cut], []).append((phrase, cut, "重要表述"))
-    finder = ahocorasick.Automaton()
-    for head, entries in heads.items():
-        finder.add_word(head, entries)
-    finder.make_automaton()
-    return finder
+    return PhraseFinder(heads)
 
 
 @lru_cache(maxsize=1)
@@ -155,11 +145,10 @@ def _title_mismatches(text: str) -> list[Hit]:
 def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
     """Severe errors in `text`: wrong leader names/titles, organ names and key formulations."""
     wrong, right = automata()
-    good_spans = [(end - length + 1, end + 1) for end, length in right.iter(text)]
+    good_spans = [(start, start + len(phrase)) for start, phrase, _ in right.find(text)]
     hits: list[Hit] = []
-    for end, (bad, good, kind) in wrong.iter(text):
-        start = end - len(bad) + 1
-        if any(s <= start and end + 1 <= e for s, e in good_spans):
+    for start, bad, (_, good, kind) in wrong.find(text):
+        if any(s <= start and start + len(bad) <= e for s, e in good_spans):
             continue        # a misspelling that is part of the correct phrase written out
         if bad[0] != good[0] and word_across(text, start):
             continue        # 共享发展理念 holds no 享发展理念: a replaced first character may end a word

@@ -20,9 +20,8 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
-
 from checks import lm, propernames, typolm
+from checks.phrases import PhraseFinder
 from checks.severe import scan_severe
 from checks.textscan import Hit, without_overlaps
 
@@ -48,7 +47,7 @@ def preload() -> None:
 
 
 @lru_cache(maxsize=2)
-def automaton(holdout: lm.Holdout | None = None) -> ahocorasick.Automaton:
+def automaton(holdout: lm.Holdout | None = None) -> PhraseFinder[tuple[str, str, str]]:
     pairs = {}
     gathered, curated = DATA.read_bytes(), COMMON.read_bytes()
     for line in gathered.decode("utf-8").splitlines():
@@ -61,11 +60,7 @@ def automaton(holdout: lm.Holdout | None = None) -> ahocorasick.Automaton:
             pairs[wrong] = (wrong, right, "常见错别字")
     for wrong in lm.used_in_training_text(list(pairs), gathered + curated, holdout):
         pairs.pop(wrong, None)            # correct text uses it: not a typo
-    machine = ahocorasick.Automaton()
-    for wrong, value in pairs.items():
-        machine.add_word(wrong, value)
-    machine.make_automaton()
-    return machine
+    return PhraseFinder(pairs)
 
 
 def _pair_hits(text: str) -> list[Hit]:
@@ -77,13 +72,13 @@ def _pair_hits_cached(text: str, holdout: lm.Holdout | None) -> tuple[Hit, ...]:
     # A site repeats its lines on many pages: match each distinct line once.
     hits = []
     named: set[int] | None = None
-    for end, (wrong, right, source) in automaton(holdout).iter(text):
-        start = end - len(wrong) + 1
-        if typolm.straddles_word(text, start, end + 1):
+    for start, wrong, (_, right, source) in automaton(holdout).find(text):
+        stop = start + len(wrong)
+        if typolm.straddles_word(text, start, stop):
             continue
         if named is None:
             named = propernames.person_positions(text, typolm.words())
-        if named.intersection(range(start, end + 1)):
+        if named.intersection(range(start, stop)):
             continue        # 林雨萱 is a person, not 淋雨
         hits.append(Hit(start, wrong, right, f"错别字：“{wrong}”应为“{right}”", CHECK, len(wrong)))
     return tuple(hits)
