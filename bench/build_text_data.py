@@ -13,6 +13,7 @@ neither list can fire on correct text.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -74,20 +75,51 @@ def firing(candidates: dict[str, str], text: str) -> set[str]:
     return {wrong for _, wrong, _ in PhraseFinder.of(candidates).find(text)}
 
 
-def variants(phrase: str, table: dict[str, set[str]], edits: bool) -> set[str]:
+def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool = False) -> set[str]:
+    """Misspellings of `phrase`: one character replaced by a same-sound or similar-shape one; with
+    `edits`, one character dropped (from the third on in five characters: 中国共党, not 中共产党) or
+    two neighbours swapped; with `words` (long formulations), two to four characters dropped
+    (习近平新时代特色社会主义思想) or two neighbouring pieces of them swapped (中华民族复兴伟大)."""
     found = set()
+    size = len(phrase)
     for i, c in enumerate(phrase):
         for other in table.get(c, ()):
             found.add(phrase[:i] + other + phrase[i + 1:])
-    if edits and len(phrase) >= 6:
-        for i in range(1, len(phrase) - 1):
+    if edits and size >= 5:
+        for i in range(1 if size >= 6 else 2, size - 1):
             found.add(phrase[:i] + phrase[i + 1:])
-    if edits and len(phrase) >= 5:
-        for i in range(1, len(phrase) - 2):
+        for i in range(1, size - 2):
             if phrase[i] != phrase[i + 1]:
                 found.add(phrase[:i] + phrase[i + 1] + phrase[i] + phrase[i + 2:])
+    if words and size >= 8:
+        for length in (2, 3, 4):
+            for i in range(1, size - length):
+                found.add(phrase[:i] + phrase[i + length:])
+    if words and size >= 6:
+        for i in range(size - 3):
+            for first in (2, 3, 4):
+                for second in (2, 3, 4):
+                    middle, rest = phrase[i:i + first], phrase[i + first:i + first + second]
+                    if len(rest) == second and middle != rest:
+                        found.add(phrase[:i] + rest + middle + phrase[i + first + second:])
     found.discard(phrase)
     return found
+
+
+WELL_FORMED_NUMBER = re.compile(r"(?<![〇一二三四五六七八九十])([二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])(?![〇一二三四五六七八九十])")
+
+
+def renumbered(wrong: str, right: str) -> bool:
+    """True when `wrong` writes another well-formed number where `right` has one (党的十二大,
+    十二届三中全会: those congresses and sessions met). 一带二路 and 党的二四大 stay misspellings."""
+    def numbers(text):
+        return [(m.start(), m.end()) for m in WELL_FORMED_NUMBER.finditer(text)]
+    def skeleton(text):
+        return WELL_FORMED_NUMBER.sub("#", text)
+    if len(wrong) != len(right) or numbers(wrong) != numbers(right) or skeleton(wrong) != skeleton(right):
+        return False
+    changed = [i for i, (a, b) in enumerate(zip(wrong, right)) if a != b]
+    return all(any(a <= i < b and b - a > 1 for a, b in numbers(right)) for i in changed)
 
 
 def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]]:
@@ -98,7 +130,7 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
         kind = "机构名称" if phrase in data["names"]["items"] else "重要表述"
         if len(phrase) < 4:
             continue
-        for wrong in variants(phrase, table, edits=len(phrase) >= 5):
+        for wrong in variants(phrase, table, edits=len(phrase) >= 5, words=kind == "重要表述"):
             out.setdefault(wrong, (phrase, kind))
     for leader in data["leaders"]:
         name = leader["name"]
@@ -110,7 +142,8 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
                 out.setdefault(wrong + title, (name + title, "领导人姓名"))
     bad = firing(out, clean)
     keep = {w: v for w, v in out.items()
-            if w not in bad and w not in vocabulary and not any(w in c for c in correct)}
+            if w not in bad and w not in vocabulary and not any(w in c for c in correct)
+            and not renumbered(w, v[0])}
     print(f"severe variants: {len(out)} generated, {len(out) - len(keep)} dropped (clean text / words)")
     return keep
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from checks import lm
 from checks.phrases import PhraseFinder
-from checks.typolm import confusion, word_across
+from checks.typolm import MAX_WORD, confusion, word_across, words
 from checks.textscan import Hit, without_overlaps
 
 CHECK = "text.typo_severe"
@@ -49,6 +49,15 @@ def automata() -> tuple[PhraseFinder[tuple[str, str, str]], PhraseFinder[str]]:
         wrong.setdefault(bad, (bad, good, "领导人姓名"))
     right = PhraseFinder.of(data["names"]["items"] + data["formulations"]["items"] + [l["name"] for l in data["leaders"]])
     return PhraseFinder(wrong), right
+
+
+def _reads_as_words(text: str, start: int, bad: str, good: str) -> bool:
+    """True when a phrase with characters dropped is other words where it stands: what comes before
+    the gap is a word (高质量), and the last character begins a word running on (展示)."""
+    gap = next((i for i, (a, b) in enumerate(zip(bad, good)) if a != b), len(bad))
+    vocabulary, end = words(), start + len(bad)
+    return good[:gap] in vocabulary and any(text[end - 1:stop] in vocabulary
+                                            for stop in range(end + 1, min(len(text), end + MAX_WORD) + 1))
 
 
 def _swaps(word: str) -> set[str]:
@@ -142,6 +151,68 @@ def _title_mismatches(text: str) -> list[Hit]:
     return hits
 
 
+# A leader's title made deputy next to the leader's name (副委员长赵乐际) is wrong from the date in
+# office; an older page may rightly say 国家副主席习近平 (2008–2013).
+DEPUTY_OF = ("总书记", "委员长", "主席", "总理", "书记")
+
+
+@lru_cache(maxsize=1)
+def deputy_titles() -> PhraseFinder[str]:
+    """Wrong title and name (either order) -> the right one, for titles a leader holds undeputed."""
+    found: dict[str, str] = {}
+    for leader in reference()["leaders"]:
+        name = leader["name"]
+        for title in leader["titles"]:
+            core = next((core for core in DEPUTY_OF if title.endswith(core)), None)
+            if core is None or "副" in title:
+                continue
+            deputy = title[:-len(core)] + "副" + core
+            if deputy not in leader["titles"]:
+                found.setdefault(deputy + name, title + name)
+                found.setdefault(name + deputy, name + title)
+    return PhraseFinder(found)
+
+
+def _deputy_titles(text: str) -> list[Hit]:
+    as_of = reference()["as_of"]
+    return [Hit(start, bad, good, f"严重表述错误：“{bad}”应为“{good}”（据 {as_of} 公开任职信息）", CHECK, len(bad))
+            for start, bad, good in deputy_titles().find(text)]
+
+
+COUNTING = frozenset("〇一二三四五六七八九十")
+CONGRESS = re.compile(r"党的([一二三四五六七八九十]{1,4})大")
+DIGITS = "零一二三四五六七八九"
+NUMERALS = {c: n for n, c in enumerate(DIGITS)}
+
+
+def _numeral(text: str) -> int | None:
+    """二十二 -> 22, 十九 -> 19, 二十 -> 20: the numerals congresses are counted in."""
+    tens, _, units = text.rpartition("十")
+    if "十" in tens or len(tens) > 1 or len(units) > 1:
+        return None
+    value = (NUMERALS[tens] if tens else 1) * 10 if "十" in text else 0
+    return value + (NUMERALS[units] if units else 0)
+
+
+def _future_congress(text: str) -> list[Hit]:
+    """党的二十二大 when the latest congress is the twentieth (the next one may be looked forward to)."""
+    congress = reference()["congress"]
+    hits = []
+    for match in CONGRESS.finditer(text):
+        number = _numeral(match[1])
+        if number is not None and number > congress["latest"] + 1:
+            right = f"党的{_chinese(congress['latest'])}大"
+            hits.append(Hit(match.start(), match[0], right,
+                            f"严重错别字（重要表述）：“{match[0]}”应为“{right}”（最近一次为{right}，{congress['source']}）",
+                            CHECK, len(match[0])))
+    return hits
+
+
+def _chinese(number: int) -> str:
+    tens, units = divmod(number, 10)
+    return (DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (DIGITS[units] if units else "")
+
+
 def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
     """Severe errors in `text`: wrong leader names/titles, organ names and key formulations."""
     wrong, right = automata()
@@ -152,9 +223,16 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
             continue        # a misspelling that is part of the correct phrase written out
         if bad[0] != good[0] and word_across(text, start):
             continue        # 共享发展理念 holds no 享发展理念: a replaced first character may end a word
+        if bad[0] in COUNTING and text[start - 1:start] in COUNTING:
+            continue        # 十二届三中全会 holds 二届三中全会: the number begins before
+        if len(bad) < len(good) and _reads_as_words(text, start, bad, good):
+            continue        # 高质量展示 holds no 高质量(发)展
         hits.append(Hit(start, bad, good, f"严重错别字（{kind}）：“{bad}”应为“{good}”", CHECK, len(bad)))
     hits += _inserted(text)
-    hits += _title_mismatches(text) if date is None or date >= dt.date.fromisoformat(reference()["as_of"]) else []
+    if "党的" in text:
+        hits += _future_congress(text)
+    if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):
+        hits += _title_mismatches(text) + _deputy_titles(text)
     return without_overlaps(hits)
 
 

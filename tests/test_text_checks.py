@@ -90,6 +90,10 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("开展中国与台湾青年交流活动")] == ["中国与台湾"]
     assert [h.evidence for h in scan_improper("下塘村村长带领村民")] == ["村长"]
     assert scan_improper("建立乡村长效管护机制") == []
+    # 民工 where it means the workers; 农民工, 居民工资 and 人民工作 are other words.
+    assert [h.suggestion for h in scan_improper("督促企业按时足额支付民工工资")] == ["农民工"]
+    for text in ("农民工工资专用账户", "城乡居民工资性收入", "做好新时代人民工作", "为民工作", "水库移民工程"):
+        assert scan_improper(text) == [], text
 
 
 def test_severe_names_formulations_and_titles():
@@ -115,6 +119,18 @@ def test_severe_names_formulations_and_titles():
     # an organ's name with 的 in a statute.
     for text in ("重大案件应当提交检察委员会讨论决定。", "以创新、协调、绿色、开放、共享发展理念为引领",
                  "可以向选举他的人民代表大会的常务委员会提出", "深入学习习近平新时代中国特色社会主义思想"):
+        assert scan_severe(text) == [], text
+    # Words dropped from a long formulation, or two of its pieces swapped; a dropped character in a
+    # five-character name; a leader's title made deputy; a congress that cannot have met yet.
+    assert [h.suggestion for h in scan_severe("坚持用习近平新时代特色社会主义思想武装头脑")] == \
+        ["习近平新时代中国特色社会主义思想"]
+    assert [h.suggestion for h in scan_severe("全面推进中华民族复兴伟大")] == ["中华民族伟大复兴"]
+    assert [h.suggestion for h in scan_severe("今年是中国共党成立104周年")] == ["中国共产党"]
+    assert [h.suggestion for h in scan_severe("全国人大常委会副委员长赵乐际主持会议")] == ["全国人大常委会委员长赵乐际"]
+    assert [h.suggestion for h in scan_severe("学习贯彻党的二十二大精神")] == ["党的二十大"]
+    assert scan_severe("国家副主席习近平会见", dt.date(2010, 5, 1)) == []      # he was, then
+    for text in ("国务院副总理丁薛祥出席", "迎接党的二十一大胜利召开", "党的十二大提出", "十二届三中全会",
+                 "推动高质量展示成果", "中华人民共和国国家安全法"):
         assert scan_severe(text) == [], text
     # One error, one finding: the wrong character inside a severe error is not also a typo.
     assert scan_typos("深入学习习进平新时代中国特色社会主义思想") == []
