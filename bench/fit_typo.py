@@ -1,6 +1,7 @@
 """Fit the typo detector's decision rule (checks/typolm.py WEIGHTS, CONFIDENT, SUSPECT).
 
-    .venv/bin/python bench/fit_typo.py          (reads ../shared/data/csc-eval)
+    .venv/bin/python bench/fit_typo.py               (reads ../shared/data/csc-eval)
+    .venv/bin/python bench/fit_typo.py --realwords   (the real-word thresholds, checks/realwords.py)
 
 Every candidate the detector weighs (TypoDetector.candidates_in) on ecspell_odw_train is
 labelled a typo when it puts back the corrected character; every candidate on the clean
@@ -22,7 +23,7 @@ from tabulate import tabulate
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from checks import lm, typolm  # noqa: E402
+from checks import lm, realwords, typolm  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "csc-eval"
 CLEAN = {"xxqg_correct.jsonl": "xxqg", "rmrb1998_correct.jsonl": "rmrb1998"}
@@ -85,5 +86,47 @@ def main() -> None:
                                    "rmrb1998 false alarms"]))
 
 
+def realword_table(sets: dict[str, list[tuple[str, str, typolm.TypoDetector]]]) -> None:
+    """Real-word errors (checks/realwords.py): per gain threshold, sentences whose confusable word
+    the model puts right on odw_train, and clean sentences flagged on the held-out halves."""
+    gains: dict[str, list[tuple[bool, float, float]]] = {}
+    for name, rows in sets.items():
+        gains[name] = []
+        for source, target, detector in rows:
+            right = wrong = float("-inf")
+            for found in realwords.confusions(source, detector.model):
+                span = slice(found.offset, found.offset + len(found.written))
+                if len(source) == len(target) and target[span] == found.meant:
+                    right = max(right, found.gain)
+                else:
+                    wrong = max(wrong, found.gain)
+            gains[name].append((source != target, right, wrong))
+    table = []
+    for threshold in (3, 4, 5, 6, 7, 8, 10, 12):
+        line = [threshold]
+        for rows in gains.values():
+            errors = sum(1 for has_error, _, _ in rows if has_error)
+            if errors:
+                line.append(f"{sum(1 for e, r, _ in rows if e and r > threshold)} of {errors}, "
+                            f"{sum(1 for e, _, w in rows if e and w > threshold)} wrongly")
+            else:
+                line.append(f"{sum(1 for _, r, w in rows if max(r, w) > threshold) / len(rows):.2%}")
+        table.append(line)
+    print(tabulate(table, headers=["gain", *(f"{name} ({'put right' if name == 'odw_train' else 'flagged'})"
+                                            for name in gains)]))
+
+
+def realword_sets() -> dict[str, list[tuple[str, str, typolm.TypoDetector]]]:
+    sets = {"odw_train": [(s, t, typolm.detector()) for s, t in sentences("ecspell_odw_train.jsonl")]}
+    for name, corpus in CLEAN.items():
+        distinct = {target: (source, target) for source, target in sentences(name)}
+        sets[corpus] = [(source, target, typolm.detector(lm.Holdout(corpus, fold)))
+                        for fold in (0, 1) for line, (source, target) in distinct.items() if lm.fold_of(line) == fold]
+    return sets
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--realwords"]:
+        realword_table(realword_sets())
+    else:
+        main()

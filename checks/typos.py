@@ -20,7 +20,7 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-from checks import lm, propernames, typolm
+from checks import lm, propernames, realwords, typolm
 from checks.phrases import PhraseFinder
 from checks.severe import scan_severe
 from checks.textscan import Hit, without_overlaps
@@ -194,7 +194,28 @@ def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | st
 
 
 def _confident_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
-    return without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere))
+    return without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere) + _realword_hits(text, True))
+
+
+@lru_cache(maxsize=8192)
+def _confusions(text: str, holdout: lm.Holdout | None) -> tuple[realwords.Confusion, ...]:
+    return tuple(realwords.confusions(text, typolm.detector(holdout).model))
+
+
+def _realword_hits(text: str, confident: bool) -> list[Hit]:
+    """Real-word errors (截止3月底): confident ones as typos, the others as 疑似."""
+    hits = []
+    for found in _confusions(text, _holdout):
+        if found.confident != confident:
+            continue
+        why = f"{found.note}；" if found.note else ""
+        if confident:
+            detail = f"错别字：“{found.written}”应为“{found.meant}”（{why}{'按用法' if found.by_rule else '统计模型判断'}）"
+        else:
+            detail = f"疑似错别字：“{found.written}”或应为“{found.meant}”（{why}请人工核实）"
+        hits.append(Hit(found.offset, found.written, found.meant, detail,
+                        CHECK if confident else SUSPECT_CHECK, len(found.written)))
+    return hits
 
 
 def scan_suspects(text: str, date: dt.date | None = None, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
@@ -211,7 +232,7 @@ def _site_text(facts) -> SiteText:
 def scan_both(text: str, date: dt.date | None = None, elsewhere: "SiteText | None" = None) -> list[Hit]:
     """Typos and 疑似 in one pass over the model (text.typo and text.typo_suspect share it)."""
     typos_found = _confident_hits(text, elsewhere)
-    suspects = _model_hits(text, False, elsewhere)
+    suspects = without_overlaps(_model_hits(text, False, elsewhere) + _realword_hits(text, False))
     if not typos_found and not suspects:
         return []
     severe = _severe_spans(text, date)      # scanned once for both tiers

@@ -106,6 +106,18 @@ def test_a_word_written_another_correct_way_is_no_typo():
     assert typolm.swaps_variant("制订细则", 1, "定") and not typolm.swaps_variant("制丁细则", 1, "定")
 
 
+def test_real_word_errors_are_weighed_in_context():
+    # Both forms are words: the model compares them where they stand (checks/realwords.py).
+    assert [(h.evidence, h.suggestion) for h in scan_typos("要把权利关进制度的笼子里。")] == [("权利", "权力")]
+    assert [(h.evidence, h.suggestion) for h in scan_typos("对群众反应强烈的问题要限期整改。")] == [("反应", "反映")]
+    for line in ("要把权力关进制度的笼子里。", "生活必需品价格保持稳定。", "县人民检察院召开会议。",
+                 "报名截止时间为5月10日。", "截止到目前，共受理120件。", "化学反应过程"):
+        assert scan_typos(line) == [] and scan_suspects(line) == [], line
+    # A usage rule where the model is unsure: 截止 takes no date after it.
+    (hit,) = scan_typos("截止3月底，全县已完成春播面积12.6万亩。")
+    assert (hit.evidence, hit.suggestion, hit.length) == ("截止", "截至", 2) and "按用法" in hit.detail
+
+
 def test_weak_suspects_are_kept_apart():
     line = "市能原局负责组织实施。"
     assert scan_typos(line) == []

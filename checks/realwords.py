@@ -1,0 +1,93 @@
+"""text.typo for real-word errors: a correct word standing where its twin was meant (截止/截至).
+
+A dictionary cannot catch 截止3月底 or 陈述、申辩的权力: both forms are words. The statistical
+detector (checks/typolm.py) rarely questions them either, since the written word is likely where
+it stands. For the pairs proofreaders know to be confused (checks/data/confusable_words.tsv),
+this asks the language model directly how much likelier the line becomes with the other form,
+over every n-gram the change touches; a gain past CONFIDENT_GAIN is a typo, past SUSPECT_GAIN a
+疑似. Both thresholds are set by bench/fit_typo.py's real-word table on ecspell_odw_train against
+the held-out clean halves of xxqg_correct and rmrb1998_correct, never on odw_test.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from checks import lm, typolm
+from checks.phrases import PhraseFinder
+
+PAIRS = Path(__file__).parent / "data" / "confusable_words.tsv"
+CONFIDENT_GAIN = 7.0      # nats: a typo
+SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
+
+
+# Where usage alone decides, whatever the model says: 截止 (to close) takes no time after it; a
+# date after it wants 截至 (截至3月底), while 截止到3月底 and 报名截止 are right.
+RULES = {("截止", "截至"): re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|年底|年末|月底|月末|日前|发稿")}
+
+
+@dataclass(frozen=True, slots=True)
+class Confusion:
+    """A written word the model would rather read as its twin."""
+
+    offset: int
+    written: str
+    meant: str
+    gain: float         # how much likelier the language model finds the line with `meant` (nats)
+    note: str           # what the meant form means, for staff
+
+    @property
+    def confident(self) -> bool:
+        return self.gain > CONFIDENT_GAIN
+
+    @property
+    def by_rule(self) -> bool:
+        """Decided by a usage rule (RULES), not by the model."""
+        return self.gain == float("inf")
+
+
+@lru_cache(maxsize=1)
+def pairs() -> PhraseFinder[tuple[tuple[str, str], ...]]:
+    """Written form -> ((meant form, usage note), ...), less the forms both correct (制订/制定)."""
+    table: dict[str, list[tuple[str, str]]] = {}
+    variants = typolm.variant_words()
+    for line in PAIRS.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        written, meant, note = (line.split("\t") + ["", ""])[:3]
+        if len(written) == len(meant) and written != meant and (written, meant) not in variants:
+            table.setdefault(written, []).append((meant, note))
+    return PhraseFinder({written: tuple(options) for written, options in table.items()})
+
+
+def confusions(line: str, model: lm.Model) -> list[Confusion]:
+    """Each confusable word in `line` the model would rather read as its twin (gain past SUSPECT_GAIN)."""
+    found = []
+    text = None
+    for start, written, options in pairs().find(line):
+        if typolm.straddles_word(line, start, start + len(written)):
+            continue        # 检察院 holds 检察, 反映出 is no 反应出: not the word where it stands
+        if text is None:
+            text = lm.BEGIN + lm.normalize(line) + lm.END
+        for meant, note in options:
+            rule = RULES.get((written, meant))
+            if rule and rule.match(line, start + len(written)):
+                found.append(Confusion(start, written, meant, float("inf"), note))
+                break
+        else:
+            gain, meant, note = max((_gain(text, start + 1, written, meant, model), meant, note)
+                                    for meant, note in options)
+            if gain > SUSPECT_GAIN:
+                found.append(Confusion(start, written, meant, gain, note))
+    return found
+
+
+def _gain(text: str, at: int, written: str, meant: str, model: lm.Model) -> float:
+    """Log-likelihood gain of `meant` over `written` at text[at:], over every n-gram it touches."""
+    stop = min(len(text), at + len(written) + lm.ORDER - 1)
+    changed = text[:at] + meant + text[at + len(written):]
+    score = model.score
+    return sum(score(changed, j) - score(text, j) for j in range(at, stop))
