@@ -73,11 +73,20 @@ def _person_length(line: str, start: int, vocabulary: dict[str, int]) -> int:
         span = line[start:end]
         if len(span) < length or span in vocabulary or not all("\u4e00" <= c <= "\u9fff" for c in span):
             continue
-        if line.endswith(NAME_BEFORE, 0, start) or line.startswith(NAME_AFTER, end):
+        if line.endswith(NAME_BEFORE, 0, start):
+            return length
+        if line.startswith(NAME_AFTER, end) and not _inside_words(line, start, vocabulary):
             return length
         if (not start or line[start - 1] in PUNCTUATION) and (end == len(line) or line[end] in PUNCTUATION):
             return length
     return 0
+
+
+def _inside_words(line: str, start: int, vocabulary: dict[str, int]) -> bool:
+    """True when the would-be surname at `start` ends a word (健康|挡案) or begins one (应急|予案):
+    what follows is then no name, however it ends (…案, …等)."""
+    return line[start:start + 2] in vocabulary or any(line[a:start + 1] in vocabulary
+                                                      for a in range(max(0, start - 3), start))
 
 
 # Two characters before a place suffix, after a list separator: 辖柳渡镇、桐坪乡 (a township the
