@@ -36,7 +36,7 @@ VERSION = 1               # bump when the model's construction changes: the cach
 # Sentence corpora (split into folds for held-out benchmarks), and text never held out: policy
 # titles, phrase lists and the statutes in force (bench/build_laws_text.py).
 CORPORA = ("clean_xxqg.txt", "clean_rmrb1998.txt", "clean_nlpcc2023.txt")
-LISTS = ("titles.txt", "phrases.txt", "laws.txt.gz")
+LISTS = ("titles.txt", "phrases.txt", "laws.txt.gz", "gov_terms.txt")
 BEGIN, END = "^", "$"
 
 _FOLD = str.maketrans({**{c: "0" for c in "0123456789０１２３４５６７８９"},
