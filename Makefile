@@ -51,6 +51,7 @@ bench-text: install
 	$(BIN)/python bench/mocksite.py --data mocksite2_data
 	$(BIN)/python bench/mocksite.py --data mocksite3_data
 	$(BIN)/python bench/mocksite.py --data mocksite4_data
+	$(BIN)/python bench/mocksite.py --data mocksite5_data
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info

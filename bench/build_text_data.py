@@ -75,11 +75,13 @@ def firing(candidates: dict[str, str], text: str) -> set[str]:
     return {wrong for _, wrong, _ in PhraseFinder.of(candidates).find(text)}
 
 
-def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool = False) -> set[str]:
+def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool = False,
+             swaps: bool = False) -> set[str]:
     """Misspellings of `phrase`: one character replaced by a same-sound or similar-shape one; with
     `edits`, one character dropped (from the third on in five characters: 中国共党, not 中共产党) or
     two neighbours swapped; with `words` (long formulations), two to four characters dropped
-    (习近平新时代特色社会主义思想) or two neighbouring pieces of them swapped (中华民族复兴伟大)."""
+    (习近平新时代特色社会主义思想); with `words` or `swaps` (names of eight characters or more),
+    two neighbouring pieces of two to four characters swapped (中华民族复兴伟大, 国家监委中央纪委)."""
     found = set()
     size = len(phrase)
     for i, c in enumerate(phrase):
@@ -95,7 +97,7 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
         for length in (2, 3, 4):
             for i in range(1, size - length):
                 found.add(phrase[:i] + phrase[i + length:])
-    if words and size >= 6:
+    if (words or swaps) and size >= 6:
         for i in range(size - 3):
             for first in (2, 3, 4):
                 for second in (2, 3, 4):
@@ -130,7 +132,8 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
         kind = "机构名称" if phrase in data["names"]["items"] else "重要表述"
         if len(phrase) < 4:
             continue
-        for wrong in variants(phrase, table, edits=len(phrase) >= 5, words=kind == "重要表述"):
+        for wrong in variants(phrase, table, edits=len(phrase) >= 5, words=kind == "重要表述",
+                              swaps=len(phrase) >= 8):
             out.setdefault(wrong, (phrase, kind))
     for leader in data["leaders"]:
         name = leader["name"]

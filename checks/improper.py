@@ -2,8 +2,8 @@
 
 A rule names its source and the date from which the wording is improper. Not improper: a name
 marked as former (原国土资源局), one in a sentence about the reform itself (职责整合, 不再保留),
-one inside quotation marks or a cited document title (《…》), or any of them on a page dated
-before the change.
+one inside quotation marks or a cited document title (《…》), one in a sentence that names an
+earlier year (2016年，…), or any of them on a page dated before the change.
 """
 
 from __future__ import annotations
@@ -50,6 +50,17 @@ def _screen(path: Path = DATA) -> re.Pattern:
     return re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in load_rules(path)))
 
 
+# A year named earlier in the sentence (2016年，…荣获省卫生和计划生育委员会授予的…) dates what it
+# tells: the name was right then. Not a year that runs on to now (2016年以来, 2016年起).
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?![^，。；]{0,6}?(?:以来|至今|起|来|开始|到现在))")
+
+
+def _dated_before(text: str, start: int, since: dt.date) -> bool:
+    sentence = re.split(r"[。！？!?]", text[:start])[-1]
+    years = [int(year) for year in YEAR.findall(sentence)]
+    return bool(years) and max(years) < since.year
+
+
 def _marked_former(text: str, start: int, end: int) -> bool:
     before = CLAUSE_STOP.split(text[max(0, start - 12):start])[-1]
     return bool(FORMER_BEFORE.search(before) or FORMER_AFTER.search(text[end:end + 14]))
@@ -65,7 +76,7 @@ def scan_improper(text: str, date: dt.date | None = None) -> list[Hit]:
             continue
         for match in rule.pattern.finditer(text):
             start, end = match.span()
-            if _marked_former(text, start, end) or quoted(text, start, end):
+            if _marked_former(text, start, end) or quoted(text, start, end) or _dated_before(text, start, rule.since):
                 continue
             if match.group(0).endswith("部") and text[end:end + 1] == "门":
                 continue        # 环境保护部门, 农业部门: "the departments for", not the ministry

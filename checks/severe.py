@@ -173,6 +173,27 @@ def deputy_titles() -> PhraseFinder[str]:
     return PhraseFinder(found)
 
 
+def _padded_titles(text: str) -> list[Hit]:
+    """A leader's title of three characters or more with one character put inside it, next to the
+    name (全国人大常委会委员会长赵乐际), where the title itself is not written there."""
+    hits = []
+    _, right = automata()
+    titles = {leader["name"]: [t for t in leader["titles"] if len(t) >= 3] for leader in reference()["leaders"]}
+    for start, name, _ in right.find(text):
+        for title in titles.get(name, ()):
+            size, end = len(title), start + len(name)
+            before, after = text[max(0, start - size - 1):start], text[end:end + size + 1]
+            if text[start - size:start] == title or text[end:end + size] == title:
+                break
+            for piece, at in ((before, start - len(before)), (after, end)):
+                if len(piece) == size + 1 and any(piece[:k] + piece[k + 1:] == title for k in range(1, size)):
+                    bad = piece + name if at < start else name + piece
+                    good = title + name if at < start else name + title
+                    hits.append(Hit(min(at, start), bad, good, f"严重错别字（领导人职务）：“{bad}”应为“{good}”",
+                                    CHECK, len(bad)))
+    return hits
+
+
 def _deputy_titles(text: str) -> list[Hit]:
     as_of = reference()["as_of"]
     return [Hit(start, bad, good, f"严重表述错误：“{bad}”应为“{good}”（据 {as_of} 公开任职信息）", CHECK, len(bad))
@@ -223,6 +244,8 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
             continue        # a misspelling that is part of the correct phrase written out
         if bad[0] != good[0] and word_across(text, start):
             continue        # 共享发展理念 holds no 享发展理念: a replaced first character may end a word
+        if bad[-1] != good[-1] and word_across(text, start + len(bad)):
+            continue        # 中央军未能 holds no 中央军委: nor a replaced last one begin one
         if bad[0] in COUNTING and text[start - 1:start] in COUNTING:
             continue        # 十二届三中全会 holds 二届三中全会: the number begins before
         if len(bad) < len(good) and _reads_as_words(text, start, bad, good):
@@ -232,7 +255,7 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
     if "党的" in text:
         hits += _future_congress(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):
-        hits += _title_mismatches(text) + _deputy_titles(text)
+        hits += _title_mismatches(text) + _deputy_titles(text) + _padded_titles(text)
     return without_overlaps(hits)
 
 

@@ -90,6 +90,9 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("开展中国与台湾青年交流活动")] == ["中国与台湾"]
     assert [h.evidence for h in scan_improper("下塘村村长带领村民")] == ["村长"]
     assert scan_improper("建立乡村长效管护机制") == []
+    # A sentence that names an earlier year tells of then; one that runs on to now does not.
+    assert scan_improper("2016年，县人民医院荣获省卫生和计划生育委员会授予的“先进集体”称号") == []
+    assert [h.evidence for h in scan_improper("2016年以来，县国土资源局持续开展巡查")] == ["国土资源局"]
     # 民工 where it means the workers; 农民工, 居民工资 and 人民工作 are other words.
     assert [h.suggestion for h in scan_improper("督促企业按时足额支付民工工资")] == ["农民工"]
     for text in ("农民工工资专用账户", "城乡居民工资性收入", "做好新时代人民工作", "为民工作", "水库移民工程"):
@@ -129,8 +132,13 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("全国人大常委会副委员长赵乐际主持会议")] == ["全国人大常委会委员长赵乐际"]
     assert [h.suggestion for h in scan_severe("学习贯彻党的二十二大精神")] == ["党的二十大"]
     assert scan_severe("国家副主席习近平会见", dt.date(2010, 5, 1)) == []      # he was, then
+    # A character put inside a title beside the name; two organ names in the wrong order; short names.
+    assert [h.suggestion for h in scan_severe("收看全国人大常委会委员会长赵乐际的讲话")] == ["全国人大常委会委员长赵乐际"]
+    assert [h.suggestion for h in scan_severe("学习国家监委中央纪委公开通报的典型问题")] == ["中央纪委国家监委"]
+    assert [h.suggestion for h in scan_severe("学习全国正协十四届三次会议精神")] == ["全国政协"]
     for text in ("国务院副总理丁薛祥出席", "迎接党的二十一大胜利召开", "党的十二大提出", "十二届三中全会",
-                 "推动高质量展示成果", "中华人民共和国国家安全法"):
+                 "推动高质量展示成果", "中华人民共和国国家安全法", "全国人大常委会委员长赵乐际主持",
+                 "当年中央军未能守住", "赵乐际委员长出席"):
         assert scan_severe(text) == [], text
     # One error, one finding: the wrong character inside a severe error is not also a typo.
     assert scan_typos("深入学习习进平新时代中国特色社会主义思想") == []
