@@ -46,7 +46,7 @@ bench: install redis
 # mock county portal whose errors were planted without seeing the checkers' lists.
 bench-text: install
 	$(BIN)/python bench/text.py
-	@# Four mock county portals: the first tuned on, the others each written unseen.
+	@# Five mock county portals: the first tuned on, the others each written unseen.
 	$(BIN)/python bench/mocksite.py
 	$(BIN)/python bench/mocksite.py --data mocksite2_data
 	$(BIN)/python bench/mocksite.py --data mocksite3_data
