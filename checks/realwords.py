@@ -20,7 +20,7 @@ from checks import lm, typolm
 from checks.phrases import PhraseFinder
 
 PAIRS = Path(__file__).parent / "data" / "confusable_words.tsv"
-CONFIDENT_GAIN = 7.0      # nats: a typo
+CONFIDENT_GAIN = 6.0      # nats: a typo
 SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 
 

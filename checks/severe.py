@@ -173,13 +173,13 @@ def deputy_titles() -> PhraseFinder[str]:
     return PhraseFinder(found)
 
 
-def _padded_titles(text: str) -> list[Hit]:
+def _padded_titles(text: str, correct: list[tuple[int, str]]) -> list[Hit]:
     """A leader's title of three characters or more with one character put inside it, next to the
-    name (全国人大常委会委员会长赵乐际), where the title itself is not written there."""
+    name (全国人大常委会委员会长赵乐际), where the title itself is not written there. `correct`:
+    (start, phrase) of the names and phrases written right in `text`."""
     hits = []
-    _, right = automata()
-    titles = {leader["name"]: [t for t in leader["titles"] if len(t) >= 3] for leader in reference()["leaders"]}
-    for start, name, _ in right.find(text):
+    titles = _long_titles()
+    for start, name in correct:
         for title in titles.get(name, ()):
             size, end = len(title), start + len(name)
             before, after = text[max(0, start - size - 1):start], text[end:end + size + 1]
@@ -192,6 +192,11 @@ def _padded_titles(text: str) -> list[Hit]:
                     hits.append(Hit(min(at, start), bad, good, f"严重错别字（领导人职务）：“{bad}”应为“{good}”",
                                     CHECK, len(bad)))
     return hits
+
+
+@lru_cache(maxsize=1)
+def _long_titles() -> dict[str, list[str]]:
+    return {leader["name"]: [t for t in leader["titles"] if len(t) >= 3] for leader in reference()["leaders"]}
 
 
 def _deputy_titles(text: str) -> list[Hit]:
@@ -237,7 +242,8 @@ def _chinese(number: int) -> str:
 def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
     """Severe errors in `text`: wrong leader names/titles, organ names and key formulations."""
     wrong, right = automata()
-    good_spans = [(start, start + len(phrase)) for start, phrase, _ in right.find(text)]
+    correct = [(start, phrase) for start, phrase, _ in right.find(text)]
+    good_spans = [(start, start + len(phrase)) for start, phrase in correct]
     hits: list[Hit] = []
     for start, bad, (_, good, kind) in wrong.find(text):
         if any(s <= start and start + len(bad) <= e for s, e in good_spans):
@@ -255,7 +261,7 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
     if "党的" in text:
         hits += _future_congress(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):
-        hits += _title_mismatches(text) + _deputy_titles(text) + _padded_titles(text)
+        hits += _title_mismatches(text) + _deputy_titles(text) + _padded_titles(text, correct)
     return without_overlaps(hits)
 
 
