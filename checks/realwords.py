@@ -24,9 +24,19 @@ CONFIDENT_GAIN = 6.0      # nats: a typo
 SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 
 
-# Where usage alone decides, whatever the model says: 截止 (to close) takes no time after it; a
-# date after it wants 截至 (截至3月底), while 截止到3月底 and 报名截止 are right.
-RULES = {("截止", "截至"): re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|年底|年末|月底|月末|日前|发稿")}
+# Where usage alone decides, whatever the model says, (written, meant) -> (what the clause before
+# it ends with, what follows it), either None for anything:
+# - 截止 (to close) takes no time after it: a date after it wants 截至 (截至3月底), while
+#   截止到3月底 and 报名截止 are right;
+# - one logs in (登录) to a website or system; 登陆 is a landing (台风登陆);
+# - one reports (反映) to somebody (向县委组织部反映); 反应 is a reaction.
+RULES: dict[tuple[str, str], tuple[re.Pattern | None, re.Pattern | None]] = {
+    ("截止", "截至"): (None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
+                                     r"年底|年末|月底|月末|日前|发稿")),
+    ("登陆", "登录"): (None, re.compile(r"[^，。；]{0,12}?(网站|网页|平台|系统|账号|账户|客户端|小程序|官网|邮箱|"
+                                     r"APP|App|app)")),
+    ("反应", "反映"): (re.compile(r"向[^，。；、]{1,12}$"), None),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +83,7 @@ def confusions(line: str, model: lm.Model) -> list[Confusion]:
         if text is None:
             text = lm.BEGIN + lm.normalize(line) + lm.END
         for meant, note in options:
-            rule = RULES.get((written, meant))
-            if rule and rule.match(line, start + len(written)):
+            if _by_usage(line, start, written, meant):
                 found.append(Confusion(start, written, meant, float("inf"), note))
                 break
         else:
@@ -83,6 +92,16 @@ def confusions(line: str, model: lm.Model) -> list[Confusion]:
             if gain > SUSPECT_GAIN:
                 found.append(Confusion(start, written, meant, gain, note))
     return found
+
+
+def _by_usage(line: str, start: int, written: str, meant: str) -> bool:
+    """True when a usage rule (RULES) says `meant` is what `written` at `start` should be."""
+    rule = RULES.get((written, meant))
+    if rule is None:
+        return False
+    before, after = rule
+    return bool((before is None or before.search(line, 0, start))
+                and (after is None or after.match(line, start + len(written))))
 
 
 def _gain(text: str, at: int, written: str, meant: str, model: lm.Model) -> float:

@@ -116,6 +116,11 @@ def test_real_word_errors_are_weighed_in_context():
     # A usage rule where the model is unsure: 截止 takes no date after it.
     (hit,) = scan_typos("截止3月底，全县已完成春播面积12.6万亩。")
     assert (hit.evidence, hit.suggestion, hit.length) == ("截止", "截至", 2) and "按用法" in hit.detail
+    # One logs in to a system, and reports to somebody; a typhoon lands, and chemicals react.
+    assert [h.suggestion for h in scan_typos("家长可登陆县教育局招生平台提交申请。")] == ["登录"]
+    assert [h.suggestion for h in scan_typos("可通过来信、来电等方式向县委组织部反应。")] == ["反映"]
+    for line in ("第5号台风在广东沿海登陆。", "化学反应过程中释放热量。"):
+        assert scan_typos(line) == [], line
 
 
 def test_weak_suspects_are_kept_apart():
