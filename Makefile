@@ -46,12 +46,13 @@ bench: install redis
 # mock county portal whose errors were planted without seeing the checkers' lists.
 bench-text: install
 	$(BIN)/python bench/text.py
-	@# Five mock county portals: the first tuned on, the others each written unseen.
+	@# Six mock county portals: the first tuned on, the others each written unseen.
 	$(BIN)/python bench/mocksite.py
 	$(BIN)/python bench/mocksite.py --data mocksite2_data
 	$(BIN)/python bench/mocksite.py --data mocksite3_data
 	$(BIN)/python bench/mocksite.py --data mocksite4_data
 	$(BIN)/python bench/mocksite.py --data mocksite5_data
+	$(BIN)/python bench/mocksite.py --data mocksite6_data
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info

@@ -136,6 +136,12 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("收看全国人大常委会委员会长赵乐际的讲话")] == ["全国人大常委会委员长赵乐际"]
     assert [h.suggestion for h in scan_severe("学习国家监委中央纪委公开通报的典型问题")] == ["中央纪委国家监委"]
     assert [h.suggestion for h in scan_severe("学习全国正协十四届三次会议精神")] == ["全国政协"]
+    # A title other leaders hold, next to one who does not; 的 put into a shorter formulation.
+    assert [h.suggestion for h in scan_severe("全国人大常委会主席赵乐际讲话")] == ["委员长赵乐际"]
+    assert [h.suggestion for h in scan_severe("国家副总理韩正会见外方嘉宾")] == ["副主席韩正"]
+    assert [h.suggestion for h in scan_severe("积极践行全过程的人民民主")] == ["全过程人民民主"]
+    for text in ("时任上海市委书记李强", "有中国特色的社会主义现代化报业集团", "蔡奇书记强调", "坚持以人民为中心"):
+        assert scan_severe(text) == [], text
     for text in ("国务院副总理丁薛祥出席", "迎接党的二十一大胜利召开", "党的十二大提出", "十二届三中全会",
                  "推动高质量展示成果", "中华人民共和国国家安全法", "全国人大常委会委员长赵乐际主持",
                  "当年中央军未能守住", "赵乐际委员长出席"):
