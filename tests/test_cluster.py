@@ -201,6 +201,7 @@ class Cluster:
 
         self.redis = redis.Redis.from_url(redis_url)
         self.workers_key = f"{prefix}:run:1:workers"
+        self.inflight_prefix = f"{prefix}:run:1:inflight:"
 
     def start(self, *args: str, name: str) -> subprocess.Popen:
         out = open(self.tmp / f"{name}.log", "w")
@@ -251,8 +252,13 @@ def test_two_workers_share_one_crawl_politely(cluster, site):
     server.gate.clear()      # articles wait until both workers are in, so both get work
     coordinator = c.inspect()
     workers = [c.start("worker", "--quiet", name=f"worker{n}") for n in (1, 2)]
-    c.wait_until(lambda: c.redis.hlen(c.workers_key) == 2 and server.holding >= 2,
-                 "two workers, requests held at the server")
+    # Both workers must hold leased requests before the gate opens: two requests held at the
+    # server can both be one worker's, and the other may then find the small crawl done.
+    def both_leased() -> bool:
+        workers = [w.decode() for w in c.redis.hkeys(c.workers_key)]
+        return len(workers) == 2 and all(c.redis.hlen(f"{c.inflight_prefix}{w}") for w in workers)
+
+    c.wait_until(lambda: both_leased() and server.holding >= 2, "two workers with leases, requests held at the server")
     server.gate.set()
     assert coordinator.wait(timeout=120) == 0, c.log("inspect")
     # Two workers with two connections each, yet the site's concurrency (2) holds in total.
