@@ -22,7 +22,6 @@ class PhraseFinder(Generic[Value]):
         self._phrases = [phrase for phrase in phrases if phrase]
         self._values = [phrases[phrase] for phrase in self._phrases]
         self._matcher = ahocorasick_rs.AhoCorasick(self._phrases)
-        self.longest = max(map(len, self._phrases), default=0)
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> "PhraseFinder[str]":
@@ -34,6 +33,3 @@ class PhraseFinder(Generic[Value]):
         phrases, values = self._phrases, self._values
         for index, start, _ in self._matcher.find_matches_as_indexes(text, overlapping=True):
             yield start, phrases[index], values[index]
-
-    def __len__(self) -> int:
-        return len(self._phrases)

@@ -135,12 +135,16 @@ def insertion_heads() -> PhraseFinder[list[tuple[str, int, str]]]:
 
 
 @lru_cache(maxsize=1)
+def held_titles() -> dict[str, list[str]]:
+    """Each leader's name -> the titles written next to it."""
+    return {leader["name"]: leader["titles"] for leader in reference()["leaders"]}
+
+
+@lru_cache(maxsize=1)
 def title_pattern() -> tuple[re.Pattern, dict[str, str], dict[str, list[str]]]:
     """The pattern of a title written next to a leader's name (either order); the titles one
     person holds (exclusive_titles); and each leader's own titles."""
-    data = reference()
-    titles = data["exclusive_titles"]
-    held = {leader["name"]: leader["titles"] for leader in data["leaders"]}
+    titles, held = reference()["exclusive_titles"], held_titles()
     names = "|".join(sorted(held, key=len, reverse=True))
     every = set(titles) | {title for own in held.values() for title in own}
     alternation = "|".join(sorted(map(re.escape, every), key=len, reverse=True))
@@ -185,14 +189,13 @@ DEPUTY_OF = ("总书记", "委员长", "主席", "总理", "书记")
 def deputy_titles() -> PhraseFinder[str]:
     """Wrong title and name (either order) -> the right one, for titles a leader holds undeputed."""
     found: dict[str, str] = {}
-    for leader in reference()["leaders"]:
-        name = leader["name"]
-        for title in leader["titles"]:
+    for name, titles in held_titles().items():
+        for title in titles:
             core = next((core for core in DEPUTY_OF if title.endswith(core)), None)
             if core is None or "副" in title:
                 continue
             deputy = title[:-len(core)] + "副" + core
-            if deputy not in leader["titles"]:
+            if deputy not in titles:
                 found.setdefault(deputy + name, title + name)
                 found.setdefault(name + deputy, name + title)
     return PhraseFinder(found)
@@ -203,9 +206,9 @@ def _padded_titles(text: str, correct: list[tuple[int, str]]) -> list[Hit]:
     name (全国人大常委会委员会长赵乐际), where the title itself is not written there. `correct`:
     (start, phrase) of the names and phrases written right in `text`."""
     hits = []
-    titles = _long_titles()
+    held = held_titles()
     for start, name in correct:
-        for title in titles.get(name, ()):
+        for title in (title for title in held.get(name, ()) if len(title) >= 3):
             size, end = len(title), start + len(name)
             before, after = text[max(0, start - size - 1):start], text[end:end + size + 1]
             if text[max(0, start - size):start] == title or text[end:end + size] == title:
@@ -217,11 +220,6 @@ def _padded_titles(text: str, correct: list[tuple[int, str]]) -> list[Hit]:
                     hits.append(Hit(min(at, start), bad, good, f"严重错别字（领导人职务）：“{bad}”应为“{good}”",
                                     CHECK, len(bad)))
     return hits
-
-
-@lru_cache(maxsize=1)
-def _long_titles() -> dict[str, list[str]]:
-    return {leader["name"]: [t for t in leader["titles"] if len(t) >= 3] for leader in reference()["leaders"]}
 
 
 def _deputy_titles(text: str) -> list[Hit]:

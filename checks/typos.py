@@ -44,6 +44,7 @@ def preload() -> None:
     propernames.is_named("中", 0, typolm.words())      # builds the name tables
     typolm.variant_words()
     automaton(_holdout)
+    realwords.pairs()
 
 
 @lru_cache(maxsize=2)
