@@ -120,6 +120,16 @@ class Model:
         value = logprob.get(text[j])
         return total + (value if value is not None else self.unknown)
 
+    def gain(self, text: str, at: int, written: str, meant: str) -> float:
+        """How much likelier (nats) `text` reads with `meant` for `written` at text[at:], over every n-gram the change touches.
+
+        `text` is a normalized line between BEGIN and END.
+        """
+        stop = min(len(text), at + len(written) + ORDER - 1)
+        changed = text[:at] + meant + text[at + len(written):]
+        score = self.score
+        return sum(score(changed, j) - score(text, j) for j in range(at, stop))
+
 
 def count_ngrams(lines: list[str]) -> Counter:
     counts: Counter = Counter()

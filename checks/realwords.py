@@ -87,7 +87,7 @@ def confusions(line: str, model: lm.Model) -> list[Confusion]:
                 found.append(Confusion(start, written, meant, float("inf"), note))
                 break
         else:
-            gain, meant, note = max((_gain(text, start + 1, written, meant, model), meant, note)
+            gain, meant, note = max((model.gain(text, start + 1, written, meant), meant, note)
                                     for meant, note in options)
             if gain > SUSPECT_GAIN:
                 found.append(Confusion(start, written, meant, gain, note))
@@ -102,11 +102,3 @@ def _by_usage(line: str, start: int, written: str, meant: str) -> bool:
     before, after = rule
     return bool((before is None or before.search(line, 0, start))
                 and (after is None or after.match(line, start + len(written))))
-
-
-def _gain(text: str, at: int, written: str, meant: str, model: lm.Model) -> float:
-    """Log-likelihood gain of `meant` over `written` at text[at:], over every n-gram it touches."""
-    stop = min(len(text), at + len(written) + lm.ORDER - 1)
-    changed = text[:at] + meant + text[at + len(written):]
-    score = model.score
-    return sum(score(changed, j) - score(text, j) for j in range(at, stop))

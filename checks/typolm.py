@@ -132,8 +132,24 @@ def swaps_variant(line: str, offset: int, right: str) -> bool:
 
 
 def straddles_word(text: str, start: int, end: int) -> bool:
-    """True when a dictionary word crosses the edge of text[start:end] (责任感在 holds no 感在)."""
+    """True when a dictionary word crosses the edge of text[start:end] (检察院 holds 检察).
+
+    For a written form that is itself a word; a non-word is better judged by read_across.
+    """
     return word_across(text, start) or word_across(text, end)
+
+
+def read_across(text: str, start: int, end: int) -> bool:
+    """True when the best segmentation puts a word across an edge of text[start:end] (责任感在 holds no 感在).
+
+    Any dictionary word across an edge would be too strict for a non-word: the dictionary holds
+    rare pieces such as 付到, and 全部拔付到位 still reads 拔付 / 到位.
+    """
+    left = max(0, start - WINDOW - 2)
+    piece = text[left:end + WINDOW + 2]
+    _, ends = segment(piece, words())
+    cuts = {0, *ends}
+    return (start - left) not in cuts or (end - left) not in cuts
 
 
 def word_across(text: str, edge: int) -> bool:

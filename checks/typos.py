@@ -29,6 +29,9 @@ CHECK = "text.typo"
 SUSPECT_CHECK = "text.typo_suspect"
 DATA = Path(__file__).parent / "data" / "typo_pairs.tsv"
 COMMON = Path(__file__).parent / "data" / "common_typos.tsv"     # our own curated list
+# A known misspelling with a dictionary word across one of its edges is kept only when the
+# language model gains this much (nats) from the fix.
+PAIR_GAIN = 4.0
 _holdout: lm.Holdout | None = None
 
 
@@ -73,10 +76,20 @@ def _pair_hits_cached(text: str, holdout: lm.Holdout | None) -> tuple[Hit, ...]:
     # A site repeats its lines on many pages: match each distinct line once.
     hits = []
     named: set[int] | None = None
+    model_text = None
     for start, wrong, (_, right, source) in automaton(holdout).find(text):
         stop = start + len(wrong)
+        if typolm.read_across(text, start, stop):
+            continue        # 责任感在 holds no 感在
         if typolm.straddles_word(text, start, stop):
-            continue
+            # A rarer word across an edge (一坐就坐到了 holds 坐到, 全部拔付到位 holds 付到): the
+            # language model decides whether the fix reads better where it stands.
+            if len(wrong) != len(right):
+                continue
+            if model_text is None:
+                model_text = lm.BEGIN + lm.normalize(text) + lm.END
+            if typolm.detector(holdout).model.gain(model_text, start + 1, wrong, right) <= PAIR_GAIN:
+                continue
         if named is None:
             named = propernames.person_positions(text, typolm.words())
         if named.intersection(range(start, stop)):

@@ -135,6 +135,14 @@ def test_pair_must_not_straddle_a_word():
     assert scan_typos("一种责任感在内心深处呼唤") == []
 
 
+def test_pair_beside_a_rare_dictionary_piece_is_weighed_by_the_model():
+    # 付到 and 坐到 are both in the dictionary, rarely: 全部拔付到位 still reads 拔付 / 到位, while in
+    # 一坐就坐到了 the model finds 就座 no better than 就坐.
+    found = scan_typos("补助资金已全部拔付到位。")
+    assert [(h.evidence, h.suggestion) for h in found] == [("拔付", "拨付")]
+    assert scan_typos("李先生从上午8时一坐就坐到了下午4时。") == []
+
+
 def test_holdout_spec_is_validated():
     assert lm.Holdout.parse("xxqg:1") == lm.Holdout("xxqg", 1)
     assert lm.Holdout.parse(None) is None
