@@ -95,6 +95,9 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("2016年以来，县国土资源局持续开展巡查")] == ["国土资源局"]
     # 民工 where it means the workers; 农民工, 居民工资 and 人民工作 are other words.
     assert [h.suggestion for h in scan_improper("督促企业按时足额支付民工工资")] == ["农民工"]
+    assert [h.suggestion for h in scan_improper("在高铁站为返乡民工免费提供热水")] == ["农民工"]
+    assert [h.evidence for h in scan_improper("吸引了来自两岸三地的茶商参加")] == ["两岸三地"]
+    assert scan_improper("吸引了来自海峡两岸暨香港、澳门的茶商参加") == []
     for text in ("农民工工资专用账户", "城乡居民工资性收入", "做好新时代人民工作", "为民工作", "水库移民工程"):
         assert scan_improper(text) == [], text
 
@@ -145,6 +148,13 @@ def test_severe_names_formulations_and_titles():
     for text in ("国务院副总理丁薛祥出席", "迎接党的二十一大胜利召开", "党的十二大提出", "十二届三中全会",
                  "推动高质量展示成果", "中华人民共和国国家安全法", "全国人大常委会委员长赵乐际主持",
                  "当年中央军未能守住", "赵乐际委员长出席"):
+        assert scan_severe(text) == [], text
+    # A character doubled inside an organ's name; the latest congress's numeral swapped in its 精神.
+    assert [h.suggestion for h in scan_severe("传达学习中国人民政治协商会会议第十四届全国委员会精神")] == \
+        ["中国人民政治协商会议"]
+    assert [h.suggestion for h in scan_severe("深入学习贯彻党的十二大精神")] == ["党的二十大精神"]
+    for text in ("1982年，全国上下认真学习党的十二大精神", "人民代表大会和常务委员会会议",
+                 "党的十一届三中全会精神"):
         assert scan_severe(text) == [], text
     # One error, one finding: the wrong character inside a severe error is not also a typo.
     assert scan_typos("深入学习习进平新时代中国特色社会主义思想") == []
