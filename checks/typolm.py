@@ -21,6 +21,7 @@ scored.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -218,6 +219,15 @@ def _word_length(ends: list[int], position: int) -> int:
 
 
 _NONE: frozenset[str] = frozenset()
+CONNECTIVES = frozenset("和或与及并且而跟同")
+# Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享.
+SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1")
+
+
+def _in_set_phrase(line: str, offset: int) -> bool:
+    """True when line[offset] stands in a pattern-built policy phrase (应入尽入)."""
+    return any(match.start() <= offset < match.end()
+               for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
 
 
 class TypoDetector:
@@ -227,7 +237,11 @@ class TypoDetector:
         self.model = model
         self.vocabulary = vocabulary
         known = model.logprob
-        self.candidates = {c: frozenset(o for o in sound + shape if o in known) for c, (sound, shape) in table.items()}
+        # One connective for another (乡镇或县直部门, 乡镇和县直部门) changes the meaning, not
+        # the spelling: neither is a typo for the other.
+        self.candidates = {c: frozenset(o for o in sound + shape if o in known
+                                        and not (c in CONNECTIVES and o in CONNECTIVES))
+                           for c, (sound, shape) in table.items()}
         self.sounds = {c: frozenset(sound) for c, (sound, _) in table.items()}
 
     def suspects(self, line: str) -> list[Suspect]:
@@ -296,7 +310,7 @@ class TypoDetector:
                 gain = sum([score(changed, j) for j in range(at, len(changed))]) - original
                 if gain <= MIN_GAIN:
                     continue
-                if propernames.is_named(line, i - 1, self.vocabulary):
+                if propernames.is_named(line, i - 1, self.vocabulary) or _in_set_phrase(line, i - 1):
                     break
                 if segmented is None:
                     segmented = self._segmented(text, i)

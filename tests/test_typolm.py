@@ -143,6 +143,12 @@ def test_pair_beside_a_rare_dictionary_piece_is_weighed_by_the_model():
     assert scan_typos("李先生从上午8时一坐就坐到了下午4时。") == []
 
 
+def test_connectives_and_pattern_built_phrases_are_not_typos():
+    # Mock counties 5 and 6 had these as false alarms (尽 -> 进, 或 -> 和).
+    for line in ("确保适龄儿童少年应入尽入。", "企业可在每年3月底前向所在乡镇或县直主管部门提出申请。"):
+        assert scan_suspects(line) == [], line
+
+
 def test_holdout_spec_is_validated():
     assert lm.Holdout.parse("xxqg:1") == lm.Holdout("xxqg", 1)
     assert lm.Holdout.parse(None) is None
