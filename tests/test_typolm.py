@@ -146,7 +146,7 @@ def test_pair_beside_a_rare_dictionary_piece_is_weighed_by_the_model():
 def test_connectives_and_pattern_built_phrases_are_not_typos():
     # Mock counties 5 and 6 had these as false alarms (尽 -> 进, 或 -> 和).
     for line in ("确保适龄儿童少年应入尽入。", "企业可在每年3月底前向所在乡镇或县直主管部门提出申请。"):
-        assert scan_suspects(line) == [], line
+        assert scan_typos(line) == [] and scan_suspects(line) == [], line
 
 
 def test_holdout_spec_is_validated():
