@@ -254,7 +254,8 @@ class TypoDetector:
             held = best.get(candidate.offset)
             if held is None or score > held[0]:
                 best[candidate.offset] = (score, candidate)
-        return [Suspect(c.offset, c.wrong, c.right, score, score > CONFIDENT)
+        return [Suspect(c.offset, c.wrong, c.right, score,
+                        score > CONFIDENT or completes_term(line, c.offset, c.right))
                 for _, (score, c) in sorted(best.items()) if score > SUSPECT]
 
     def candidates_in(self, line: str) -> Iterator[Candidate]:
@@ -331,6 +332,38 @@ class TypoDetector:
         piece, at, before, ends_before = segmented
         after, ends_after = segment(piece[:at] + other + piece[at + 1:], self.vocabulary)
         return after - before, _word_length(ends_after, at) > _word_length(ends_before, at)
+
+
+TERM_MIN = 4
+
+
+@lru_cache(maxsize=1)
+def terms() -> frozenset[str]:
+    """Set phrases of TERM_MIN characters or more: idioms and 公文 vocabulary, government terms."""
+    found = set()
+    for name in ("phrases.txt", "gov_terms.txt"):
+        for line in (lm.DATA / name).read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if len(line) >= TERM_MIN and not line.startswith("#"):
+                found.add(line)
+    return frozenset(found)
+
+
+def completes_term(line: str, offset: int, right: str) -> bool:
+    """True when `right` at `offset` makes a set phrase that the written line does not hold
+    (集思广议 -> 集思广益, 控缀保学 -> 控辍保学): a 疑似 this makes is a typo."""
+    known, vocabulary = terms(), words()
+    fixed = line[:offset] + right + line[offset + 1:]
+    for size in range(TERM_MIN, MAX_WORD + 1):
+        for start in range(max(0, offset - size + 1), min(offset, len(line) - size) + 1):
+            term, written = fixed[start:start + size], line[start:start + size]
+            if term not in known or written in known:
+                continue
+            # A written form the dictionary counts a fifth as often or more is a variant (栋梁之材).
+            if written in vocabulary and vocabulary[written] > vocabulary.get(term, 0) - 16:
+                continue
+            return True
+    return False
 
 
 @lru_cache(maxsize=2)

@@ -149,6 +149,14 @@ def test_connectives_and_pattern_built_phrases_are_not_typos():
         assert scan_typos(line) == [] and scan_suspects(line) == [], line
 
 
+def test_a_suspect_that_completes_a_set_phrase_is_a_typo():
+    # 议 -> 益 alone is only a 疑似; made into the idiom 集思广益 it is a typo. 栋梁之材 is itself
+    # the commoner form of 栋梁之才 in the dictionary, so it stays clean.
+    found = scan_typos("征求意见会上，与会代表集思广议，为县域经济发展建言献策。")
+    assert [(h.evidence, h.suggestion) for h in found] == [("议", "益")]
+    assert scan_typos("努力成为可堪大用、能担重任的栋梁之材") == []
+
+
 def test_holdout_spec_is_validated():
     assert lm.Holdout.parse("xxqg:1") == lm.Holdout("xxqg", 1)
     assert lm.Holdout.parse(None) is None
