@@ -24,18 +24,25 @@ CONFIDENT_GAIN = 6.0      # nats: a typo
 SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 
 
-# Where usage alone decides, whatever the model says, (written, meant) -> (what the clause before
-# it ends with, what follows it), either None for anything:
+# Where usage alone decides, whatever the model says, (written, meant) -> one or more rules, each
+# (what the clause before it ends with, what follows it), either None for anything:
 # - 截止 (to close) takes no time after it: a date after it wants 截至 (截至3月底), while
 #   截止到3月底 and 报名截止 are right;
 # - one logs in (登录) to a website or system; 登陆 is a landing (台风登陆);
-# - one reports (反映) to somebody (向县委组织部反映); 反应 is a reaction.
-RULES: dict[tuple[str, str], tuple[re.Pattern | None, re.Pattern | None]] = {
-    ("截止", "截至"): (None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
-                                     r"年底|年末|月底|月末|日前|发稿")),
-    ("登陆", "登录"): (None, re.compile(r"[^，。；]{0,12}?(网站|网页|平台|系统|账号|账户|客户端|小程序|官网|邮箱|"
-                                     r"APP|App|app)")),
-    ("反应", "反映"): (re.compile(r"向[^，。；、]{1,12}$"), None),
+# - one reports (反映) to somebody (向县委组织部反映); 反应 is a reaction;
+# - one reports for duty (报到) on time, with a deadline after it; 报道 is news;
+# - posts are counted in 编制 (事业编制, 编制内); 编织 is weaving (编织袋).
+Rule = tuple[re.Pattern | None, re.Pattern | None]
+RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
+    ("截止", "截至"): ((None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
+                                      r"年底|年末|月底|月末|日前|发稿")),),
+    ("登陆", "登录"): ((None, re.compile(r"[^，。；]{0,12}?(网站|网页|平台|系统|账号|账户|客户端|小程序|官网|邮箱|"
+                                      r"APP|App|app)")),),
+    ("反应", "反映"): ((re.compile(r"向[^，。；、]{1,12}$"), None),),
+    ("报道", "报到"): ((None, re.compile(r"[，,]?逾期|手续|地点|须知|注册|上岗")),
+                   (re.compile(r"(按时|准时|如期|新生|新兵|入学|入职|前来)$"), None)),
+    ("编织", "编制"): ((re.compile(r"(事业|行政|机关|全额|差额|核定|空余|空|占用|使用)$"), None),
+                   (None, re.compile(r"内|外|人员|数|岗位|身份|标准|总量|部门"))),
 }
 
 
@@ -96,9 +103,6 @@ def confusions(line: str, model: lm.Model) -> list[Confusion]:
 
 def _by_usage(line: str, start: int, written: str, meant: str) -> bool:
     """True when a usage rule (RULES) says `meant` is what `written` at `start` should be."""
-    rule = RULES.get((written, meant))
-    if rule is None:
-        return False
-    before, after = rule
-    return bool((before is None or before.search(line, 0, start))
-                and (after is None or after.match(line, start + len(written))))
+    return any((before is None or before.search(line, 0, start))
+               and (after is None or after.match(line, start + len(written)))
+               for before, after in RULES.get((written, meant), ()))

@@ -116,10 +116,14 @@ def test_real_word_errors_are_weighed_in_context():
     # A usage rule where the model is unsure: 截止 takes no date after it.
     (hit,) = scan_typos("截止3月底，全县已完成春播面积12.6万亩。")
     assert (hit.evidence, hit.suggestion, hit.length) == ("截止", "截至", 2) and "按用法" in hit.detail
-    # One logs in to a system, and reports to somebody; a typhoon lands, and chemicals react.
+    # One logs in to a system, reports to somebody, reports for duty, holds a post in 编制; a typhoon
+    # lands, chemicals react, reporters report, and straw is woven.
     assert [h.suggestion for h in scan_typos("家长可登陆县教育局招生平台提交申请。")] == ["登录"]
     assert [h.suggestion for h in scan_typos("可通过来信、来电等方式向县委组织部反应。")] == ["反映"]
-    for line in ("第5号台风在广东沿海登陆。", "化学反应过程中释放热量。"):
+    assert [h.suggestion for h in scan_typos("拟聘用人员须持相关材料到县人社局报道，逾期视为自动放弃。")] == ["报到"]
+    assert [h.suggestion for h in scan_typos("本次招聘的40名工作人员均为县属事业编织。")] == ["编制"]
+    for line in ("第5号台风在广东沿海登陆。", "化学反应过程中释放热量。", "央视记者到现场报道。",
+                 "传统草编织技艺列入非遗名录。", "编织袋厂扩大生产。"):
         assert scan_typos(line) == [], line
 
 
