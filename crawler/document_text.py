@@ -4,10 +4,10 @@
 unzipped size of XML parts (zip bombs), that never raises: any parser failure becomes state
 `unreadable` with the reason. The format is judged by the bytes, never the file name: PDF,
 a ZIP package (DOCX, XLSX, PPTX, or OFD — GB/T 33190, OFD.xml at its root), an OLE compound
-file (.doc/.wps, .xls/.et) or a web page saved under an Office name.
+file (.doc/.wps, .xls/.et), Rich Text (RTF) or a web page saved under an Office name.
 
 States: ok, scanned (pages without a text layer), encrypted, unreadable (with a reason),
-unsupported (a format we cannot read, e.g. RTF or a PowerPoint 97 file served as .doc).
+unsupported (a format we cannot read, e.g. a PowerPoint 97 file served as .doc).
 Which documents are fetched, their size cap and the stored row are crawler/attachments.py's
 business; it re-exports `extract` and `Extracted`.
 """
@@ -58,9 +58,8 @@ def extract(body: bytes, declared: str | None = None) -> Extracted:
         if kind is None:
             if not body.strip():
                 return Extracted("", None, "unreadable", "文件为空", declared)
-            what = "RTF 文档" if body.lstrip()[:5] == b"{\\rtf" else \
-                f"无法识别的文件格式（扩展名或类型为 {declared or '未知'}）"
-            return Extracted("", None, "unsupported", f"暂不支持：{what}", declared)
+            return Extracted("", None, "unsupported",
+                             f"暂不支持：无法识别的文件格式（扩展名或类型为 {declared or '未知'}）", declared)
         result = EXTRACTORS[kind](body)
         result.format = result.format or kind
         if len(result.text) > MAX_CHARS:
@@ -79,6 +78,8 @@ def _sniff(body: bytes) -> str | None:
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
+    if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"{\\rtf"):
+        return "rtf"
     stripped = head.lstrip(b"\xef\xbb\xbf \r\n\t").lower()
     if stripped.startswith((b"<html", b"<!doctype html", b"<?xml")) and b"<html" in body[:4096].lower():
         return "html"     # a web page saved as .doc / .xls: common on government sites
@@ -375,4 +376,27 @@ def _html(body: bytes) -> Extracted:
     return Extracted(_clean(root.text_content()), None, "ok", "网页格式（扩展名为 Office 文档）", "html")
 
 
-EXTRACTORS = {"pdf": _pdf, "zip": _zip, "ole": _ole, "html": _html}
+HEX_RUN = re.compile(r"[0-9a-fA-F\r\n]{512,}")
+
+
+def _rtf(body: bytes) -> Extracted:
+    """Rich Text: escapes (\\'b2\\'a6, \\u36523) decode by the file's own code page (\\ansicpg936);
+    bytes written raw, which some Chinese editors do, are read as UTF-8 or else GB18030."""
+    from striprtf.striprtf import rtf_to_text
+
+    try:
+        source = body.decode("utf-8")
+    except UnicodeDecodeError:
+        source = body.decode("gb18030", errors="replace")
+    source = HEX_RUN.sub("", source)      # embedded pictures: megabytes of hex, never text
+    match = re.search(r"\\ansicpg(\d+)", source[:2048])
+    encoding = {"936": "gbk", "54936": "gb18030", "950": "big5", "65001": "utf-8"}.get(
+        match[1] if match else "", f"cp{match[1]}" if match else "cp1252")
+    try:
+        text = rtf_to_text(source, encoding=encoding, errors="replace")
+    except LookupError:       # a code page Python does not know
+        text = rtf_to_text(source, errors="replace")
+    return Extracted(_clean(text), None, "ok", None, "rtf")
+
+
+EXTRACTORS = {"pdf": _pdf, "zip": _zip, "ole": _ole, "html": _html, "rtf": _rtf}

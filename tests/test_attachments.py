@@ -114,10 +114,27 @@ def test_scanned_encrypted_broken_and_unsupported_are_states_not_crashes():
     assert broken.state == "unreadable" and broken.note.startswith("无法解析")
     assert extract(PLAN_DOCX[:len(PLAN_DOCX) // 2]).state == "unreadable"     # truncated zip
     assert extract(word_doc(["正文"])[:1500]).state == "unreadable"            # truncated OLE
-    assert extract(b"{\\rtf1\\ansi hello}").state == "unsupported"
+    assert extract(b"\x00\x01binary junk").state == "unsupported"
     assert extract(b"").state == "unreadable"
     html = extract("<html><body><p>市国土资源局通知</p></body></html>".encode("utf-8"))
     assert (html.state, html.text) == ("ok", "市国土资源局通知")
+
+
+def _rtf(paragraphs: list[str]) -> bytes:
+    """An RTF file as Chinese WordPad or WPS writes it: GBK bytes as \\'xx escapes, code page 936."""
+    body = "\\par ".join("".join(f"\\'{b:02x}" for b in p.encode("gbk")) for p in paragraphs)
+    return ("{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 \\'cb\\'ce\\'cc\\'e5;}}"
+            "\\f0\\fs24 " + body + "\\par}").encode("ascii")
+
+
+def test_rtf_text_in_its_code_page():
+    notice = extract(_rtf(["县财政局关于拔付补助资金的通知", "联系人：张三 13812345678"]))
+    assert (notice.state, notice.format) == ("ok", "rtf")
+    assert notice.text == "县财政局关于拔付补助资金的通知\n联系人：张三 13812345678"
+    assert "宋体" not in notice.text          # the font table is not text
+    unicode = extract(b"{\\rtf1\\ansi\\uc1 \\u36523?\\u20221?\\u35777?}")
+    assert unicode.text == "身份证"
+    assert attachment_format("http://a/通知.rtf") == "rtf" and attachment_format("http://a/d?id=1", "application/rtf") == "rtf"
 
 
 def test_which_targets_are_documents():
