@@ -15,7 +15,7 @@ target's outcome, so an interrupted run either has both or neither (`inspect --r
 it again).
 
 States: ok, scanned (pages without a text layer), encrypted, unreadable (with a reason),
-too_large, unsupported (a format we cannot read, e.g. a PowerPoint 97 file served as .doc).
+too_large, unsupported (a format we cannot read, e.g. an OLE file of another program).
 """
 
 from __future__ import annotations
@@ -30,15 +30,15 @@ from crawler.document_text import Extracted
 from crawler.scope import Fetch, extension
 from xunjian.store import compress, now
 
-# Extensions of documents we read, and their format. (WPS Presentation's .dps is its own binary
-# format, like PowerPoint 97's .ppt, not PPTX: not read.)
+# Extensions of documents we read, and their format (WPS Presentation's .dps is PowerPoint 97's
+# binary format).
 FORMATS = {"pdf": "pdf", "ofd": "ofd", "doc": "doc", "wps": "doc", "docx": "docx", "xls": "xls", "et": "xls",
-           "xlsx": "xlsx", "pptx": "pptx", "rtf": "rtf"}
+           "xlsx": "xlsx", "ppt": "ppt", "dps": "ppt", "pptx": "pptx", "rtf": "rtf"}
 # Content-Type fragments of those documents (WPS Office sends its own types; OFD: application/ofd).
 TYPES = (("pdf", "pdf"), ("wordprocessingml", "docx"), ("spreadsheetml", "xlsx"), ("presentationml", "pptx"),
          ("msword", "doc"), ("ms-excel", "xls"), ("kswps", "doc"), ("wps-office.wps", "doc"),
          ("wps-office.doc", "doc"), ("wps-office.et", "xls"), ("wps-office.xls", "xls"), ("ofd", "ofd"),
-         ("rtf", "rtf"))
+         ("rtf", "rtf"), ("ms-powerpoint", "ppt"), ("wps-office.dps", "ppt"), ("wps-office.ppt", "ppt"))
 NOT_DOCUMENT = ("html", "image/", "text/css", "javascript", "video/", "audio/", "font/")
 META = "xj_attachment"       # request.meta: {"cap": bytes, "received": bytes, "too_large": size}
 HEAD = "xj_attachment_head"  # request.meta of the GET after a 2xx HEAD: that HEAD's response
@@ -51,7 +51,7 @@ def _filename(disposition: str) -> str:
 
 
 def attachment_format(url: str, content_type: str = "", disposition: str = "") -> str | None:
-    """The document format ("pdf", "ofd", "doc", "docx", "xls", "xlsx", "pptx", "rtf") a target is, or None.
+    """The document format ("pdf", "ofd", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "rtf") a target is, or None.
 
     Judged by the Content-Type when it names one, else by a file name: Content-Disposition's,
     the URL path's, or one in the query (download.jsp?file=名单.xls). HTML, images, scripts

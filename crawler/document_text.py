@@ -4,10 +4,10 @@
 unzipped size of XML parts (zip bombs), that never raises: any parser failure becomes state
 `unreadable` with the reason. The format is judged by the bytes, never the file name: PDF,
 a ZIP package (DOCX, XLSX, PPTX, or OFD — GB/T 33190, OFD.xml at its root), an OLE compound
-file (.doc/.wps, .xls/.et), Rich Text (RTF) or a web page saved under an Office name.
+file (.doc/.wps, .xls/.et, .ppt/.dps), Rich Text (RTF) or a web page saved under an Office name.
 
 States: ok, scanned (pages without a text layer), encrypted, unreadable (with a reason),
-unsupported (a format we cannot read, e.g. a PowerPoint 97 file served as .doc).
+unsupported (a format we cannot read, e.g. an OLE file of another program).
 Which documents are fetched, their size cap and the stored row are crawler/attachments.py's
 business; it re-exports `extract` and `Extracted`.
 """
@@ -23,7 +23,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.legacy_office import OleError, word_text
+from crawler.legacy_office import OleError, presentation_text, word_text
 
 MAX_CHARS = 300_000          # text kept (and checked) per document
 MAX_PAGES = 300              # PDF/OFD pages and PPTX slides read
@@ -334,15 +334,23 @@ def _ole(body: bytes) -> Extracted:
     try:
         text, encrypted = word_text(body, MAX_CHARS)
     except OleError as exc:
+        if "PowerPoint Document" in exc.streams:
+            return _ppt(body, exc.streams)
         if exc.streams and not {"Workbook", "Book"} & exc.streams:
-            kind = "PowerPoint 演示文稿" if "PowerPoint Document" in exc.streams else "非 Word/Excel 的 OLE 文件"
-            return Extracted("", None, "unsupported", f"暂不支持：{kind}", "ole")
+            return Extracted("", None, "unsupported", "暂不支持：非 Word/Excel/PowerPoint 的 OLE 文件", "ole")
         if not exc.streams:
             raise
         return _xls(body)
     if encrypted:
         return Extracted("", None, "encrypted", "附件已加密（需要密码才能打开）", "doc")
     return Extracted(_clean(text), None, "ok", None, "doc")
+
+
+def _ppt(body: bytes, streams: set[str]) -> Extracted:
+    if "EncryptedSummary" in streams:       # an encrypted presentation keeps this stream in the clear
+        return Extracted("", None, "encrypted", "附件已加密（需要密码才能打开）", "ppt")
+    text, slides = presentation_text(body, MAX_CHARS)
+    return Extracted(_clean(text), slides, "ok", None, "ppt")
 
 
 def _xls(body: bytes) -> Extracted:

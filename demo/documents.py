@@ -296,6 +296,19 @@ def word_doc(paragraphs: list[str]) -> bytes:
     return compound_file({"WordDocument": bytes(fib) + text, "1Table": clx})
 
 
+def legacy_ppt(slides: list[list[str]]) -> bytes:
+    """A PowerPoint 97-2003 .ppt: a Document container, then one Slide container per slide, each
+    holding its paragraphs as a TextCharsAtom (UTF-16). Enough for text extraction."""
+    def record(version: int, kind: int, data: bytes) -> bytes:
+        return struct.pack("<HHI", version, kind, len(data)) + data
+
+    body = record(0x0F, 0x03E8, record(0x01, 0x03E9, b"\x00" * 40))     # Document { DocumentAtom }
+    for paragraphs in slides:
+        text = "\r".join(paragraphs).encode("utf-16-le")
+        body += record(0x0F, 0x03EE, record(0x02, 0x03EF, b"\x00" * 24) + record(0x00, 0x0FA0, text))
+    return compound_file({"PowerPoint Document": body, "Current User": b"\x14\x00\x00\x00"})
+
+
 def _record(kind: int, data: bytes) -> bytes:
     return struct.pack("<HH", kind, len(data)) + data
 

@@ -20,7 +20,7 @@ import pytest
 from checks.privacy import CHECK_CHARS, WEIGHTS
 from crawler.attachments import attachment_format, extract
 from crawler import document_text
-from demo.documents import ofd, pptx, scanned_ofd, scanned_pdf, text_pdf, word_doc, workbook
+from demo.documents import compound_file, legacy_ppt, ofd, pptx, scanned_ofd, scanned_pdf, text_pdf, word_doc, workbook
 from tests.conftest import findings_of, write_config, write_site, xunjian
 from xunjian.config import ConfigError, load_config
 
@@ -137,6 +137,20 @@ def test_rtf_text_in_its_code_page():
     assert attachment_format("http://a/通知.rtf") == "rtf" and attachment_format("http://a/d?id=1", "application/rtf") == "rtf"
 
 
+def test_legacy_powerpoint_and_wps_presentation_text():
+    deck = extract(legacy_ppt([["清河市2026年工作汇报", "全市上下要一鼓做气。"], ["联系人：李明 13812345678"]]))
+    assert (deck.state, deck.format, deck.pages) == ("ok", "ppt", 2)
+    assert deck.text == "清河市2026年工作汇报\n全市上下要一鼓做气。\n联系人：李明 13812345678"
+    locked = compound_file({"PowerPoint Document": b"\x0f\x00\xe8\x03\x00\x00\x00\x00", "EncryptedSummary": b"x"})
+    assert extract(locked).state == "encrypted"
+    other = extract(compound_file({"Contents": b"\x00" * 64}))
+    assert other.state == "unsupported" and "OLE" in other.note
+    broken = extract(legacy_ppt([["正文"]])[:600])
+    assert broken.state == "unreadable"
+    assert attachment_format("http://a/汇报.dps") == "ppt" and attachment_format("http://a/汇报.PPT") == "ppt"
+    assert attachment_format("http://a/d?id=3", "application/vnd.ms-powerpoint") == "ppt"
+
+
 def test_which_targets_are_documents():
     assert attachment_format("http://a/f/名单.PDF") == "pdf"
     assert attachment_format("http://a/x.wps") == "doc" and attachment_format("http://a/x.et") == "xls"
@@ -150,7 +164,6 @@ def test_which_targets_are_documents():
     assert attachment_format("http://a/d?id=1", "application/ofd") == "ofd"
     assert attachment_format("http://a/汇报.pptx") == "pptx" and attachment_format(
         "http://a/d?id=2", "application/vnd.openxmlformats-officedocument.presentationml.presentation") == "pptx"
-    assert attachment_format("http://a/汇报.dps") is None      # WPS Presentation's own binary format
 
 
 def rezip(body: bytes, change=lambda name, data: data) -> bytes:
