@@ -139,6 +139,14 @@ def test_pair_must_not_straddle_a_word():
     assert scan_typos("一种责任感在内心深处呼唤") == []
 
 
+def test_everyday_administrative_misspellings_are_listed():
+    # From the 2026-11 additions to common_typos.tsv; 秸杆 is in the dictionary, 26 times rarer than 秸秆.
+    for line, pair in (("医疗费用直接结算，无需先垫付再报消。", ("报消", "报销")),
+                       ("眼下正值水稻插殃关键时期。", ("插殃", "插秧")),
+                       ("严禁露天焚烧秸杆。", ("秸杆", "秸秆"))):
+        assert [(h.evidence, h.suggestion) for h in scan_typos(line)] == [pair], line
+
+
 def test_pair_beside_a_rare_dictionary_piece_is_weighed_by_the_model():
     # 付到 and 坐到 are both in the dictionary, rarely: 全部拔付到位 still reads 拔付 / 到位, while in
     # 一坐就坐到了 the model finds 就座 no better than 就坐.
