@@ -153,6 +153,9 @@ def test_pair_beside_a_rare_dictionary_piece_is_weighed_by_the_model():
     found = scan_typos("补助资金已全部拔付到位。")
     assert [(h.evidence, h.suggestion) for h in found] == [("拔付", "拨付")]
     assert scan_typos("李先生从上午8时一坐就坐到了下午4时。") == []
+    # 明时 is a dictionary word too, but the model has nothing against 报名时间.
+    found = scan_typos("网上报明时间为4月10日至15日。")
+    assert [(h.evidence, h.suggestion) for h in found] == [("报明", "报名")]
 
 
 def test_connectives_and_pattern_built_phrases_are_not_typos():
