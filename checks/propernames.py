@@ -54,6 +54,11 @@ NAME_AFTER = ("同志", "局长", "书记", "主任", "市长", "县长", "区�
 PUNCTUATION = "，。、：:；;（）()【】 \u3000"
 
 
+# A dictionary value (ten times the log of the count) from which a word is too common to begin a
+# name after a title or byline: a count of 1,000 (安全, 大力); few names' first two characters reach it.
+COMMON_WORD = 69
+
+
 def person_positions(line: str, vocabulary: dict[str, int]) -> set[int]:
     """Offsets inside what reads as a person's name (see _person_length)."""
     covered: set[int] = set()
@@ -73,8 +78,8 @@ def _person_length(line: str, start: int, vocabulary: dict[str, int]) -> int:
         span = line[start:end]
         if len(span) < length or span in vocabulary or not all("\u4e00" <= c <= "\u9fff" for c in span):
             continue
-        if line.endswith(NAME_BEFORE, 0, start):
-            return length
+        if line.endswith(NAME_BEFORE, 0, start) and vocabulary.get(line[start:start + 2], 0) < COMMON_WORD:
+            return length       # 群众安全撤离: 安全 is no 安 surname and given name
         if line.startswith(NAME_AFTER, end) and not _inside_words(line, start, vocabulary):
             return length
         if (not start or line[start - 1] in PUNCTUATION) and (end == len(line) or line[end] in PUNCTUATION):

@@ -147,6 +147,13 @@ def test_everyday_administrative_misspellings_are_listed():
         assert [(h.evidence, h.suggestion) for h in scan_typos(line)] == [pair], line
 
 
+def test_a_common_word_after_a_title_does_not_begin_a_name():
+    # 群众 may precede a name (群众王大力), but 安全 is no surname and given name: 撒离 is a typo.
+    found = scan_typos("茶坪乡迅速组织112名群众安全撒离。")
+    assert [(h.evidence, h.suggestion) for h in found] == [("撒离", "撤离")]
+    assert propernames.person_positions("群众王大力说", typolm.words()) == {2, 3, 4}
+
+
 def test_pair_beside_a_rare_dictionary_piece_is_weighed_by_the_model():
     # 付到 and 坐到 are both in the dictionary, rarely: 全部拔付到位 still reads 拔付 / 到位, while in
     # 一坐就坐到了 the model finds 就座 no better than 就坐.
