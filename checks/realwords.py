@@ -31,7 +31,11 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 # - one logs in (登录) to a website or system; 登陆 is a landing (台风登陆);
 # - one reports (反映) to somebody (向县委组织部反映); 反应 is a reaction;
 # - one reports for duty (报到) on time, with a deadline after it; 报道 is news;
-# - posts are counted in 编制 (事业编制, 编制内); 编织 is weaving (编织袋).
+# - posts are counted in 编制 (事业编制, 编制内); 编织 is weaving (编织袋);
+# - one has rights (权利) to education, to be heard, with duties beside them; 权力 is power;
+# - a situation (形势) is grim or improving; a form (形式) is neither;
+# - time is spent (度过寒冬), difficulties are crossed (渡过难关);
+# - work is arranged and deployed (安排部署); 部属 are subordinates.
 Rule = tuple[re.Pattern | None, re.Pattern | None]
 RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("截止", "截至"): ((None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
@@ -43,6 +47,13 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
                    (re.compile(r"(按时|准时|如期|新生|新兵|入学|入职|前来)$"), None)),
     ("编织", "编制"): ((re.compile(r"(事业|行政|机关|全额|差额|核定|空余|空|占用|使用)$"), None),
                    (None, re.compile(r"内|外|人员|数|岗位|身份|标准|总量|部门"))),
+    ("权力", "权利"): ((re.compile(r"(受教育|教育|陈述|申辩|知情|表达|继承|隐私|劳动|休息|申诉|控告|检举|听证)的$"), None),
+                   (re.compile(r"(享有|侵害|侵犯|剥夺)[^，。；、]{0,16}的$"), None),
+                   (None, re.compile(r"(和|与|及)义务"))),
+    ("形式", "形势"): ((None, re.compile(r"(依然|仍然|仍|十分|更加|较为|总体)?(严峻|不容乐观|稳中向好|持续向好|好转)")),),
+    ("渡过", "度过"): ((None, re.compile(r"(寒冬|冬天|冬季|春节|假期|暑假|寒假|晚年|童年|一生|时光|节日|难忘)")),),
+    ("度过", "渡过"): ((None, re.compile(r"(难关|危机|难题)")),),
+    ("部属", "部署"): ((re.compile(r"(安排|周密|精心|统筹|全面|专题|研究)$"), None),),
 }
 
 
@@ -85,19 +96,19 @@ def confusions(line: str, model: lm.Model) -> list[Confusion]:
     found = []
     text = None
     for start, written, options in pairs().find(line):
+        by_usage = next(((meant, note) for meant, note in options if _by_usage(line, start, written, meant)), None)
+        if by_usage is not None:
+            # The rule reads the words on either side itself (度过难关 holds the rare word 过难).
+            found.append(Confusion(start, written, by_usage[0], float("inf"), by_usage[1]))
+            continue
         if typolm.straddles_word(line, start, start + len(written)):
             continue        # 检察院 holds 检察, 反映出 is no 反应出: not the word where it stands
         if text is None:
             text = lm.BEGIN + lm.normalize(line) + lm.END
-        for meant, note in options:
-            if _by_usage(line, start, written, meant):
-                found.append(Confusion(start, written, meant, float("inf"), note))
-                break
-        else:
-            gain, meant, note = max((model.gain(text, start + 1, written, meant), meant, note)
-                                    for meant, note in options)
-            if gain > SUSPECT_GAIN:
-                found.append(Confusion(start, written, meant, gain, note))
+        gain, meant, note = max((model.gain(text, start + 1, written, meant), meant, note)
+                                for meant, note in options)
+        if gain > SUSPECT_GAIN:
+            found.append(Confusion(start, written, meant, gain, note))
     return found
 
 

@@ -122,8 +122,13 @@ def test_real_word_errors_are_weighed_in_context():
     assert [h.suggestion for h in scan_typos("可通过来信、来电等方式向县委组织部反应。")] == ["反映"]
     assert [h.suggestion for h in scan_typos("拟聘用人员须持相关材料到县人社局报道，逾期视为自动放弃。")] == ["报到"]
     assert [h.suggestion for h in scan_typos("本次招聘的40名工作人员均为县属事业编织。")] == ["编制"]
+    for line, meant in (("保障随迁子女平等接受义务教育的权力。", "权利"), ("当前防汛形式依然严峻复杂。", "形势"),
+                        ("确保受灾群众温暖渡过寒冬。", "度过"), ("帮助中小微企业度过难关。", "渡过"),
+                        ("对重点项目建设作出安排部属。", "部署")):
+        assert [h.suggestion for h in scan_typos(line)] == [meant], line
     for line in ("第5号台风在广东沿海登陆。", "化学反应过程中释放热量。", "央视记者到现场报道。",
-                 "传统草编织技艺列入非遗名录。", "编织袋厂扩大生产。"):
+                 "传统草编织技艺列入非遗名录。", "编织袋厂扩大生产。", "把权力关进制度的笼子里。",
+                 "活动形式多样。", "大军渡过长江。"):
         assert scan_typos(line) == [], line
 
 
