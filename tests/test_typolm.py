@@ -152,6 +152,13 @@ def test_everyday_administrative_misspellings_are_listed():
         assert [(h.evidence, h.suggestion) for h in scan_typos(line)] == [pair], line
 
 
+def test_a_candidate_that_breaks_the_words_is_never_confident():
+    # Mock county 9: the model liked 电热水湖 (水湖 after 热), but 水壶 is a word and 水湖 none.
+    line = ("沙埔镇是远近闻名的小家电生产基地，全镇有家电及配件企业320多家，产品涵盖电风扇、电饭煲、"
+            "电热水壶等20多个品类，远销东南亚、中东等地区。")
+    assert scan_typos(line) == []
+
+
 def test_a_common_word_after_a_title_does_not_begin_a_name():
     # 群众 may precede a name (群众王大力), but 安全 is no surname and given name: 撒离 is a typo.
     found = scan_typos("茶坪乡迅速组织112名群众安全撒离。")
