@@ -77,10 +77,30 @@ def _could_be_mojibake(text: str, wrong: str) -> bool:
     return CLEAN_STRETCH.search(raw.decode("utf-8", errors="replace")) is not None
 
 
+# UTF-8 read as cp1252 and then saved through a legacy code page: the five bytes cp1252 leaves
+# undefined (0x81 0x8D 0x8F 0x90 0x9D) became "?", so no four characters in a row decode cleanly.
+# Every Chinese character's lead byte (0xE4-0xE9: ä å æ ç è é) survives, and "?" stands only
+# for a continuation byte.
+LOSSY_RUN = re.compile(r"[\u00e4-\u00e9][" + _CP1252 + r"?]{2}(?:[\u00e4-\u00e9][" + _CP1252 + r"?]{2}){3,}")
+LOSSY_LEADS = frozenset("äåæçèé")
+
+
+def _lossy_cp1252(text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, mojibake, what it reads with "?" for what was lost) for cp1252 mojibake with lost bytes."""
+    for match in LOSSY_RUN.finditer(text):
+        run = match.group(0)
+        if "?" not in run:
+            continue            # whole: the exact re-decoding finds it
+        meant = run.encode("cp1252", errors="xunjian-c1-drop").decode("utf-8", errors="replace")
+        if len(HAN.findall(meant)) >= 4:
+            yield match.start(), run, meant.replace("\ufffd", "?")
+
+
 def garbled_spans(text: str) -> Iterator[tuple[int, str, str | None]]:
     """(offset, garbled text, what it should read if known) for every garbled span in `text`."""
     for match in SIGNATURES.finditer(text):
         yield match.start(), match.group(0), None
+    exact: list[tuple[int, int]] = []
     # Locating mojibake run by run is costly; one pass over the whole text rules most pages out.
     for runs, wrong in ((CJK_RUN, "gb18030"), (LATIN_RUN, "cp1252")):
         if not _could_be_mojibake(text, wrong):
@@ -88,7 +108,12 @@ def garbled_spans(text: str) -> Iterator[tuple[int, str, str | None]]:
         for match in runs.finditer(text):
             found = _mojibake(match.group(0), wrong)
             if found:
+                exact.append((match.start() + found[0], match.start() + found[0] + len(found[1])))
                 yield match.start() + found[0], found[1], found[2]
+    if "?" in text and not LOSSY_LEADS.isdisjoint(text):
+        for offset, run, meant in _lossy_cp1252(text):
+            if not any(start < offset + len(run) and offset < end for start, end in exact):
+                yield offset, run, meant
 
 
 def context(text: str, offset: int, length: int, width: int = 12) -> str:

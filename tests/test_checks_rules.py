@@ -56,12 +56,15 @@ GARBLED = [
     "附件下载\ufffd\ufffd说明",
     "前文" + "正常的中文句子，政府信息公开工作年度报告".encode("utf-8").decode("gbk", errors="ignore") + "后文",
     "标题：" + "政府信息公开工作要点".encode("utf-8").decode("latin-1"),
+    # cp1252 mojibake saved again through a legacy code page: its undefined bytes became "?".
+    "正文：" + "全县荔枝产量达到十四万六千吨".encode("utf-8").decode("cp1252", errors="replace").replace("\ufffd", "?"),
 ]
 CLEAN = [
     "清河市人民政府关于印发二〇二六年政府信息公开工作要点的通知",
     "吴喆、王堃同志出席会议并讲话（第３号）——附件：名单。",
     "气温 25℃，㈠ 总体情况；①②③ 《中华人民共和国政府信息公开条例》“引号”",
     "Café résumé naïve Größe ÀÉÎ",
+    "Très bien? Ça va? Hôtel élégant? äää? åå? çà et là?",
     "各县（区）人民政府，市政府各部门、各直属机构：现将《清河市优化营商环境若干措施》印发给你们，请认真贯彻执行。",
 ]
 
