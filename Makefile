@@ -46,13 +46,16 @@ bench: install redis
 # mock county portal whose errors were planted without seeing the checkers' lists.
 bench-text: install
 	$(BIN)/python bench/text.py
-	@# Six mock county portals: the first tuned on, the others each written unseen.
+	@# Nine mock county portals: the first tuned on, the others each written unseen.
 	$(BIN)/python bench/mocksite.py
 	$(BIN)/python bench/mocksite.py --data mocksite2_data
 	$(BIN)/python bench/mocksite.py --data mocksite3_data
 	$(BIN)/python bench/mocksite.py --data mocksite4_data
 	$(BIN)/python bench/mocksite.py --data mocksite5_data
 	$(BIN)/python bench/mocksite.py --data mocksite6_data
+	$(BIN)/python bench/mocksite.py --data mocksite7_data
+	$(BIN)/python bench/mocksite.py --data mocksite8_data
+	$(BIN)/python bench/mocksite.py --data mocksite9_data
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info

@@ -7,7 +7,8 @@ bench/build_text_data.py and filtered on clean text). Made when the tables load:
 characters and misspelt titles next to a leader's name, and a character put into a long
 formulation or organ name (中国人民政治协商会会议). Found by rule: a leader's title that names
 someone else, is made deputy or has a character put inside it, a Party congress that cannot have
-met yet (党的二十二大), and the latest one's numeral swapped in its 精神 (党的十二大精神).
+met yet (党的二十二大), the latest one's numeral swapped in its 精神 (党的十二大精神), and an organ's
+name with its last character dropped (中华人民共和成立).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from checks import lm
 from checks.phrases import PhraseFinder
-from checks.typolm import MAX_WORD, confusion, word_across, words
+from checks.typolm import MAX_WORD, confusion, read_across, word_across, words
 from checks.textscan import Hit, without_overlaps
 
 CHECK = "text.typo_severe"
@@ -282,6 +283,32 @@ def _chinese(number: int) -> str:
     return (DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (DIGITS[units] if units else "")
 
 
+TRUNCATION_MIN = 6
+# A ministry is named by its field alone in lists (住房和城乡建设、教育等部门): those ends may go.
+GENERIC_ENDS = frozenset("部局厅委办署行院")
+
+
+@lru_cache(maxsize=1)
+def truncated_names() -> PhraseFinder[str]:
+    """Each organ name of TRUNCATION_MIN characters or more, less its last character -> the name."""
+    names = reference()["names"]["items"]
+    return PhraseFinder({name[:-1]: name for name in names if len(name) >= TRUNCATION_MIN and name[-1] not in GENERIC_ENDS})
+
+
+def _truncated(text: str, good_spans: list[tuple[int, int]]) -> list[Hit]:
+    """An organ's name with its last character dropped (庆祝中华人民共和成立76周年), unless the words
+    read on past it (中华人民共和国国务委员 holds 中华人民共和国国务)."""
+    hits = []
+    for start, cut, name in truncated_names().find(text):
+        end = start + len(cut)
+        if text[end:end + 1] == name[-1] or any(s <= start and end <= e for s, e in good_spans):
+            continue
+        if read_across(text, start, end):
+            continue
+        hits.append(Hit(start, cut, name, f"严重错别字（机构名称）：“{cut}”应为“{name}”（缺“{name[-1]}”）", CHECK, len(cut)))
+    return hits
+
+
 def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
     """Severe errors in `text`: wrong leader names/titles, organ names and key formulations."""
     wrong, right = automata()
@@ -300,7 +327,7 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
         if len(bad) < len(good) and _reads_as_words(text, start, bad, good):
             continue        # 高质量展示 holds no 高质量(发)展
         hits.append(Hit(start, bad, good, f"严重错别字（{kind}）：“{bad}”应为“{good}”", CHECK, len(bad)))
-    hits += _inserted(text)
+    hits += _inserted(text) + _truncated(text, good_spans)
     if "党的" in text:
         hits += _congress_numbers(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):

@@ -153,7 +153,11 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("传达学习中国人民政治协商会会议第十四届全国委员会精神")] == \
         ["中国人民政治协商会议"]
     assert [h.suggestion for h in scan_severe("深入学习贯彻党的十二大精神")] == ["党的二十大精神"]
-    for text in ("1982年，全国上下认真学习党的十二大精神", "人民代表大会和常务委员会会议",
+    # An organ's name with its last character dropped; a numbered formulation with a word swapped.
+    assert [h.suggestion for h in scan_severe("热烈庆祝中华人民共和成立76周年")] == ["中华人民共和国"]
+    assert [h.suggestion for h in scan_severe("深刻领悟“两个确定”的决定性意义")] == ["“两个确立”"]
+    for text in ("中华人民共和国国务委员", "由工业和信息化、商务等部门按照职责分工", "这两个确定的目标",
+                 "1982年，全国上下认真学习党的十二大精神", "人民代表大会和常务委员会会议",
                  "党的十一届三中全会精神"):
         assert scan_severe(text) == [], text
     # One error, one finding: the wrong character inside a severe error is not also a typo.
