@@ -21,7 +21,7 @@ from pathlib import Path
 
 from checks import lm
 from checks.phrases import PhraseFinder
-from checks.typolm import MAX_WORD, confusion, read_across, word_across, words
+from checks.typolm import MAX_WORD, confusion, read_across, segment, word_across, words
 from checks.textscan import Hit, without_overlaps
 
 CHECK = "text.typo_severe"
@@ -107,8 +107,9 @@ JOINING = frozenset("的和及与或之暨并")
 
 
 def _inserted(text: str) -> list[Hit]:
-    """Key formulations of INSERTION_MIN characters or more with one character put in
-    (习近平新时代的中国特色社会主义思想)."""
+    """Key formulations and organ names of INSERTION_MIN characters or more with one character put
+    in (习近平新时代的中国特色社会主义思想); shorter ones, and before the last character, with one
+    doubled (新发展展理念, 毛泽东思思想)."""
     heads = insertion_heads()
     historical = reference()["formulations"].get("historical", [])
     hits = []
@@ -121,6 +122,8 @@ def _inserted(text: str) -> list[Hit]:
                 continue
             if kind == "机构名称" and extra in JOINING:
                 continue        # 人民代表大会的常务委员会, 人民代表大会和常务委员会: two bodies
+            if (len(phrase) < INSERTION_MIN or len(tail) < 2) and extra != head[-1]:
+                continue        # in a short phrase or before its last character, only a doubled one
             bad = text[start:end + 1 + len(tail)]
             if bad in historical:
                 continue
@@ -131,13 +134,13 @@ def _inserted(text: str) -> list[Hit]:
 
 @lru_cache(maxsize=1)
 def insertion_heads() -> PhraseFinder[list[tuple[str, int, str]]]:
-    """Each long phrase's beginnings (two characters or more, leaving two or more) as an automaton."""
+    """Each phrase's beginnings (two characters or more, leaving one or more) as an automaton."""
     heads: dict[str, list[tuple[str, int, str]]] = {}
     data = reference()
     for kind, phrases in (("重要表述", data["formulations"]["items"]), ("机构名称", data["names"]["items"])):
         for phrase in phrases:
-            if len(phrase) >= INSERTION_MIN:
-                for cut in range(2, len(phrase) - 1):
+            if len(phrase) >= 4:
+                for cut in range(2, len(phrase)):
                     heads.setdefault(phrase[:cut], []).append((phrase, cut, kind))
     return PhraseFinder(heads)
 
@@ -283,30 +286,43 @@ def _chinese(number: int) -> str:
     return (DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (DIGITS[units] if units else "")
 
 
-TRUNCATION_MIN = 6
+TRUNCATION_MIN = 6         # organ names; key formulations from four characters (三个代表)
 # A ministry is named by its field alone in lists (住房和城乡建设、教育等部门): those ends may go.
 GENERIC_ENDS = frozenset("部局厅委办署行院")
 
 
 @lru_cache(maxsize=1)
-def truncated_names() -> PhraseFinder[str]:
-    """Each organ name of TRUNCATION_MIN characters or more, less its last character -> the name."""
-    names = reference()["names"]["items"]
-    return PhraseFinder({name[:-1]: name for name in names if len(name) >= TRUNCATION_MIN and name[-1] not in GENERIC_ENDS})
+def truncations() -> PhraseFinder[tuple[str, str]]:
+    """Each organ name and key formulation less its last character -> (the phrase, its kind)."""
+    data = reference()
+    found = {phrase[:-1]: (phrase, "重要表述") for phrase in data["formulations"]["items"] if len(phrase) >= 4}
+    found.update({name[:-1]: (name, "机构名称") for name in data["names"]["items"]
+                  if len(name) >= TRUNCATION_MIN and name[-1] not in GENERIC_ENDS})
+    return PhraseFinder(found)
 
 
 def _truncated(text: str, good_spans: list[tuple[int, int]]) -> list[Hit]:
-    """An organ's name with its last character dropped (庆祝中华人民共和成立76周年), unless the words
-    read on past it (中华人民共和国国务委员 holds 中华人民共和国国务)."""
+    """An organ's name or a formulation with its last character dropped (庆祝中华人民共和成立,
+    学习中国特色社会主理论), unless the words read on past it (中华人民共和国国务委员 holds
+    中华人民共和国国务) or, in a formulation, the shortened words are words (科学发展, 人类命运共同)."""
     hits = []
-    for start, cut, name in truncated_names().find(text):
+    for start, cut, (phrase, kind) in truncations().find(text):
         end = start + len(cut)
-        if text[end:end + 1] == name[-1] or any(s <= start and end <= e for s, e in good_spans):
+        if text[end:end + 1] == phrase[-1] or any(s <= start and end <= e for s, e in good_spans):
             continue
-        if read_across(text, start, end):
+        if read_across(text, start, end) or (kind == "重要表述" and not _stands_alone(text, end - 1)):
             continue
-        hits.append(Hit(start, cut, name, f"严重错别字（机构名称）：“{cut}”应为“{name}”（缺“{name[-1]}”）", CHECK, len(cut)))
+        hits.append(Hit(start, cut, phrase, f"严重错别字（{kind}）：“{cut}”应为“{phrase}”（缺“{phrase[-1]}”）",
+                        CHECK, len(cut)))
     return hits
+
+
+def _stands_alone(text: str, at: int) -> bool:
+    """True when the best segmentation reads text[at] as a word of its own (社会主 | 理论)."""
+    left = max(0, at - MAX_WORD)
+    _, ends = segment(text[left:at + MAX_WORD], words())
+    cuts = {0, *ends}
+    return at - left in cuts and at + 1 - left in cuts
 
 
 def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
