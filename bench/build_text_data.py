@@ -79,7 +79,7 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
              swaps: bool = False) -> set[str]:
     """Misspellings of `phrase`: one character replaced by a same-sound or similar-shape one; with
     `edits`, one character dropped (from the third on in five characters: 中国共党, not 中共产党) or
-    two neighbours swapped; with `words` (long formulations), two to four characters dropped
+    two neighbours swapped (in four characters, only swapped); with `words` (long formulations), two to four characters dropped
     (习近平新时代特色社会主义思想); with `words` or `swaps` (names of eight characters or more),
     two neighbouring pieces of two to four characters swapped (中华民族复兴伟大, 国家监委中央纪委)."""
     found = set()
@@ -91,6 +91,12 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
         for i in range(1 if size >= 6 else 2, size - 1):
             found.add(phrase[:i] + phrase[i + 1:])
         for i in range(1, size - 2):
+            if phrase[i] != phrase[i + 1]:
+                found.add(phrase[:i] + phrase[i + 1] + phrase[i] + phrase[i + 2:])
+    if edits and size == 4:
+        # Four-character formulations: two neighbours swapped anywhere (个两维护, 同共富裕); a dropped
+        # character leaves three that ordinary text writes (两个护士, 乡村兴旺).
+        for i in range(size - 1):
             if phrase[i] != phrase[i + 1]:
                 found.add(phrase[:i] + phrase[i + 1] + phrase[i] + phrase[i + 2:])
     if words and size >= 8:
@@ -132,7 +138,8 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
         kind = "机构名称" if phrase in data["names"]["items"] else "重要表述"
         if len(phrase) < 4:
             continue
-        for wrong in variants(phrase, table, edits=len(phrase) >= 5, words=kind == "重要表述",
+        for wrong in variants(phrase, table, edits=len(phrase) >= 5 or kind == "重要表述",
+                              words=kind == "重要表述",
                               swaps=len(phrase) >= 8):
             out.setdefault(wrong, (phrase, kind))
     for leader in data["leaders"]:
