@@ -55,6 +55,30 @@ def confusion() -> dict[str, set[str]]:
     return {c: {o for o in others if HAN(o) and o != c} for c, others in table.items()}
 
 
+def sounds() -> dict[str, set[str]]:
+    """Each character's same-pinyin and near-homophone characters (no shapes)."""
+    table: dict[str, set[str]] = {}
+    for line in (LEX / "pycorrector_1.1.4_data" / "same_pinyin.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if not line.startswith("#") and len(parts) > 1:
+            table.setdefault(parts[0], set()).update("".join(parts[1:]))
+    for c, others in json.loads((LEX / "ecspell_confusion" / "soundConfusion.json").read_text(encoding="utf-8")).items():
+        table.setdefault(c, set()).update(others)
+    return {c: {o for o in others if HAN(o) and o != c} for c, others in table.items()}
+
+
+def word_homophones(phrase: str, sound: dict[str, set[str]], vocabulary: set[str]) -> set[str]:
+    """`phrase` with a two-character word in it picked wrong from the input method's list: both
+    characters replaced by sound-alikes that make another word (社会主义 -> 社会注意, 意识 -> 意思)."""
+    found = set()
+    for i in range(len(phrase) - 1):
+        for a in sound.get(phrase[i], ()):
+            for b in sound.get(phrase[i + 1], ()):
+                if a + b in vocabulary:
+                    found.add(phrase[:i] + a + b + phrase[i + 2:])
+    return found
+
+
 def clean_text() -> str:
     lines = []
     for name in ("xxqg_correct.jsonl", "rmrb1998_correct.jsonl", "ecspell_odw_train.jsonl"):
@@ -132,6 +156,7 @@ def renumbered(wrong: str, right: str) -> bool:
 
 def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]]:
     data = tomllib.loads((OUT / "severe.toml").read_text(encoding="utf-8"))
+    sound = sounds()
     correct = set(data["names"]["items"]) | set(data["formulations"]["items"])
     out: dict[str, tuple[str, str]] = {}
     for phrase in data["names"]["items"] + data["formulations"]["items"]:
@@ -141,6 +166,8 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
         for wrong in variants(phrase, table, edits=len(phrase) >= 5 or kind == "重要表述",
                               words=kind == "重要表述",
                               swaps=len(phrase) >= 8):
+            out.setdefault(wrong, (phrase, kind))
+        for wrong in word_homophones(phrase, sound, vocabulary):
             out.setdefault(wrong, (phrase, kind))
     for leader in data["leaders"]:
         name = leader["name"]

@@ -161,6 +161,7 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("完整准确全面贯彻新发展展理念")] == ["新发展理念"]
     assert [h.suggestion for h in scan_severe("坚持以毛泽东思思想为指导")] == ["毛泽东思想"]
     assert [h.suggestion for h in scan_severe("坚决做到“个两维护”")] == ["两个维护"]
+    assert [h.suggestion for h in scan_severe("坚持以中国特色社会注意理论体系为指导")] == ["中国特色社会主义"]
     for text in ("中华人民共和国国务委员", "由工业和信息化、商务等部门按照职责分工", "这两个确定的目标",
                  "坚持科学发展，推动人类命运共同建设", "弘扬社会主义核心价值体系",
                  "1982年，全国上下认真学习党的十二大精神", "人民代表大会和常务委员会会议",
