@@ -35,7 +35,8 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 # - one has rights (权利) to education, to be heard, with duties beside them; 权力 is power;
 # - a situation (形势) is grim or improving; a form (形式) is neither;
 # - time is spent (度过寒冬), difficulties are crossed (渡过难关);
-# - work is arranged and deployed (安排部署); 部属 are subordinates.
+# - work is arranged and deployed (安排部署); 部属 are subordinates;
+# - safety, hygiene and health are inspected (检查); 检察 is the procuratorate's work.
 Rule = tuple[re.Pattern | None, re.Pattern | None]
 RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("截止", "截至"): ((None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
@@ -54,6 +55,8 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("渡过", "度过"): ((None, re.compile(r"(寒冬|冬天|冬季|春节|假期|暑假|寒假|晚年|童年|一生|时光|节日|难忘)")),),
     ("度过", "渡过"): ((None, re.compile(r"(难关|危机|难题)")),),
     ("部属", "部署"): ((re.compile(r"(安排|周密|精心|统筹|全面|专题|研究)$"), None),),
+    ("检察", "检查"): ((re.compile(r"(安全|大|质量|卫生|消防|例行|突击|体格|身体|健康|自查|抽查|督查|巡查)$"),
+                     re.compile(r"(?!官|院|长|机关|委员|建议|人员|权|职能|业务|监督|工作)")),),
 }
 
 
