@@ -60,6 +60,10 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
 }
 
 
+# Pairs only a usage rule decides: the model reads 检察监督 as happily as 检查监督.
+BY_RULE_ONLY = frozenset({("检察", "检查")})
+
+
 @dataclass(frozen=True, slots=True)
 class Confusion:
     """A written word the model would rather read as its twin."""
@@ -108,8 +112,11 @@ def confusions(line: str, model: lm.Model) -> list[Confusion]:
             continue        # 检察院 holds 检察, 反映出 is no 反应出: not the word where it stands
         if text is None:
             text = lm.BEGIN + lm.normalize(line) + lm.END
+        weighed = [(meant, note) for meant, note in options if (written, meant) not in BY_RULE_ONLY]
+        if not weighed:
+            continue
         gain, meant, note = max((model.gain(text, start + 1, written, meant), meant, note)
-                                for meant, note in options)
+                                for meant, note in weighed)
         if gain > SUSPECT_GAIN:
             found.append(Confusion(start, written, meant, gain, note))
     return found
