@@ -117,6 +117,12 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
         for i in range(1, size - 2):
             if phrase[i] != phrase[i + 1]:
                 found.add(phrase[:i] + phrase[i + 1] + phrase[i] + phrase[i + 2:])
+    if edits and size >= 6:
+        # One character moved two places (全国人民大代表会): three neighbours rotated.
+        for i in range(size - 2):
+            piece = phrase[i:i + 3]
+            for moved in (piece[1:] + piece[0], piece[2] + piece[:2]):
+                found.add(phrase[:i] + moved + phrase[i + 3:])
     if edits and size == 4:
         # Four-character formulations: two neighbours swapped anywhere (个两维护, 同共富裕); a dropped
         # character leaves three that ordinary text writes (两个护士, 乡村兴旺).

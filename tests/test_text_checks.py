@@ -111,7 +111,7 @@ def test_severe_names_formulations_and_titles():
     assert [h.evidence for h in scan_severe("中国共产党中华人民共合国")] == ["中华人民共合国"]
     # Near-homophones (民/名) and the Central Committee's plenary sessions.
     assert [h.suggestion for h in scan_severe("实现中华名族伟大复兴")] == ["中华民族伟大复兴"]
-    assert [h.suggestion for h in scan_severe("学习党的二十界三中全会精神")] == ["二十届三中全会"]
+    assert [h.suggestion for h in scan_severe("学习党的二十界三中全会精神")] == ["二十届三中全会精神"]
     for text in ("全国人民代表大会常务委员会", "以习近平同志为核心的党中央", "国务院总理李强出席",
                  "习近平总书记强调", "中华人民共和国国务院", "张国庆同志", "实现中华民族伟大复兴",
                  "学习党的二十届三中全会精神"):
@@ -133,7 +133,7 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("全面推进中华民族复兴伟大")] == ["中华民族伟大复兴"]
     assert [h.suggestion for h in scan_severe("今年是中国共党成立104周年")] == ["中国共产党"]
     assert [h.suggestion for h in scan_severe("全国人大常委会副委员长赵乐际主持会议")] == ["全国人大常委会委员长赵乐际"]
-    assert [h.suggestion for h in scan_severe("学习贯彻党的二十二大精神")] == ["党的二十大"]
+    assert [h.suggestion for h in scan_severe("学习贯彻党的二十二大精神")] == ["党的二十大精神"]
     assert scan_severe("国家副主席习近平会见", dt.date(2010, 5, 1)) == []      # he was, then
     # A character put inside a title beside the name; two organ names in the wrong order; short names.
     assert [h.suggestion for h in scan_severe("收看全国人大常委会委员会长赵乐际的讲话")] == ["全国人大常委会委员长赵乐际"]
@@ -162,6 +162,8 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("坚持以毛泽东思思想为指导")] == ["毛泽东思想"]
     assert [h.suggestion for h in scan_severe("坚决做到“个两维护”")] == ["两个维护"]
     assert [h.suggestion for h in scan_severe("坚持以中国特色社会注意理论体系为指导")] == ["中国特色社会主义"]
+    assert [h.suggestion for h in scan_severe("认真学习宣传贯彻党的二十大经神")] == ["党的二十大精神"]
+    assert [h.suggestion for h in scan_severe("学习十四届全国人民大代表会三次会议精神")] == ["全国人民代表大会"]
     for text in ("中华人民共和国国务委员", "由工业和信息化、商务等部门按照职责分工", "这两个确定的目标",
                  "坚持科学发展，推动人类命运共同建设", "弘扬社会主义核心价值体系",
                  "1982年，全国上下认真学习党的十二大精神", "人民代表大会和常务委员会会议",
