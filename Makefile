@@ -46,7 +46,7 @@ bench: install redis
 # mock county portal whose errors were planted without seeing the checkers' lists.
 bench-text: install
 	$(BIN)/python bench/text.py
-	@# Eleven mock county portals: the first tuned on, the others each written unseen.
+	@# Twelve mock county portals: the first tuned on, the others each written unseen.
 	$(BIN)/python bench/mocksite.py
 	$(BIN)/python bench/mocksite.py --data mocksite2_data
 	$(BIN)/python bench/mocksite.py --data mocksite3_data
@@ -58,6 +58,7 @@ bench-text: install
 	$(BIN)/python bench/mocksite.py --data mocksite9_data
 	$(BIN)/python bench/mocksite.py --data mocksite10_data
 	$(BIN)/python bench/mocksite.py --data mocksite11_data
+	$(BIN)/python bench/mocksite.py --data mocksite12_data
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info
