@@ -19,7 +19,7 @@ import pytest
 
 from checks.privacy import CHECK_CHARS, WEIGHTS
 from crawler.attachments import attachment_format, extract
-from crawler import document_text
+from crawler import office_packages
 from demo.documents import compound_file, legacy_ppt, ofd, pptx, scanned_ofd, scanned_pdf, text_pdf, word_doc, workbook
 from tests.conftest import findings_of, write_config, write_site, xunjian
 from xunjian.config import ConfigError, load_config
@@ -214,14 +214,14 @@ def test_scanned_bomb_and_broken_ofd_and_pptx_are_states_not_crashes(monkeypatch
     assert (scanned.state, scanned.format, scanned.pages, scanned.text) == ("scanned", "ofd", 1, "")
     assert scanned.note == extract(scanned_pdf(1)).note == "全部页面均无文字层"    # the same notice as a PDF's
     # A zip bomb: a page declared (and, inflated, really) over MAX_UNZIPPED, 64 KB on the wire.
-    huge = b'<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016">' + b" " * document_text.MAX_UNZIPPED + b"</ofd:Page>"
+    huge = b'<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016">' + b" " * office_packages.MAX_UNZIPPED + b"</ofd:Page>"
     bomb = rezip(ofd([["正文"]]), lambda part, data: huge if part.endswith("Content.xml") else data)
     assert len(bomb) < 200_000
     refused = extract(bomb, url="http://a/bomb.ofd")
     assert refused.state == "unreadable" and "Doc_0/Pages/Page_0/Content.xml 解压后" in refused.note
     assert "超出上限" in refused.note
     # Parts each under the limit that together pass it are refused too (limit lowered for the test).
-    monkeypatch.setattr(document_text, "MAX_UNZIPPED", 3000)
+    monkeypatch.setattr(office_packages, "MAX_UNZIPPED", 3000)
     many = extract(pptx([["幻灯片正文" * 20] for _ in range(10)]))
     assert many.state == "unreadable" and "解压后共" in many.note and "超出上限" in many.note
     monkeypatch.undo()
