@@ -21,7 +21,7 @@ from pathlib import Path
 
 from checks import lm
 from checks.phrases import PhraseFinder
-from checks.typolm import MAX_WORD, confusion, read_across, segment, word_across, words
+from checks.typolm import MAX_WORD, confusion, read_across, word_across, words
 from checks.textscan import Hit, without_overlaps
 
 CHECK = "text.typo_severe"
@@ -310,19 +310,12 @@ def _truncated(text: str, good_spans: list[tuple[int, int]]) -> list[Hit]:
         end = start + len(cut)
         if text[end:end + 1] == phrase[-1] or any(s <= start and end <= e for s, e in good_spans):
             continue
-        if read_across(text, start, end) or (kind == "重要表述" and not _stands_alone(text, end - 1)):
+        # In a formulation the last character left must stand as a word of its own (社会主 | 理论).
+        if read_across(text, start, end) or (kind == "重要表述" and read_across(text, end - 1, end)):
             continue
         hits.append(Hit(start, cut, phrase, f"严重错别字（{kind}）：“{cut}”应为“{phrase}”（缺“{phrase[-1]}”）",
                         CHECK, len(cut)))
     return hits
-
-
-def _stands_alone(text: str, at: int) -> bool:
-    """True when the best segmentation reads text[at] as a word of its own (社会主 | 理论)."""
-    left = max(0, at - MAX_WORD)
-    _, ends = segment(text[left:at + MAX_WORD], words())
-    cuts = {0, *ends}
-    return at - left in cuts and at + 1 - left in cuts
 
 
 def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
