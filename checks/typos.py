@@ -47,6 +47,7 @@ def preload() -> None:
     typolm.detector(_holdout)
     propernames.is_named("中", 0, typolm.words())      # builds the name tables
     typolm.variant_words()
+    typolm.terms()
     automaton(_holdout)
     realwords.pairs()
 
