@@ -29,6 +29,7 @@ LEX = SHARED / "lexicon"
 OUT = ROOT / "checks" / "data"
 HAN = lambda c: "\u4e00" <= c <= "\u9fff"  # noqa: E731
 WORD_MIN_FREQ = 3      # words.tsv keeps the dictionary's words seen at least this often
+JOINING = "的和及与或之暨并"
 
 
 def confusion() -> dict[str, set[str]]:
@@ -118,11 +119,14 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
             if phrase[i] != phrase[i + 1]:
                 found.add(phrase[:i] + phrase[i + 1] + phrase[i] + phrase[i + 2:])
     if edits and size >= 6:
-        # One character moved two places (全国人民大代表会): three neighbours rotated.
+        # One character moved two places (全国人民大代表会): three neighbours rotated; not a joining
+        # 和/的, which moved reads as a conjunction (你省和住房城乡建设部).
         for i in range(size - 2):
             piece = phrase[i:i + 3]
-            for moved in (piece[1:] + piece[0], piece[2] + piece[:2]):
-                found.add(phrase[:i] + moved + phrase[i + 3:])
+            if piece[0] not in JOINING:
+                found.add(phrase[:i] + piece[1:] + piece[0] + phrase[i + 3:])
+            if piece[2] not in JOINING:
+                found.add(phrase[:i] + piece[2] + piece[:2] + phrase[i + 3:])
     if edits and size == 4:
         # Four-character formulations: two neighbours swapped anywhere (个两维护, 同共富裕); a dropped
         # character leaves three that ordinary text writes (两个护士, 乡村兴旺).

@@ -166,7 +166,7 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("认真学习宣传贯彻党的二十大经神")] == ["党的二十大精神"]
     assert [h.suggestion for h in scan_severe("学习十四届全国人民大代表会三次会议精神")] == ["全国人民代表大会"]
     for text in ("中华人民共和国国务委员", "由工业和信息化、商务等部门按照职责分工", "这两个确定的目标",
-                 "坚持科学发展，推动人类命运共同建设", "弘扬社会主义核心价值体系",
+                 "坚持科学发展，推动人类命运共同建设", "弘扬社会主义核心价值体系", "你省和住房城乡建设部要加强指导",
                  "1982年，全国上下认真学习党的十二大精神", "人民代表大会和常务委员会会议",
                  "党的十一届三中全会精神"):
         assert scan_severe(text) == [], text
