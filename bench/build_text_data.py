@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import glyph_shapes  # noqa: E402
 from checks.phrases import PhraseFinder  # noqa: E402
+from checks.severe import JOINING  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -29,7 +30,6 @@ LEX = SHARED / "lexicon"
 OUT = ROOT / "checks" / "data"
 HAN = lambda c: "\u4e00" <= c <= "\u9fff"  # noqa: E731
 WORD_MIN_FREQ = 3      # words.tsv keeps the dictionary's words seen at least this often
-JOINING = "的和及与或之暨并"
 
 
 def confusion() -> dict[str, set[str]]:
