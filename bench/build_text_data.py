@@ -1,5 +1,6 @@
 """Build the vendored data of the text checks from ../shared/data (run from the project root).
 
+    .venv/bin/python -m pip install -e ".[data]"   # pypinyin, for the fuzzy-pinyin variants
     .venv/bin/python bench/build_text_data.py
 
 Writes checks/data/lm/ (the licensed text, word list and confusion sets the statistical typo
@@ -77,6 +78,48 @@ def word_homophones(phrase: str, sound: dict[str, set[str]], vocabulary: set[str
             for b in sound.get(phrase[i + 1], ()):
                 if a + b in vocabulary:
                     found.add(phrase[:i] + a + b + phrase[i + 2:])
+    return found
+
+
+# The fuzzy-pinyin settings every Chinese input method offers, and the slips they let through:
+# flat/retroflex initials (意识 -> 意思), n/l, and front/back nasal finals (民生 -> 民声 is exact).
+FUZZY_SYLLABLE = [(re.compile(r"^([zcs])h"), r"\1"), (re.compile(r"^n"), "l"),
+                  (re.compile(r"([aei])ng$"), r"\1n"), (re.compile(r"(ua|ia)ng$"), r"\1n")]
+
+
+def fuzzy_key(syllables) -> tuple[str, ...]:
+    """A word's pinyin with the fuzzy-input distinctions erased (shi, si -> si; ling, lin -> lin)."""
+    key = []
+    for syllable in syllables:
+        for pattern, repl in FUZZY_SYLLABLE:
+            syllable = pattern.sub(repl, syllable)
+        key.append(syllable)
+    return tuple(key)
+
+
+def fuzzy_index(vocabulary: set[str]) -> dict[tuple[str, ...], set[str]]:
+    """The two-character words of `vocabulary` by fuzzy pinyin. Needs pypinyin (`pip install -e '.[data]'`)."""
+    from pypinyin import lazy_pinyin
+    by_key: dict[tuple[str, ...], set[str]] = {}
+    for word in vocabulary:
+        if len(word) == 2 and all(HAN(c) for c in word):
+            by_key.setdefault(fuzzy_key(lazy_pinyin(word)), set()).add(word)
+    return by_key
+
+
+def fuzzy_homophones(phrase: str, by_key: dict[tuple[str, ...], set[str]]) -> set[str]:
+    """`phrase` with a two-character word in it replaced by another word that a fuzzy-pinyin input
+    method offers for the same keys (四个意识 -> 四个意思)."""
+    from pypinyin import lazy_pinyin
+    syllables = lazy_pinyin(phrase)
+    if len(syllables) != len(phrase):
+        return set()
+    found = set()
+    for i in range(len(phrase) - 1):
+        window = phrase[i:i + 2]
+        for other in by_key.get(fuzzy_key(syllables[i:i + 2]), ()):
+            if other != window:
+                found.add(phrase[:i] + other + phrase[i + 2:])
     return found
 
 
@@ -166,7 +209,7 @@ def renumbered(wrong: str, right: str) -> bool:
 
 def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]]:
     data = tomllib.loads((OUT / "severe.toml").read_text(encoding="utf-8"))
-    sound = sounds()
+    sound, by_key = sounds(), fuzzy_index(vocabulary)
     correct = set(data["names"]["items"]) | set(data["formulations"]["items"])
     out: dict[str, tuple[str, str]] = {}
     for phrase in data["names"]["items"] + data["formulations"]["items"]:
@@ -177,7 +220,7 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
                               words=kind == "重要表述",
                               swaps=len(phrase) >= 8):
             out.setdefault(wrong, (phrase, kind))
-        for wrong in word_homophones(phrase, sound, vocabulary):
+        for wrong in word_homophones(phrase, sound, vocabulary) | fuzzy_homophones(phrase, by_key):
             out.setdefault(wrong, (phrase, kind))
     for leader in data["leaders"]:
         name = leader["name"]
