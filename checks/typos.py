@@ -110,6 +110,8 @@ def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" =
     hits = []
     for suspect in _suspects(text, _holdout):
         confirmed = None
+        if _repeated(text, suspect.offset):
+            continue
         if elsewhere is not None:
             if _used_elsewhere(text, suspect.offset, elsewhere):
                 continue
@@ -188,6 +190,13 @@ def _used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool
         return False
     total = elsewhere.count(piece)
     return total > line.count(piece)
+
+
+def _repeated(line: str, offset: int) -> bool:
+    """True when the line itself writes the characters around `offset` twice (不少于90学时，其中
+    公需科目不少于30学时): a slip is not made the same way twice in one sentence."""
+    piece = line[offset - 1:offset + 2] if offset else ""
+    return len(piece) == 3 and line.count(piece) > 1
 
 
 def _outside(hits: list[Hit], spans: list[tuple[int, int]]) -> list[Hit]:
