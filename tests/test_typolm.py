@@ -87,6 +87,8 @@ def test_names_are_not_questioned():
     ("推动中菲关系发展", "菲"),                        # a one-character country name
     ("辖柳渡镇、桐坪乡", "桐坪"),                      # a township the list may lack
     ("北京市平谷区", "平谷"),                          # a two-character name standing as a place
+    ("在城厢镇归侨黄阿水家中", "黄阿水"),              # the southern 阿 before a given name
+    ("渔民洪清泉说", "洪清泉"),                        # after 渔民, before 说
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
@@ -164,6 +166,13 @@ def test_a_common_word_after_a_title_does_not_begin_a_name():
     found = scan_typos("茶坪乡迅速组织112名群众安全撒离。")
     assert [(h.evidence, h.suggestion) for h in found] == [("撒离", "撤离")]
     assert propernames.person_positions("群众王大力说", typolm.words()) == {2, 3, 4}
+
+
+def test_a_piece_written_twice_in_the_line_is_no_slip():
+    # 30学时 alone reads to the model as 30小时; the line writes 0学时 twice.
+    line = "专业技术人员每年参加继续教育的时间累计不少于90学时，其中公需科目不少于30学时。"
+    assert [s for s in typolm.detector().suspects(line) if s.wrong == "学"]   # the model alone would
+    assert scan_typos(line) == []
 
 
 def test_pair_beside_a_rare_dictionary_piece_is_weighed_by_the_model():
