@@ -234,6 +234,16 @@ def _in_set_phrase(line: str, offset: int) -> bool:
                for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
 
 
+def _in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
+    """True when line[offset] is B or C of a paired phrase ABAC whose B and C make a word
+    (巡河巡湖: 河湖; 建城建乡: 城乡): a coordinate pair, spelled out. 检验检侧 (验侧) is no such pair."""
+    for a in (offset - 1, offset - 3):
+        if a >= 0 and a + 3 < len(line) and line[a] == line[a + 2] != line[a + 1] and \
+                line[a + 1] + line[a + 3] in vocabulary:
+            return True
+    return False
+
+
 class TypoDetector:
     """Finds likely typos in a line of text with a language model and a dictionary."""
 
@@ -315,7 +325,8 @@ class TypoDetector:
                 gain = sum([score(changed, j) for j in range(at, len(changed))]) - original
                 if gain <= MIN_GAIN:
                     continue
-                if propernames.is_named(line, i - 1, self.vocabulary) or _in_set_phrase(line, i - 1):
+                if propernames.is_named(line, i - 1, self.vocabulary) or _in_set_phrase(line, i - 1) \
+                        or _in_paired_phrase(line, i - 1, self.vocabulary):
                     break
                 if segmented is None:
                     segmented = self._segmented(text, i)

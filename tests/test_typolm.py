@@ -168,6 +168,12 @@ def test_a_common_word_after_a_title_does_not_begin_a_name():
     assert propernames.person_positions("群众王大力说", typolm.words()) == {2, 3, 4}
 
 
+def test_a_spelled_out_coordinate_pair_is_no_slip():
+    # 巡河巡湖 spells out 河湖; 检验检侧 (验侧 is no word) stays a typo.
+    assert typolm.detector().suspects("各级河湖长要全面落实巡河巡湖制度") == []
+    assert [s.right for s in typolm.detector().suspects("加强产品检验检侧能力建设")] == ["测"]
+
+
 def test_a_piece_written_twice_in_the_line_is_no_slip():
     # 30学时 alone reads to the model as 30小时; the line writes 0学时 twice.
     line = "专业技术人员每年参加继续教育的时间累计不少于90学时，其中公需科目不少于30学时。"
