@@ -46,7 +46,7 @@ bench: install redis
 # mock county portal whose errors were planted without seeing the checkers' lists.
 bench-text: install
 	$(BIN)/python bench/text.py
-	@# Fourteen mock county portals: the first tuned on, the others each written unseen.
+	@# Sixteen mock county portals: the first tuned on, the others each written unseen.
 	$(BIN)/python bench/mocksite.py
 	$(BIN)/python bench/mocksite.py --data mocksite2_data
 	$(BIN)/python bench/mocksite.py --data mocksite3_data
@@ -61,6 +61,8 @@ bench-text: install
 	$(BIN)/python bench/mocksite.py --data mocksite12_data
 	$(BIN)/python bench/mocksite.py --data mocksite13_data
 	$(BIN)/python bench/mocksite.py --data mocksite14_data
+	$(BIN)/python bench/mocksite.py --data mocksite15_data
+	$(BIN)/python bench/mocksite.py --data mocksite16_data
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info
