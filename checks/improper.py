@@ -22,7 +22,10 @@ DATA = Path(__file__).parent / "data" / "improper.toml"
 # 原/前/旧 mark a former name, but not in 原则, 原因, 前往, 当前, 目前 ...
 FORMER_BEFORE = re.compile(r"((?<![当目提此之以日])前(?![往来期进列提景沿线])|原(?![则因料材本始创告籍地])|旧|"
                            r"撤销|撤并|不再保留|组建|整合|划入|划转|更名|改为|改名|合并|挂牌)")
-FORMER_AFTER = re.compile(r"^[^，。；,;]{0,10}?(职责|更名|改名|撤销|不再保留|整合|划入|划转|合并|旧址|时期|期间)")
+# 时期/期间 only right after the name (在县国土资源局工作期间), not ten characters on: 县环境保护局
+# 加强三夏期间秸秆禁烧巡查 speaks of the 三夏 season.
+FORMER_AFTER = re.compile(r"^(?:[^，。；,;]{0,10}?(职责|更名|改名|撤销|不再保留|整合|划入|划转|合并|旧址)|"
+                          r"(?:工作|任职|任内|在职|挂职)?(时期|期间))")
 # "、" does not end the clause: 不再保留文化部、国家旅游局 is about both.
 CLAUSE_STOP = re.compile(r"[，。；;,\s（(《“”]")
 

@@ -186,6 +186,28 @@ def _title_mismatches(text: str) -> list[Hit]:
     return hits
 
 
+@lru_cache(maxsize=1)
+def _holder_pattern() -> re.Pattern:
+    """A title only one leader holds, then three characters: where that leader's name stands."""
+    titles = reference()["exclusive_titles"]
+    alternation = "|".join(sorted((re.escape(t) for t, name in titles.items() if len(name) == 3), key=len, reverse=True))
+    return re.compile(f"(?P<title>{alternation})(?P<name>[\u4e00-\u9fff]{{3}})")
+
+
+def _misnamed_holders(text: str) -> list[Hit]:
+    """The one holder of a title with one given-name character wrong (全国政协主席王沪宇), whatever
+    the character: the title says who is meant. A surname that differs is another person."""
+    titles = reference()["exclusive_titles"]
+    hits = []
+    for match in _holder_pattern().finditer(text):
+        written, holder = match["name"], titles[match["title"]]
+        if written[0] == holder[0] and sum(a != b for a, b in zip(written, holder)) == 1:
+            hits.append(Hit(match.start("name"), written, holder,
+                            f"严重错别字（领导人姓名）：“{match['title']}{written}”应为“{match['title']}{holder}”",
+                            CHECK, 3))
+    return hits
+
+
 def _own_title(own: list[str], written: str) -> str:
     """The leader's title to put for `written`: one as long, else the shortest (主席 -> 委员长)."""
     return next((title for title in own if len(title) == len(written)), min(own, key=len))
@@ -340,7 +362,8 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
     if "党的" in text:
         hits += _congress_numbers(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):
-        hits += _title_mismatches(text) + _deputy_titles(text) + _padded_titles(text, correct)
+        hits += (_title_mismatches(text) + _deputy_titles(text) + _padded_titles(text, correct)
+                 + _misnamed_holders(text))
     return without_overlaps(hits)
 
 

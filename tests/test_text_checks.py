@@ -75,6 +75,8 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("县卫计委发布通知")] == ["卫计委"]
     assert scan_improper("原市国土资源局局长") == []                   # marked as former
     assert scan_improper("将国土资源部的职责整合") == []               # about the reform itself
+    assert scan_improper("他在县国土资源局工作期间") == []             # when it existed
+    assert [h.evidence for h in scan_improper("县环境保护局加强三夏期间秸秆禁烧巡查")] == ["环境保护局"]
     assert scan_improper("所谓“台湾总统”的说法") == []                 # a quotation
     assert scan_improper("市国土资源局召开专题会议", dt.date(2017, 5, 1)) == []   # page dated before
     assert scan_improper("伊斯兰国家") == [] and scan_improper("生态环保局") == []
@@ -120,6 +122,9 @@ def test_severe_names_formulations_and_titles():
     # Two characters of a name swapped, a title misspelt, a character put into a formulation.
     assert [h.suggestion for h in scan_severe("委员长赵际乐主持闭幕会")] == ["委员长赵乐际"]
     assert [h.suggestion for h in scan_severe("聆听国务院总埋李强的报告")] == ["国务院总理李强"]
+    # The one holder of a title, one given-name character wrong, however unlike (宇/宁).
+    assert [h.suggestion for h in scan_severe("全国政协主席王沪宇出席开幕会")] == ["王沪宁"]
+    assert scan_severe("委员长吴邦国") == [] and scan_severe("全国政协主席王沪宁出席") == []
     assert [h.suggestion for h in scan_severe("坚持以习近平新时代的中国特色社会主义思想为指导")] == \
         ["习近平新时代中国特色社会主义思想"]
     # Correct text that holds a generated misspelling: an organ of its own, the end of a word,
