@@ -36,7 +36,11 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 # - a situation (形势) is grim or improving; a form (形式) is neither;
 # - time is spent (度过寒冬), difficulties are crossed (渡过难关);
 # - work is arranged and deployed (安排部署); 部属 are subordinates;
-# - safety, hygiene and health are inspected (检查); 检察 is the procuratorate's work.
+# - safety, hygiene and health are inspected (检查); 检察 is the procuratorate's work;
+# - a 启事 announces (招聘启事); a 启示 enlightens. A list is put up for comment (公示); 公式 is a formula;
+# - contracts are 签订 (签定 is the older form the standard no longer uses for them);
+# - soil moisture is 墒情, river banks are 堤防, a bank lends 贷款, merit is 表彰: each the other
+#   form's context only (提防诈骗, 支付货款 are right).
 Rule = tuple[re.Pattern | None, re.Pattern | None]
 RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("截止", "截至"): ((None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
@@ -55,13 +59,24 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("渡过", "度过"): ((None, re.compile(r"(寒冬|冬天|冬季|春节|假期|暑假|寒假|晚年|童年|一生|时光|节日|难忘)")),),
     ("度过", "渡过"): ((None, re.compile(r"(难关|危机|难题)")),),
     ("部属", "部署"): ((re.compile(r"(安排|周密|精心|统筹|全面|专题|研究)$"), None),),
-    ("检察", "检查"): ((re.compile(r"(安全|大|质量|卫生|消防|例行|突击|体格|身体|健康|自查|抽查|督查|巡查)$"),
+    ("检察", "检查"): ((re.compile(r"(安全|大|质量|卫生|消防|例行|突击|体格|身体|健康|自查|抽查|督查|巡查|执法)$"),
                      re.compile(r"(?!官|院|长|机关|委员|建议|人员|权|职能|业务|监督|工作)")),),
+    ("启示", "启事"): ((re.compile(r"(招聘|招考|招生|征稿|征文|征集|寻人|寻物|招领|更正|迁址|遗失)[^，。；、的]{0,16}$"), None),),
+    ("公式", "公示"): ((re.compile(r"(予以|进行|张贴|现予|拟)$"), None),
+                   (None, re.compile(r"(名单|期满|期间|期为|无异议|栏|牌)"))),
+    ("签定", "签订"): ((None, re.compile(r"了?(合同|协议|合作|项目|责任书|承诺书|备忘录|框架|战略|投资|购销|劳动)")),),
+    ("商情", "墒情"): ((re.compile(r"(土壤|田间|农田|抗旱|旱情|苗情、?)$"), None),),
+    ("提防", "堤防"): ((re.compile(r"(黄河|长江|淮河|汉江|珠江|河道|河流|江河|沿河|沿江|海|水库|干流|支流|大堤)$"), None),
+                   (None, re.compile(r"(工程|加固|险工|险段|决口|除险|达标|标准化)"))),
+    ("货款", "贷款"): ((re.compile(r"(担保|小额|信用|助学|扶贫|按揭|商业|住房|公积金|贴息|创业|惠农|涉农|无息|低息)$"), None),),
+    ("表章", "表彰"): ((re.compile(r"(进行了|予以|受到|获得|给予|通报|进行)$"), None),
+                   (None, re.compile(r"(大会|决定|奖励|先进|名单)"))),
 }
 
 
 # Pairs only a usage rule decides: the model reads 检察监督 as happily as 检查监督.
-BY_RULE_ONLY = frozenset({("检察", "检查")})
+BY_RULE_ONLY = frozenset({("检察", "检查"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
+                          ("货款", "贷款"), ("表章", "表彰")})
 
 
 @dataclass(frozen=True, slots=True)
