@@ -45,6 +45,9 @@ def test_privacy_leaks_are_found_and_masked():
     assert hit.evidence == "139****6204"
     (hit,) = scan_privacy("热心群众孙海平（手机号码18794102368）将钱包交到派出所。")
     assert hit.evidence == "187****2368"
+    # a Mongolian name, no Han surname
+    (hit,) = scan_privacy("如有疑问，请与县人社局斯琴图雅（150-4791-3627）联系。")
+    assert hit.evidence == "150****3627"
     assert luhn("6222021234567890128")
     (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
     assert hit.evidence == "6222***********0128"
@@ -59,6 +62,7 @@ def test_privacy_leaks_are_found_and_masked():
     "投诉电话13812345678",
     "常年法律顾问电话：13812345678",          # 顾问 is a word, not 顾 and a given name
     "查询电话：13812345678",
+    "县农牧局执法大队（15047913627）",       # a unit, not a person
     "合同号6222021234567890128",
     "6222021234567890129",                   # fails Luhn
 ])
@@ -168,6 +172,7 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("坚持以毛泽东思思想为指导")] == ["毛泽东思想"]
     assert [h.suggestion for h in scan_severe("坚决做到“个两维护”")] == ["两个维护"]
     assert [h.suggestion for h in scan_severe("坚持以中国特色社会注意理论体系为指导")] == ["中国特色社会主义"]
+    assert [h.suggestion for h in scan_severe("要把筑牢中华民族共同体意识作为主线")] == ["铸牢中华民族共同体意识"]
     # A fuzzy-pinyin input method (s/sh) offers 意思 for 意识.
     assert [h.suggestion for h in scan_severe("牢固树立“四个意思”")] == ["四个意识"]
     assert [h.suggestion for h in scan_severe("认真学习宣传贯彻党的二十大经神")] == ["党的二十大精神"]
