@@ -17,6 +17,7 @@ The same typo on many pages of a site counts once.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -110,10 +111,10 @@ def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" =
     hits = []
     for suspect in _suspects(text, _holdout):
         confirmed = None
-        if _repeated(text, suspect.offset):
+        if _repeated(text, suspect.offset) or _unit_after_number(text, suspect.offset):
             continue
         if elsewhere is not None:
-            if _used_elsewhere(text, suspect.offset, elsewhere):
+            if _used_elsewhere(text, suspect.offset, elsewhere) or _own_place(text, suspect.offset, elsewhere):
                 continue
             if not suspect.confident:
                 confirmed = _site_writes_fix(text, suspect, elsewhere)
@@ -169,10 +170,13 @@ def _site_writes_fix(line: str, suspect: typolm.Suspect, elsewhere: "SiteText | 
 
 
 class SiteText:
-    """A site's distinct lines joined, and how often a short piece stands in them (memoised)."""
+    """A site's distinct lines joined, and how often a short piece stands in them (memoised);
+    `place`: the place the site is named after, whose characters name its own streets and
+    villages too (瓯屿县: 屿城街道)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, place: str = ""):
         self.text = text
+        self.place = place
         self.counts: dict[str, int] = {}
 
     def count(self, piece: str) -> int:
@@ -197,6 +201,35 @@ def _repeated(line: str, offset: int) -> bool:
     公需科目不少于30学时): a slip is not made the same way twice in one sentence."""
     piece = line[offset - 1:offset + 2] if offset else ""
     return len(piece) == 3 and line.count(piece) > 1
+
+
+# Units counted after a number: terms of their trade, not slips for the commoner unit the model
+# prefers (不少于30学时 is no 30小时).
+UNITS = frozenset({"学时", "课时", "工时", "机时", "台时", "台班", "学分", "人次", "户次", "车次", "架次", "班次",
+                   "艘次", "批次", "航次", "标箱", "工日", "床日"})
+NUMERAL_BEFORE = frozenset("0123456789０１２３４５６７８９〇一二三四五六七八九十百千万两")
+
+
+def _unit_after_number(line: str, offset: int) -> bool:
+    """True when line[offset] stands in a unit written right after a number (30学时)."""
+    for start in (offset - 1, offset):
+        if start >= 1 and line[start:start + 2] in UNITS and line[start - 1] in NUMERAL_BEFORE:
+            return True
+    return False
+
+
+PLACE_SUFFIXES = ("县", "市", "区", "镇", "乡", "街道", "村", "社区", "岛", "湾", "港", "山", "江", "溪", "路", "街")
+
+
+def _own_place(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
+    """True when line[offset] is a character of the site's own place name, written in that name
+    or in a place named after it (屿城街道 on 瓯屿县's site)."""
+    place = getattr(elsewhere, "place", "")
+    if not place or line[offset] not in place:
+        return False
+    if place in line[max(0, offset - len(place) + 1):offset + len(place)]:
+        return True
+    return line.startswith(PLACE_SUFFIXES, offset + 1) or line.startswith(PLACE_SUFFIXES, offset + 2)
 
 
 def _outside(hits: list[Hit], spans: list[tuple[int, int]]) -> list[Hit]:
@@ -251,7 +284,16 @@ def scan_suspects(text: str, date: dt.date | None = None, elsewhere: "SiteText |
 @lru_cache(maxsize=2)
 def _site_text(facts) -> SiteText:
     from checks.textscan import site_text
-    return SiteText(site_text(facts))
+    return SiteText(site_text(facts), place_name(getattr(facts.site, "name", "") or ""))
+
+
+PLACE_LEVEL = re.compile(r"^(.{2,8}?)(?:自治县|自治旗|县|市|区|旗|镇|乡)")
+
+
+def place_name(site_name: str) -> str:
+    """The place a site is named after (瓯屿县人民政府 -> 瓯屿), '' for none."""
+    found = PLACE_LEVEL.match(site_name)
+    return found.group(1) if found else ""
 
 
 def scan_both(text: str, date: dt.date | None = None, elsewhere: "SiteText | None" = None) -> list[Hit]:

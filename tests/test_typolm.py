@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from checks import lm, propernames, typolm
-from checks.typos import SiteText, scan_suspects, scan_typos
+from checks.typos import SiteText, place_name, scan_suspects, scan_typos
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -177,6 +177,21 @@ def test_a_spelled_out_coordinate_pair_is_no_slip():
     # 巡河巡湖 spells out 河湖; 检验检侧 (验侧 is no word) stays a typo.
     assert typolm.detector().suspects("各级河湖长要全面落实巡河巡湖制度") == []
     assert [s.right for s in typolm.detector().suspects("加强产品检验检侧能力建设")] == ["测"]
+
+
+def test_a_unit_after_a_number_is_no_slip():
+    # The model alone reads 30学时 as 30小时; 学时 is the unit continuing education is counted in.
+    line = "请于11月30日前完成不少于30学时的学习任务。"
+    assert [s.right for s in typolm.detector().suspects(line) if s.confident] == ["小"]
+    assert scan_typos(line) == []
+
+
+def test_the_sites_own_place_name_is_no_slip():
+    # On 瓯屿县's site, 屿城街道 is one of its streets, not 于城街道.
+    line = "因电网设备检修需要，国网瓯屿县供电公司定于6月22日8时至17时对屿城街道环城南路、望海路沿线部分区域停止供电。"
+    assert "屿" in [h.evidence for h in scan_typos(line, None, elsewhere=SiteText(line))]
+    assert "屿" not in [h.evidence for h in scan_typos(line, None, elsewhere=SiteText(line, "瓯屿"))]
+    assert place_name("瓯屿县人民政府") == "瓯屿" and place_name("国家统计局") == ""
 
 
 def test_a_piece_written_twice_in_the_line_is_no_slip():
