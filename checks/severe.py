@@ -157,9 +157,14 @@ def title_pattern() -> tuple[re.Pattern, dict[str, str], dict[str, list[str]]]:
     person holds (exclusive_titles); and each leader's own titles."""
     titles, held = reference()["exclusive_titles"], held_titles()
     names = "|".join(sorted(held, key=len, reverse=True))
-    every = set(titles) | {title for own in held.values() for title in own}
+    every = set(titles) | {title for own in held.values() for title in own} | set(reference().get("senior_titles", ()))
     alternation = "|".join(sorted(map(re.escape, every), key=len, reverse=True))
     return re.compile(f"(?P<t1>{alternation})(?P<n1>{names})|(?P<n2>{names})(?P<t2>{alternation})"), titles, held
+
+
+# Titles every county has holders of (党委书记, 政协副主席): next to a common two-character name
+# (李强, 李希) they name somebody local.
+LOCAL_TITLES = frozenset({"书记", "主席", "副主席", "主任", "部长", "副部长"})
 
 
 def _title_mismatches(text: str) -> list[Hit]:
@@ -172,6 +177,8 @@ def _title_mismatches(text: str) -> list[Hit]:
         title, name = (match["t1"], match["n1"]) if match["t1"] else (match["t2"], match["n2"])
         if title in held[name] or "时任" in text[max(0, match.start() - 12):match.start()]:
             continue        # his or hers, or 时任上海市委书记李强: what was true then
+        if title in LOCAL_TITLES and len(name) == 2:
+            continue        # 村党支部书记李强, 李强书记: a local official of a common name, not the premier
         holder = titles.get(title)
         if holder is not None:
             if title == "总书记" and text[match.start():match.start() + 1] == "书":
@@ -209,8 +216,12 @@ def _misnamed_holders(text: str) -> list[Hit]:
 
 
 def _own_title(own: list[str], written: str) -> str:
-    """The leader's title to put for `written`: one as long, else the shortest (主席 -> 委员长)."""
-    return next((title for title in own if len(title) == len(written)), min(own, key=len))
+    """The leader's title to put for `written`: one as long, else the shortest for a short one
+    (主席 -> 委员长) and the longest for a full one (中央组织部部长 -> 中央纪委书记)."""
+    same = next((title for title in own if len(title) == len(written)), None)
+    if same is not None:
+        return same
+    return max(own, key=len) if len(written) > 3 else min(own, key=len)
 
 
 # A leader's title made deputy next to the leader's name (副委员长赵乐际) is wrong from the date in

@@ -152,6 +152,11 @@ def test_severe_names_formulations_and_titles():
     # A title other leaders hold, next to one who does not; 的 put into a shorter formulation.
     assert [h.suggestion for h in scan_severe("全国人大常委会主席赵乐际讲话")] == ["委员长赵乐际"]
     assert [h.suggestion for h in scan_severe("国家副总理韩正会见外方嘉宾")] == ["副主席韩正"]
+    # Another senior office next to a leader; a local official who shares a common name is no leader.
+    assert [h.suggestion for h in scan_severe("学习中央组织部部长李希所作的工作报告")] == ["中央纪委书记李希"]
+    assert scan_severe("中央办公厅主任蔡奇") == []
+    for text in ("村党支部书记李强带领党员", "李强书记强调", "县政协副主席李强出席"):
+        assert scan_severe(text) == [], text
     assert [h.suggestion for h in scan_severe("积极践行全过程的人民民主")] == ["全过程人民民主"]
     for text in ("时任上海市委书记李强", "有中国特色的社会主义现代化报业集团", "蔡奇书记强调", "坚持以人民为中心"):
         assert scan_severe(text) == [], text
