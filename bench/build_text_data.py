@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import glyph_shapes  # noqa: E402
 from checks.phrases import PhraseFinder  # noqa: E402
-from checks.severe import JOINING  # noqa: E402
+from checks.severe import JOINING, LOCAL_TITLES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -228,6 +228,8 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
             if leader.get("anywhere"):
                 out.setdefault(wrong, (name, "领导人姓名"))
             for title in [*leader["titles"], *(["同志"] if leader.get("anywhere") else [])]:
+                if title in LOCAL_TITLES and len(name) == 2:
+                    continue    # 镇党委书记李喜 is a local official, not 李希 misspelt
                 out.setdefault(title + wrong, (title + name, "领导人姓名"))
                 out.setdefault(wrong + title, (name + title, "领导人姓名"))
     bad = firing(out, clean)

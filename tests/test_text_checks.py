@@ -154,8 +154,9 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("国家副总理韩正会见外方嘉宾")] == ["副主席韩正"]
     # Another senior office next to a leader; a local official who shares a common name is no leader.
     assert [h.suggestion for h in scan_severe("学习中央组织部部长李希所作的工作报告")] == ["中央纪委书记李希"]
+    assert [h.suggestion for h in scan_severe("中央纪委书记李喜强调")] == ["中央纪委书记李希"]
     assert scan_severe("中央办公厅主任蔡奇") == []
-    for text in ("村党支部书记李强带领党员", "李强书记强调", "县政协副主席李强出席"):
+    for text in ("村党支部书记李强带领党员", "李强书记强调", "县政协副主席李强出席", "镇党委书记李喜主持会议"):
         assert scan_severe(text) == [], text
     assert [h.suggestion for h in scan_severe("积极践行全过程的人民民主")] == ["全过程人民民主"]
     for text in ("时任上海市委书记李强", "有中国特色的社会主义现代化报业集团", "蔡奇书记强调", "坚持以人民为中心"):
