@@ -96,10 +96,10 @@ def _inside_words(line: str, start: int, vocabulary: dict[str, int]) -> bool:
                                                       for a in range(max(0, start - 3), start))
 
 
-# Two characters before a place suffix, after a list separator: 辖柳渡镇、桐坪乡 (a township the
+# Two characters before a place suffix, after a list separator: 辖柳渡镇、桐坪乡, 以东、桐江路 (a place the
 # national list may not have yet).
 PLACE_BEFORE = frozenset("、，,：:；;辖（(")
-PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区")
+PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区", "路", "大道", "大街")
 
 
 # Characters of the Xinhua transliteration tables: three or more in a row spell a foreign name

@@ -86,6 +86,7 @@ def test_names_are_not_questioned():
     ("塞尔维亚总统武契奇表示", "武契奇"),              # a transliterated name
     ("推动中菲关系发展", "菲"),                        # a one-character country name
     ("辖柳渡镇、桐坪乡", "桐坪"),                      # a township the list may lack
+    ("工业大道以东、桐江路以北", "桐江"),              # a road, after a list separator
     ("北京市平谷区", "平谷"),                          # a two-character name standing as a place
     ("在城厢镇归侨黄阿水家中", "黄阿水"),              # the southern 阿 before a given name
     ("渔民洪清泉说", "洪清泉"),                        # after 渔民, before 说
