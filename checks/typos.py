@@ -218,7 +218,8 @@ def _unit_after_number(line: str, offset: int) -> bool:
     return False
 
 
-PLACE_SUFFIXES = ("县", "市", "区", "镇", "乡", "街道", "村", "社区", "岛", "湾", "港", "山", "江", "溪", "路", "街")
+# The suffixes of places named after the county (屿城街道, 屿头村), and of its islands, bays and rivers.
+PLACE_SUFFIXES = propernames.PLACE_AFTER + ("市", "街", "岛", "湾", "港", "山", "江", "溪")
 
 
 def _own_place(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
