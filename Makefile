@@ -46,7 +46,7 @@ bench: install redis
 # mock county portal whose errors were planted without seeing the checkers' lists.
 bench-text: install
 	$(BIN)/python bench/text.py
-	@# Twenty mock county portals: the first tuned on, the others each written unseen.
+	@# Twenty-two mock county portals: the first tuned on, the others each written unseen.
 	$(BIN)/python bench/mocksite.py
 	$(BIN)/python bench/mocksite.py --data mocksite2_data
 	$(BIN)/python bench/mocksite.py --data mocksite3_data
@@ -67,6 +67,8 @@ bench-text: install
 	$(BIN)/python bench/mocksite.py --data mocksite18_data
 	$(BIN)/python bench/mocksite.py --data mocksite19_data
 	$(BIN)/python bench/mocksite.py --data mocksite20_data
+	$(BIN)/python bench/mocksite.py --data mocksite21_data
+	$(BIN)/python bench/mocksite.py --data mocksite22_data
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info

@@ -362,8 +362,9 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
             continue        # a misspelling that is part of the correct phrase written out
         if bad[0] != good[0] and word_across(text, start):
             continue        # 共享发展理念 holds no 享发展理念: a replaced first character may end a word
-        if bad[-1] != good[-1] and word_across(text, start + len(bad)):
-            continue        # 中央军未能 holds no 中央军委: nor a replaced last one begin one
+        if bad[-1] != good[-1] and word_across(text, start + len(bad)) and bad[:-1] in words():
+            continue        # 中央军未能 holds no 中央军委: nor a replaced last one begin one after a
+            #                 word (中国共产当成立 is 中国共产党 all the same: 中国共产 is no word)
         if bad[0] in COUNTING and text[start - 1:start] in COUNTING:
             continue        # 十二届三中全会 holds 二届三中全会: the number begins before
         if len(bad) < len(good) and _reads_as_words(text, start, bad, good):

@@ -179,6 +179,9 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("坚决做到“个两维护”")] == ["两个维护"]
     assert [h.suggestion for h in scan_severe("坚持以中国特色社会注意理论体系为指导")] == ["中国特色社会主义"]
     assert [h.suggestion for h in scan_severe("要把筑牢中华民族共同体意识作为主线")] == ["铸牢中华民族共同体意识"]
+    # A replaced last character that begins a word (当成) is still an error when what comes before
+    # it is no word of its own (中国共产); 中央军未能 stays right.
+    assert [h.suggestion for h in scan_severe("为庆祝中国共产当成立104周年")] == ["中国共产党"]
     # A fuzzy-pinyin input method (s/sh) offers 意思 for 意识.
     assert [h.suggestion for h in scan_severe("牢固树立“四个意思”")] == ["四个意识"]
     assert [h.suggestion for h in scan_severe("认真学习宣传贯彻党的二十大经神")] == ["党的二十大精神"]
