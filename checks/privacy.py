@@ -37,12 +37,12 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
             "麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩"
             "明佘池查麻苑迟邝")
 # The name may follow a role word (考核优秀人员李婷婷，联系电话…; 热心群众张海军（手机号码…）).
-NAME_BEFORE = re.compile(r"([" + SURNAMES + r"][\u4e00-\u9fff]{1,2})"
-                         r"(?:同志|先生|女士)?\s*[（(:：,，、\s]?\s*(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$")
+# What may stand between a name and its number: 同志, a bracket or comma, a 电话/手机 label.
+_NAME_TO_NUMBER = r"(?:同志|先生|女士)?\s*[（(:：,，、\s]?\s*(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$"
+NAME_BEFORE = re.compile(r"([" + SURNAMES + r"][\u4e00-\u9fff]{1,2})" + _NAME_TO_NUMBER)
 # Names of the Mongolian, Tibetan, Uyghur … peoples have no Han surname (斯琴图雅, 格桑拉姆,
 # 阿依古丽): three to five characters of the transliteration tables, right before the number.
-MINORITY_BEFORE = re.compile(r"([\u4e00-\u9fff]{3,5})(?:同志|先生|女士)?\s*[（(:：,，、\s]?\s*"
-                             r"(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$")
+MINORITY_BEFORE = re.compile(r"([\u4e00-\u9fff]{3,5})" + _NAME_TO_NUMBER)
 MINORITY_EXTRA = frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃")
 NOT_NAME = re.compile(r"(电话|手机|热线|咨询|投诉|举报|监督|办公室|服务|中心|单位|地址|传真|邮编|号码|专线)")
 DIGITS = re.compile(r"\D")

@@ -158,8 +158,13 @@ def title_pattern() -> tuple[re.Pattern, dict[str, str], dict[str, list[str]]]:
     titles, held = reference()["exclusive_titles"], held_titles()
     names = "|".join(sorted(held, key=len, reverse=True))
     every = set(titles) | {title for own in held.values() for title in own} | set(reference().get("senior_titles", ()))
-    alternation = "|".join(sorted(map(re.escape, every), key=len, reverse=True))
+    alternation = _longest_first(every)
     return re.compile(f"(?P<t1>{alternation})(?P<n1>{names})|(?P<n2>{names})(?P<t2>{alternation})"), titles, held
+
+
+def _longest_first(titles) -> str:
+    """A regular-expression alternation of `titles`, longest first (中共中央总书记 before 总书记)."""
+    return "|".join(sorted(map(re.escape, titles), key=len, reverse=True))
 
 
 # Titles every county has holders of (党委书记, 政协副主席): next to a common two-character name
@@ -197,7 +202,7 @@ def _title_mismatches(text: str) -> list[Hit]:
 def _holder_pattern() -> re.Pattern:
     """A title only one leader holds, then three characters: where that leader's name stands."""
     titles = reference()["exclusive_titles"]
-    alternation = "|".join(sorted((re.escape(t) for t, name in titles.items() if len(name) == 3), key=len, reverse=True))
+    alternation = _longest_first(t for t, name in titles.items() if len(name) == 3)
     return re.compile(f"(?P<title>{alternation})(?P<name>[\u4e00-\u9fff]{{3}})")
 
 
