@@ -104,6 +104,8 @@ def _leader_variants(leaders: list[dict]) -> dict[str, str]:
 INSERTION_MIN = 6
 # Characters that join two names rather than miswrite one.
 JOINING = frozenset("的和及与或之暨并")
+# Particles that follow a verb inside a formulation written as a clause (全面建成了小康社会).
+ASPECT = frozenset("了着过")
 
 
 def _inserted(text: str) -> list[Hit]:
@@ -111,6 +113,7 @@ def _inserted(text: str) -> list[Hit]:
     in (习近平新时代的中国特色社会主义思想); shorter ones, and before the last character, with one
     doubled (新发展展理念, 毛泽东思思想)."""
     heads = insertion_heads()
+    whole = listed_phrases()
     historical = reference()["formulations"].get("historical", [])
     hits = []
     for start, head, entries in heads.find(text):
@@ -122,6 +125,10 @@ def _inserted(text: str) -> list[Hit]:
                 continue
             if kind == "机构名称" and extra in JOINING:
                 continue        # 人民代表大会的常务委员会, 人民代表大会和常务委员会: two bodies
+            if extra in JOINING and head in whole:
+                continue        # 中国特色社会主义的制度优势: a whole formulation joined to a word
+            if extra in ASPECT:
+                continue        # 全面建成了小康社会: a verb's particle
             if (len(phrase) < INSERTION_MIN or len(tail) < 2) and extra != head[-1]:
                 continue        # in a short phrase or before its last character, only a doubled one
             bad = text[start:end + 1 + len(tail)]
@@ -130,6 +137,13 @@ def _inserted(text: str) -> list[Hit]:
             hits.append(Hit(start, bad, phrase, f"严重错别字（{kind}）：“{bad}”应为“{phrase}”（多了“{extra}”）",
                             CHECK, len(bad)))
     return hits
+
+
+@lru_cache(maxsize=1)
+def listed_phrases() -> frozenset[str]:
+    """Every key formulation and organ name in severe.toml."""
+    data = reference()
+    return frozenset(data["formulations"]["items"]) | frozenset(data["names"]["items"])
 
 
 @lru_cache(maxsize=1)

@@ -173,11 +173,11 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("热烈庆祝中华人民共和成立76周年")] == ["中华人民共和国"]
     assert [h.suggestion for h in scan_severe("深刻领悟“两个确定”的决定性意义")] == ["“两个确立”"]
     # A formulation cut short, or with a character doubled, short ones too.
-    assert [h.suggestion for h in scan_severe("深入学习中国特色社会主理论体系")] == ["中国特色社会主义"]
+    assert [h.suggestion for h in scan_severe("深入学习中国特色社会主理论体系")] == ["中国特色社会主义理论体系"]
     assert [h.suggestion for h in scan_severe("完整准确全面贯彻新发展展理念")] == ["新发展理念"]
     assert [h.suggestion for h in scan_severe("坚持以毛泽东思思想为指导")] == ["毛泽东思想"]
     assert [h.suggestion for h in scan_severe("坚决做到“个两维护”")] == ["两个维护"]
-    assert [h.suggestion for h in scan_severe("坚持以中国特色社会注意理论体系为指导")] == ["中国特色社会主义"]
+    assert [h.suggestion for h in scan_severe("坚持以中国特色社会注意理论体系为指导")] == ["中国特色社会主义理论体系"]
     assert [h.suggestion for h in scan_severe("要把筑牢中华民族共同体意识作为主线")] == ["铸牢中华民族共同体意识"]
     # A replaced last character that begins a word (当成) is still an error when what comes before
     # it is no word of its own (中国共产); 中央军未能 stays right.
@@ -186,6 +186,12 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("牢固树立“四个意思”")] == ["四个意识"]
     assert [h.suggestion for h in scan_severe("认真学习宣传贯彻党的二十大经神")] == ["党的二十大精神"]
     assert [h.suggestion for h in scan_severe("学习十四届全国人民大代表会三次会议精神")] == ["全国人民代表大会"]
+    # The theory's parts and standing formulations (法治 written 法制, 作主 written 做主).
+    assert [h.suggestion for h in scan_severe("深入学习贯彻习近平法制思想")] == ["习近平法治思想"]
+    assert [h.suggestion for h in scan_severe("保证人民当家做主")] == ["人民当家作主"]
+    # A whole formulation joined to a word by 的, and a verb's 了, are no character put in.
+    for text in ("发挥中国特色社会主义的制度优势", "我们全面建成了小康社会"):
+        assert scan_severe(text) == [], text
     for text in ("中华人民共和国国务委员", "由工业和信息化、商务等部门按照职责分工", "这两个确定的目标",
                  "坚持科学发展，推动人类命运共同建设", "弘扬社会主义核心价值体系", "你省和住房城乡建设部要加强指导",
                  "1982年，全国上下认真学习党的十二大精神", "人民代表大会和常务委员会会议",
