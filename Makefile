@@ -46,29 +46,9 @@ bench: install redis
 # mock county portal whose errors were planted without seeing the checkers' lists.
 bench-text: install
 	$(BIN)/python bench/text.py
-	@# Twenty-two mock county portals: the first tuned on, the others each written unseen.
+	@# Twenty-six mock county portals: the first tuned on, the others each written unseen.
 	$(BIN)/python bench/mocksite.py
-	$(BIN)/python bench/mocksite.py --data mocksite2_data
-	$(BIN)/python bench/mocksite.py --data mocksite3_data
-	$(BIN)/python bench/mocksite.py --data mocksite4_data
-	$(BIN)/python bench/mocksite.py --data mocksite5_data
-	$(BIN)/python bench/mocksite.py --data mocksite6_data
-	$(BIN)/python bench/mocksite.py --data mocksite7_data
-	$(BIN)/python bench/mocksite.py --data mocksite8_data
-	$(BIN)/python bench/mocksite.py --data mocksite9_data
-	$(BIN)/python bench/mocksite.py --data mocksite10_data
-	$(BIN)/python bench/mocksite.py --data mocksite11_data
-	$(BIN)/python bench/mocksite.py --data mocksite12_data
-	$(BIN)/python bench/mocksite.py --data mocksite13_data
-	$(BIN)/python bench/mocksite.py --data mocksite14_data
-	$(BIN)/python bench/mocksite.py --data mocksite15_data
-	$(BIN)/python bench/mocksite.py --data mocksite16_data
-	$(BIN)/python bench/mocksite.py --data mocksite17_data
-	$(BIN)/python bench/mocksite.py --data mocksite18_data
-	$(BIN)/python bench/mocksite.py --data mocksite19_data
-	$(BIN)/python bench/mocksite.py --data mocksite20_data
-	$(BIN)/python bench/mocksite.py --data mocksite21_data
-	$(BIN)/python bench/mocksite.py --data mocksite22_data
+	for n in $$(seq 2 26); do $(BIN)/python bench/mocksite.py --data mocksite$${n}_data || exit 1; done
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info
