@@ -74,6 +74,14 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
 }
 
 
+# Where what follows rules the twin out, whatever the model says: a statute comes into force
+# (施行) with nothing after it (自2025年1月1日起施行。), so 实行 with an object is right
+# (自6月1日起实行延时服务); 施行之日 stays open.
+RULED_OUT: dict[tuple[str, str], re.Pattern] = {
+    ("实行", "施行"): re.compile(r"(?!之)[\u4e00-\u9fff]"),
+}
+
+
 # Pairs only a usage rule decides: the model reads 检察监督 as happily as 检查监督.
 BY_RULE_ONLY = frozenset({("检察", "检查"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
                           ("货款", "贷款"), ("表章", "表彰")})
@@ -127,7 +135,8 @@ def confusions(line: str, model: lm.Model) -> list[Confusion]:
             continue        # 检察院 holds 检察, 反映出 is no 反应出: not the word where it stands
         if text is None:
             text = lm.BEGIN + lm.normalize(line) + lm.END
-        weighed = [(meant, note) for meant, note in options if (written, meant) not in BY_RULE_ONLY]
+        weighed = [(meant, note) for meant, note in options if (written, meant) not in BY_RULE_ONLY
+                   and not _ruled_out(line, start, written, meant)]
         if not weighed:
             continue
         gain, meant, note = max((model.gain(text, start + 1, written, meant), meant, note)
@@ -142,3 +151,9 @@ def _by_usage(line: str, start: int, written: str, meant: str) -> bool:
     return any((before is None or before.search(line, 0, start))
                and (after is None or after.match(line, start + len(written)))
                for before, after in RULES.get((written, meant), ()))
+
+
+def _ruled_out(line: str, start: int, written: str, meant: str) -> bool:
+    """True when what follows `written` at `start` rules `meant` out (RULED_OUT)."""
+    after = RULED_OUT.get((written, meant))
+    return after is not None and after.match(line, start + len(written)) is not None

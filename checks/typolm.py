@@ -224,12 +224,13 @@ def _word_length(ends: list[int], position: int) -> int:
 
 _NONE: frozenset[str] = frozenset()
 CONNECTIVES = frozenset("和或与及并且而跟同")
-# Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享.
-SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1")
+# Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享;
+# 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农.
+SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]")
 
 
 def _in_set_phrase(line: str, offset: int) -> bool:
-    """True when line[offset] stands in a pattern-built policy phrase (应入尽入)."""
+    """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛)."""
     return any(match.start() <= offset < match.end()
                for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
 

@@ -90,6 +90,7 @@ def test_names_are_not_questioned():
     ("北京市平谷区", "平谷"),                          # a two-character name standing as a place
     ("在城厢镇归侨黄阿水家中", "黄阿水"),              # the southern 阿 before a given name
     ("渔民洪清泉说", "洪清泉"),                        # after 渔民, before 说
+    ("水库移民韦振东，身份证号码", "韦振东"),          # after 移民, before an ID number
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
@@ -208,6 +209,9 @@ def test_pair_beside_a_rare_dictionary_piece_is_weighed_by_the_model():
     found = scan_typos("补助资金已全部拔付到位。")
     assert [(h.evidence, h.suggestion) for h in found] == [("拔付", "拨付")]
     assert scan_typos("李先生从上午8时一坐就坐到了下午4时。") == []
+    # A statute comes into force (施行) with nothing after it; a service is put in place (实行).
+    assert [h.suggestion for h in scan_typos("本办法自2025年1月1日起实行。")] == ["施行"]
+    assert scan_typos("县退役军人服务中心自6月1日起实行延时服务。") == []
     # 明时 is a dictionary word too, but the model has nothing against 报名时间.
     found = scan_typos("网上报明时间为4月10日至15日。")
     assert [(h.evidence, h.suggestion) for h in found] == [("报明", "报名")]
@@ -215,7 +219,8 @@ def test_pair_beside_a_rare_dictionary_piece_is_weighed_by_the_model():
 
 def test_connectives_and_pattern_built_phrases_are_not_typos():
     # Mock counties 5 and 6 had these as false alarms (尽 -> 进, 或 -> 和).
-    for line in ("确保适龄儿童少年应入尽入。", "企业可在每年3月底前向所在乡镇或县直主管部门提出申请。"):
+    for line in ("确保适龄儿童少年应入尽入。", "企业可在每年3月底前向所在乡镇或县直主管部门提出申请。",
+                 "全面推行家畜圈养和以机代牛。"):
         assert scan_typos(line) == [] and scan_suspects(line) == [], line
 
 
