@@ -283,6 +283,13 @@ def test_the_sites_own_usage_overrules_the_model():
     assert scan_typos(line, None, elsewhere=others) == []
 
 
+def test_a_name_in_quotation_marks_is_known_from_the_sites_other_pages():
+    # At a quotation mark the two characters on its side are asked about: 锦塘 stands in 锦塘镇.
+    line = "注册集体商标2个，“锦塘荔枝”的知名度和美誉度不断提升。"
+    assert [h.evidence for h in scan_typos(line, None, elsewhere=line)] == ["锦"]
+    assert scan_typos(line, None, elsewhere=SiteText("锦塘镇现有荔枝种植面积4.2万亩。\n" + line)) == []
+
+
 def test_site_writing_the_fix_elsewhere_confirms_a_suspect():
     line = "市能原局负责组织实施。"
     assert scan_typos(line) == [] and [h.suggestion for h in scan_suspects(line)] == ["源"]
