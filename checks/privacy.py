@@ -43,7 +43,6 @@ NAME_BEFORE = re.compile(r"([" + SURNAMES + r"][\u4e00-\u9fff]{1,2})" + _NAME_TO
 # Names of the Mongolian, Tibetan, Uyghur … peoples have no Han surname (斯琴图雅, 格桑拉姆,
 # 阿依古丽): three to five characters of the transliteration tables, right before the number.
 MINORITY_BEFORE = re.compile(r"([\u4e00-\u9fff]{3,5})" + _NAME_TO_NUMBER)
-MINORITY_EXTRA = frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃")
 NOT_NAME = re.compile(r"(电话|手机|热线|咨询|投诉|举报|监督|办公室|服务|中心|单位|地址|传真|邮编|号码|专线)")
 DIGITS = re.compile(r"\D")
 
@@ -106,7 +105,7 @@ def _named(text: str, start: int, end: int) -> bool:
 
 def _minority_name(before: str) -> bool:
     """A name of three to five transliteration characters right before the number (斯琴图雅（150…）)."""
-    from checks.propernames import TRANSLITERATION
+    from checks.propernames import MINORITY_NAME
     from checks.typolm import words
     found = MINORITY_BEFORE.search(before)
     if not found:
@@ -114,7 +113,7 @@ def _minority_name(before: str) -> bool:
     token = found.group(1)
     for size in range(len(token), 2, -1):
         name = token[-size:]
-        if all(c in TRANSLITERATION or c in MINORITY_EXTRA for c in name):
+        if all(c in MINORITY_NAME for c in name):
             return not NOT_NAME.search(name) and name not in words()
     return False
 

@@ -110,6 +110,9 @@ TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布
                             "豪赫亨霍基吉贾杰卡凯坎柯科克库夸奎拉莱兰朗劳勒雷里利莉琳卢鲁伦罗洛玛迈麦曼梅蒙米"
                             "莫默姆穆纳娜奈尼涅努诺欧帕潘佩皮普奇契恰乔切琴丘萨塞赛桑瑟莎舍斯索塔泰坦汤特滕"
                             "提图托瓦韦维温沃乌西希谢休亚伊尤约泽扎詹兹佐")
+# Characters of Mongolian, Tibetan, Uyghur … names besides those tables: such a name has no Han
+# surname (额尔敦巴雅尔, 斯琴图雅, 阿依古丽), so it is known by its characters and a title before it.
+MINORITY_NAME = TRANSLITERATION | frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃")
 # One-character names of countries, as in 中菲关系 and 欢迎莫方参与.
 COUNTRY = frozenset("美俄日韩朝英法德意印巴非菲泰越老柬缅马新澳加墨哈吉塔乌土伊沙埃希葡西荷比瑞芬挪丹捷匈"
                     "波罗塞克阿蒙尼孟斯摩莫厄秘智古委坦肯赞津刚苏以叙黎约")
@@ -131,20 +134,28 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
         if start + _person_length(line, start, vocabulary) > offset:
             return True
     char = line[offset]
-    if char in TRANSLITERATION:
-        first, last = offset, offset + 1
-        while first > 0 and line[first - 1] in TRANSLITERATION:
-            first -= 1
-        while last < len(line) and line[last] in TRANSLITERATION:
-            last += 1
-        if last - first >= 3:
-            return True
+    if char in TRANSLITERATION and _run(line, offset, TRANSLITERATION) >= 3:
+        return True
+    if char in MINORITY_NAME:
+        first = offset - _run(line[:offset + 1][::-1], 0, MINORITY_NAME) + 1
+        if _run(line, first, MINORITY_NAME) >= 3 and line.endswith(NAME_BEFORE, 0, first):
+            return True     # 县委书记额尔敦巴雅尔
     if char in COUNTRY and (line[offset - 1:offset] == "中" or line[offset + 1:offset + 2] == "方"):
         return True
     for start in range(max(0, offset - 1), offset + 1):
         if _reads_as_township(line, start):
             return True
     return _in_known_name(line, offset)
+
+
+def _run(line: str, offset: int, characters: frozenset[str]) -> int:
+    """How many characters of `characters` stand in a row through line[offset]."""
+    first, last = offset, offset + 1
+    while first > 0 and line[first - 1] in characters:
+        first -= 1
+    while last < len(line) and line[last] in characters:
+        last += 1
+    return last - first
 
 
 def _reads_as_township(line: str, start: int) -> bool:

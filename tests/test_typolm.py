@@ -91,6 +91,7 @@ def test_names_are_not_questioned():
     ("在城厢镇归侨黄阿水家中", "黄阿水"),              # the southern 阿 before a given name
     ("渔民洪清泉说", "洪清泉"),                        # after 渔民, before 说
     ("水库移民韦振东，身份证号码", "韦振东"),          # after 移民, before an ID number
+    ("县委书记额尔敦巴雅尔在讲话中指出", "额尔敦巴雅尔"),  # a Mongolian name after a title
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
