@@ -148,7 +148,7 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
     """Misspellings of `phrase`: one character replaced by a same-sound or similar-shape one; with
     `edits`, one character dropped (from the third on in five characters: 中国共党, not 中共产党) or
     two neighbours swapped (in four characters, only swapped); with `words` (long formulations), two to four characters dropped
-    (习近平新时代特色社会主义思想); with `words` or `swaps` (names of eight characters or more),
+    (习近平新时代特色社会主义思想), two only from seven (全过程民主); with `words` or `swaps` (names of eight characters or more),
     two neighbouring pieces of two to four characters swapped (中华民族复兴伟大, 国家监委中央纪委)."""
     found = set()
     size = len(phrase)
@@ -176,8 +176,8 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
         for i in range(size - 1):
             if phrase[i] != phrase[i + 1]:
                 found.add(phrase[:i] + phrase[i + 1] + phrase[i] + phrase[i + 2:])
-    if words and size >= 8:
-        for length in (2, 3, 4):
+    if words and size >= 7:
+        for length in ((2, 3, 4) if size >= 8 else (2,)):
             for i in range(1, size - length):
                 found.add(phrase[:i] + phrase[i + length:])
     if (words or swaps) and size >= 6:
@@ -212,6 +212,7 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
     sound, by_key = sounds(), fuzzy_index(vocabulary)
     correct = set(data["names"]["items"]) | set(data["formulations"]["items"])
     out: dict[str, tuple[str, str]] = {}
+    sources: dict[str, set[str]] = {}
     for phrase in data["names"]["items"] + data["formulations"]["items"]:
         kind = "机构名称" if phrase in data["names"]["items"] else "重要表述"
         if len(phrase) < 4:
@@ -220,8 +221,14 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
                               words=kind == "重要表述",
                               swaps=len(phrase) >= 8):
             out.setdefault(wrong, (phrase, kind))
+            sources.setdefault(wrong, set()).add(phrase)
         for wrong in word_homophones(phrase, sound, vocabulary) | fuzzy_homophones(phrase, by_key):
             out.setdefault(wrong, (phrase, kind))
+    # Two characters or more dropped where several formulations would leave the same (习近平思想
+    # from 习近平经济思想, 习近平法治思想 …): which one was meant cannot be told.
+    for wrong, phrases in sources.items():
+        if len(phrases) > 1 and len(wrong) <= len(out[wrong][0]) - 2:
+            del out[wrong]
     for leader in data["leaders"]:
         name = leader["name"]
         for wrong in variants(name, table, edits=False):

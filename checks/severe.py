@@ -214,23 +214,36 @@ def _title_mismatches(text: str) -> list[Hit]:
 
 @lru_cache(maxsize=1)
 def _holder_pattern() -> re.Pattern:
-    """A title only one leader holds, then three characters: where that leader's name stands."""
-    titles = reference()["exclusive_titles"]
-    alternation = _longest_first(t for t, name in titles.items() if len(name) == 3)
-    return re.compile(f"(?P<title>{alternation})(?P<name>[\u4e00-\u9fff]{{3}})")
+    """A title only one leader holds: where that leader's name stands after it."""
+    return re.compile(_longest_first(reference()["exclusive_titles"]))
 
 
 def _misnamed_holders(text: str) -> list[Hit]:
-    """The one holder of a title with one given-name character wrong (全国政协主席王沪宇), whatever
-    the character: the title says who is meant. A surname that differs is another person."""
+    """The one holder of a title with one character of the name wrong, whatever the character: the
+    title says who is meant. In a three-character name only the given name (全国政协主席王沪宇: a
+    surname that differs is another person); in a two-character one only the surname, for another
+    given name is another person (国务院总理李鹏) while 国务院总理季强 is a slip, as long as the
+    written surname is one and its given name begins no word (国务院总理也强调 is no name)."""
+    from checks.propernames import SURNAMES
     titles = reference()["exclusive_titles"]
+    vocabulary = words()
     hits = []
     for match in _holder_pattern().finditer(text):
-        written, holder = match["name"], titles[match["title"]]
-        if written[0] == holder[0] and sum(a != b for a, b in zip(written, holder)) == 1:
-            hits.append(Hit(match.start("name"), written, holder,
-                            f"严重错别字（领导人姓名）：“{match['title']}{written}”应为“{match['title']}{holder}”",
-                            CHECK, 3))
+        holder = titles[match[0]]
+        start = match.end()
+        written = text[start:start + len(holder)]
+        if len(written) != len(holder) or not all("\u4e00" <= c <= "\u9fff" for c in written):
+            continue
+        wrong = [i for i, (a, b) in enumerate(zip(written, holder)) if a != b]
+        if len(wrong) != 1:
+            continue
+        if len(holder) == 3 and wrong == [0]:
+            continue
+        if len(holder) == 2 and (wrong != [0] or written[0] not in SURNAMES
+                                 or text[start + 1:start + 3] in vocabulary):
+            continue
+        hits.append(Hit(start, written, holder,
+                        f"严重错别字（领导人姓名）：“{match[0]}{written}”应为“{match[0]}{holder}”", CHECK, len(holder)))
     return hits
 
 
@@ -309,8 +322,9 @@ def _numeral(text: str) -> int | None:
 
 def _congress_numbers(text: str) -> list[Hit]:
     """A Party congress miscounted: 党的二十二大 when the latest is the twentieth (the next one
-    may be looked forward to), and the latest's numeral swapped in its 精神 (学习贯彻党的十二大精神),
-    unless the line speaks of the last century (1982年党的十二大精神)."""
+    may be looked forward to), and the latest's numeral swapped in its 精神 (学习贯彻党的十二大精神)
+    or beside its plenary sessions (党的十二大和二十届三中全会精神), unless the line speaks of the
+    last century (1982年党的十二大精神)."""
     congress = reference()["congress"]
     latest = _chinese(congress["latest"])
     hits = []
@@ -324,9 +338,9 @@ def _congress_numbers(text: str) -> list[Hit]:
             hits.append(Hit(match.start(), bad, right,
                             f"严重错别字（重要表述）：“{bad}”应为“{right}”（最近一次为{right}，{congress['source']}）",
                             CHECK, len(bad)))
-        elif (match[3] and match[1] != latest and match[1] == latest[::-1]
-              and not LAST_CENTURY.search(text)):
-            right = f"党的{latest}{match[2]}精神"
+        elif (match[1] != latest and match[1] == latest[::-1] and not LAST_CENTURY.search(text)
+              and (match[3] or f"{latest}届" in re.split(r"[。；;]", text[match.end():], maxsplit=1)[0])):
+            right = f"党的{latest}{match[2]}{match[3] or ''}"
             hits.append(Hit(match.start(), match[0], right,
                             f"严重错别字（重要表述）：“{match[0]}”应为“{right}”（“{latest}”两字颠倒）",
                             CHECK, len(match[0])))

@@ -187,6 +187,14 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("牢固树立“四个意思”")] == ["四个意识"]
     assert [h.suggestion for h in scan_severe("认真学习宣传贯彻党的二十大经神")] == ["党的二十大精神"]
     assert [h.suggestion for h in scan_severe("学习十四届全国人民大代表会三次会议精神")] == ["全国人民代表大会"]
+    # The one holder of a title with the surname of a two-character name slipped; another given
+    # name is another person, and a word after the title is no name.
+    assert [h.suggestion for h in scan_severe("国务院总理季强代表国务院作政府工作报告")] == ["李强"]
+    for text in ("国务院总理李鹏出席", "国务院总理也强调", "国务院总理李强出席"):
+        assert scan_severe(text) == [], text
+    # The latest congress's numeral swapped beside its plenary sessions; a formulation run on.
+    assert [h.suggestion for h in scan_severe("专题学习党的十二大和二十届三中全会精神")] == ["党的二十大"]
+    assert [h.suggestion for h in scan_severe("坚定“四个自信心”")] == ["四个自信"]
     # The theory's parts and standing formulations (法治 written 法制, 作主 written 做主).
     assert [h.suggestion for h in scan_severe("深入学习贯彻习近平法制思想")] == ["习近平法治思想"]
     assert [h.suggestion for h in scan_severe("保证人民当家做主")] == ["人民当家作主"]
