@@ -76,9 +76,9 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
 
 # Where what follows rules the twin out, whatever the model says: a statute comes into force
 # (施行) with nothing after it (自2025年1月1日起施行。), so 实行 with an object is right
-# (自6月1日起实行延时服务); 施行之日 stays open.
+# (自6月1日起实行延时服务, 实行24小时值班); 施行之日 stays open.
 RULED_OUT: dict[tuple[str, str], re.Pattern] = {
-    ("实行", "施行"): re.compile(r"(?!之)[\u4e00-\u9fff]"),
+    ("实行", "施行"): re.compile(r"(?!之)[^，,。；;：:！？!?、）)”\s]"),
 }
 
 

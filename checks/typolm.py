@@ -245,6 +245,36 @@ def _in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> boo
     return False
 
 
+# What separates the items of a list of short phrases (种得下、活得了、长得好).
+LIST_BREAK = frozenset("、，,；;“”\"（）()：:。！？")
+
+
+def _in_parallel_list(line: str, offset: int, other: str, vocabulary: dict[str, int]) -> bool:
+    """True when line[offset] stands in a short list item whose neighbour item, as long, repeats
+    the character beside it, and `other` would make a word with that character (活得了 beside 长得好:
+    获得): the list's pattern read into a word. In 早发现、早干预、早邦扶, 帮 makes no word with 早."""
+    start = offset
+    while start > 0 and line[start - 1] not in LIST_BREAK:
+        start -= 1
+    end = offset + 1
+    while end < len(line) and line[end] not in LIST_BREAK:
+        end += 1
+    size, at = end - start, offset - start
+    if not 2 <= size <= 4:
+        return False
+    neighbours = []
+    if start >= 1 and line[start - 1] in "、，,":
+        neighbours.append(line[max(0, start - 1 - size):start - 1])
+    if end < len(line) and line[end] in "、，,":
+        neighbours.append(line[end + 1:end + 1 + size])
+    for q, word in ((at - 1, line[offset - 1:offset] + other), (at + 1, other + line[offset + 1:offset + 2])):
+        if 0 <= q < size and word in vocabulary and any(
+                len(item) == size and not LIST_BREAK.intersection(item) and item[q] == line[start + q]
+                for item in neighbours):
+            return True
+    return False
+
+
 class TypoDetector:
     """Finds likely typos in a line of text with a language model and a dictionary."""
 
@@ -329,6 +359,8 @@ class TypoDetector:
                 if propernames.is_named(line, i - 1, self.vocabulary) or _in_set_phrase(line, i - 1) \
                         or _in_paired_phrase(line, i - 1, self.vocabulary):
                     break
+                if _in_parallel_list(line, i - 1, other, self.vocabulary):
+                    continue
                 if segmented is None:
                     segmented = self._segmented(text, i)
                 if familiar is None:

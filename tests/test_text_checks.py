@@ -76,6 +76,7 @@ def test_improper_rules_and_exemptions():
     assert "2018" in hit.detail
     assert [h.suggestion for h in scan_improper("台湾总统选举")] == ["台湾地区领导人"]
     assert [h.evidence for h in scan_improper("中港两地合作")] == ["中港"]
+    assert [h.evidence for h in scan_improper("合作的中港农产品冷链物流项目")] == ["中港"]
     assert [h.evidence for h in scan_improper("县卫计委发布通知")] == ["卫计委"]
     assert scan_improper("原市国土资源局局长") == []                   # marked as former
     assert scan_improper("将国土资源部的职责整合") == []               # about the reform itself
