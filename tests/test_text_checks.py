@@ -105,6 +105,7 @@ def test_improper_rules_and_exemptions():
     assert [h.suggestion for h in scan_improper("在高铁站为返乡民工免费提供热水")] == ["农民工"]
     assert [h.suggestion for h in scan_improper("帮助326名民工追回被拖欠工资")] == ["农民工"]
     assert [h.suggestion for h in scan_improper("确保在建工程项目的民工按时拿到工资")] == ["农民工"]
+    assert [h.suggestion for h in scan_improper("设立民工维权服务窗口")] == ["农民工"]
     assert [h.evidence for h in scan_improper("吸引了来自两岸三地的茶商参加")] == ["两岸三地"]
     assert scan_improper("吸引了来自海峡两岸暨香港、澳门的茶商参加") == []
     for text in ("农民工工资专用账户", "城乡居民工资性收入", "做好新时代人民工作", "为民工作", "水库移民工程"):
