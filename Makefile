@@ -46,9 +46,9 @@ bench: install redis
 # mock county portal whose errors were planted without seeing the checkers' lists.
 bench-text: install
 	$(BIN)/python bench/text.py
-	@# Twenty-six mock county portals: the first tuned on, the others each written unseen.
+	@# Thirty mock county portals: the first tuned on, the others each written unseen.
 	$(BIN)/python bench/mocksite.py
-	for n in $$(seq 2 26); do $(BIN)/python bench/mocksite.py --data mocksite$${n}_data || exit 1; done
+	for n in $$(seq 2 30); do $(BIN)/python bench/mocksite.py --data mocksite$${n}_data || exit 1; done
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info
