@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -114,7 +115,8 @@ def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" =
         if _repeated(text, suspect.offset) or _unit_after_number(text, suspect.offset):
             continue
         if elsewhere is not None:
-            if _used_elsewhere(text, suspect.offset, elsewhere) or _own_place(text, suspect.offset, elsewhere):
+            if _used_elsewhere(text, suspect.offset, elsewhere) or _own_place(text, suspect.offset, elsewhere) \
+                    or _site_town(text, suspect.offset, elsewhere):
                 continue
             if not suspect.confident:
                 confirmed = _site_writes_fix(text, suspect, elsewhere)
@@ -178,6 +180,16 @@ class SiteText:
         self.text = text
         self.place = place
         self.counts: dict[str, int] = {}
+        self._towns: frozenset[str] | None = None
+
+    @property
+    def towns(self) -> frozenset[str]:
+        """Two-character names the site writes as towns or subdistricts at least twice (桐江镇):
+        its own places, which it may also write bare (桐江灌区, “锦塘荔枝”)."""
+        if self._towns is None:
+            seen = Counter(TOWN.findall(self.text))
+            self._towns = frozenset(name for name, count in seen.items() if count >= 2)
+        return self._towns
 
     def count(self, piece: str) -> int:
         found = self.counts.get(piece)
@@ -232,15 +244,31 @@ def _unit_after_number(line: str, offset: int) -> bool:
 PLACE_SUFFIXES = propernames.PLACE_AFTER + ("市", "街", "岛", "湾", "港", "山", "江", "溪")
 
 
+TOWN = re.compile(r"([\u4e00-\u9fff]{2})(?:镇|街道)")
+
+
+def _site_town(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
+    """True when line[offset] is a character of a town the site names (SiteText.towns)."""
+    towns = getattr(elsewhere, "towns", ())
+    return bool(towns) and (line[offset:offset + 2] in towns or line[max(0, offset - 1):offset + 1] in towns)
+
+
 def _own_place(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
-    """True when line[offset] is a character of the site's own place name, written in that name
-    or in a place named after it (屿城街道 on 瓯屿县's site)."""
+    """True when line[offset] is a character of the site's own place name, written in that name,
+    in a place named after it (屿城街道 on 瓯屿县's site) or beside another place's one-character
+    name (京滹)."""
     place = getattr(elsewhere, "place", "")
     if not place or line[offset] not in place:
         return False
     if place in line[max(0, offset - len(place) + 1):offset + len(place)]:
         return True
+    if line[offset - 1:offset] in PROVINCE_SHORT or line[offset + 1:offset + 2] in PROVINCE_SHORT:
+        return True     # 京滹科技成果转化基地 on 滹阳县's site: two places by one character each
     return line.startswith(PLACE_SUFFIXES, offset + 1) or line.startswith(PLACE_SUFFIXES, offset + 2)
+
+
+# The one-character names of provinces and cities that pair with another place (京津冀, 沪苏浙).
+PROVINCE_SHORT = frozenset("京津冀沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔滇藏陕秦甘陇青宁新港澳台晋蒙辽吉黑")
 
 
 def _outside(hits: list[Hit], spans: list[tuple[int, int]]) -> list[Hit]:

@@ -195,6 +195,10 @@ def test_the_sites_own_place_name_is_no_slip():
     assert "屿" in [h.evidence for h in scan_typos(line, None, elsewhere=SiteText(line))]
     assert "屿" not in [h.evidence for h in scan_typos(line, None, elsewhere=SiteText(line, "瓯屿"))]
     assert place_name("瓯屿县人民政府") == "瓯屿" and place_name("国家统计局") == ""
+    # Beside another place's one-character name: 京滹 is Beijing and 滹阳县.
+    line = "过去一年，我县主动融入京津冀协同发展，京滹科技成果转化基地正式投入运营。"
+    assert "滹" in [h.evidence for h in scan_typos(line, None, elsewhere=SiteText(line))]
+    assert scan_typos(line, None, elsewhere=SiteText(line, "滹阳")) == []
 
 
 def test_a_piece_written_twice_in_the_line_is_no_slip():
@@ -297,6 +301,16 @@ def test_a_name_in_quotation_marks_is_known_from_the_sites_other_pages():
     line = "注册集体商标2个，“锦塘荔枝”的知名度和美誉度不断提升。"
     assert [h.evidence for h in scan_typos(line, None, elsewhere=line)] == ["锦"]
     assert scan_typos(line, None, elsewhere=SiteText("锦塘镇现有荔枝种植面积4.2万亩。\n" + line)) == []
+
+
+def test_a_town_the_site_names_twice_is_a_name_where_it_stands_bare():
+    from checks.typos import _site_town
+    line = "县水利局对桐江灌区12公里干渠实施防渗改造。"
+    twice = SiteText("桐江镇召开禁渔工作会议。\n桐江镇组织巡护队伍巡查。\n" + line)
+    once = SiteText("桐江镇召开禁渔工作会议。\n" + line)
+    assert twice.towns == {"桐江"} and once.towns == frozenset()
+    assert _site_town(line, line.index("桐"), twice) and not _site_town(line, line.index("桐"), once)
+    assert not _site_town(line, line.index("灌"), twice)
 
 
 def test_site_writing_the_fix_elsewhere_confirms_a_suspect():
