@@ -40,7 +40,8 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 # - a 启事 announces (招聘启事); a 启示 enlightens. A list is put up for comment (公示); 公式 is a formula;
 # - contracts are 签订 (签定 is the older form the standard no longer uses for them);
 # - soil moisture is 墒情, river banks are 堤防, a bank lends 贷款, merit is 表彰: each the other
-#   form's context only (提防诈骗, 支付货款 are right).
+#   form's context only (提防诈骗, 支付货款 are right);
+# - trouble is forestalled: 防患于未然, never 防范于未然.
 Rule = tuple[re.Pattern | None, re.Pattern | None]
 RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("截止", "截至"): ((None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
@@ -71,6 +72,7 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("货款", "贷款"): ((re.compile(r"(担保|小额|信用|助学|扶贫|按揭|商业|住房|公积金|贴息|创业|惠农|涉农|无息|低息)$"), None),),
     ("表章", "表彰"): ((re.compile(r"(进行了|予以|受到|获得|给予|通报|进行)$"), None),
                    (None, re.compile(r"(大会|决定|奖励|先进|名单)"))),
+    ("防范", "防患"): ((None, re.compile(r"于未然")),),
 }
 
 

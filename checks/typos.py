@@ -96,8 +96,9 @@ def _pair_hits_cached(text: str, holdout: lm.Holdout | None) -> tuple[Hit, ...]:
                 continue
         if named is None:
             named = propernames.person_positions(text, typolm.words())
-        if named.intersection(range(start, stop)):
-            continue        # 林雨萱 is a person, not 淋雨
+        covered = named.intersection(range(start, stop))
+        if covered and (len(wrong) < 4 or len(covered) == len(wrong)):
+            continue        # 林雨萱 is a person, not 淋雨; 群众齐心携力 is no 齐心携 running on
         hits.append(Hit(start, wrong, right, f"错别字：“{wrong}”应为“{right}”", CHECK, len(wrong)))
     return tuple(hits)
 

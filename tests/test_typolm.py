@@ -104,6 +104,13 @@ def test_a_two_character_name_not_standing_as_a_place_is_no_name():
     assert not propernames.is_named(line, line.index("平"), typolm.words())
 
 
+def test_a_listed_misspelling_running_past_a_name_is_still_found():
+    # After 群众, 齐心携 reads as a name; the listed 齐心携力 runs past it and is still a typo.
+    assert [(h.evidence, h.suggestion) for h in scan_typos("全县干部群众齐心携力抗击洪涝灾害。")] == \
+        [("齐心携力", "齐心协力")]
+    assert scan_typos("记者林雨萱报道") == []
+
+
 def test_a_word_written_another_correct_way_is_no_typo():
     # 制订 is as right as 制定, though the statutes the model learnt from mostly write 制定.
     assert scan_typos("各地可根据实际情况，制订具体实施细则。") == []
@@ -133,7 +140,7 @@ def test_real_word_errors_are_weighed_in_context():
                         ("县人民医院公开招聘编外人员启示已发布。", "启事"), ("张贴低保对象公式名单。", "公示"),
                         ("现场签定合作项目12个。", "签订"), ("深入各乡镇监测土壤商情。", "墒情"),
                         ("组织群众对黄河提防进行检查。", "堤防"), ("可申请创业担保货款。", "贷款"),
-                        ("大会对先进个人进行了表章。", "表彰")):
+                        ("大会对先进个人进行了表章。", "表彰"), ("切实做到防范于未然。", "防患")):
         assert [h.suggestion for h in scan_typos(line)] == [meant], line
     for line in ("第5号台风在广东沿海登陆。", "化学反应过程中释放热量。", "央视记者到现场报道。",
                  "传统草编织技艺列入非遗名录。", "编织袋厂扩大生产。", "把权力关进制度的笼子里。",
