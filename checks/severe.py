@@ -21,6 +21,7 @@ from pathlib import Path
 
 from checks import lm
 from checks.phrases import PhraseFinder
+from checks.propernames import SURNAMES
 from checks.typolm import MAX_WORD, confusion, read_across, word_across, words
 from checks.textscan import Hit, without_overlaps
 
@@ -224,7 +225,6 @@ def _misnamed_holders(text: str) -> list[Hit]:
     surname that differs is another person); in a two-character one only the surname, for another
     given name is another person (国务院总理李鹏) while 国务院总理季强 is a slip, as long as the
     written surname is one and its given name begins no word (国务院总理也强调 is no name)."""
-    from checks.propernames import SURNAMES
     titles = reference()["exclusive_titles"]
     vocabulary = words()
     hits = []

@@ -245,6 +245,8 @@ def _unit_after_number(line: str, offset: int) -> bool:
 PLACE_SUFFIXES = propernames.PLACE_AFTER + ("市", "街", "岛", "湾", "港", "山", "江", "溪")
 
 
+# The one-character names of provinces and cities that pair with another place (京津冀, 沪苏浙).
+PROVINCE_SHORT = frozenset("京津冀沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔滇藏陕秦甘陇青宁新港澳台晋蒙辽吉黑")
 TOWN = re.compile(r"([\u4e00-\u9fff]{2})(?:镇|街道)")
 
 
@@ -266,10 +268,6 @@ def _own_place(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
     if line[offset - 1:offset] in PROVINCE_SHORT or line[offset + 1:offset + 2] in PROVINCE_SHORT:
         return True     # 京滹科技成果转化基地 on 滹阳县's site: two places by one character each
     return line.startswith(PLACE_SUFFIXES, offset + 1) or line.startswith(PLACE_SUFFIXES, offset + 2)
-
-
-# The one-character names of provinces and cities that pair with another place (京津冀, 沪苏浙).
-PROVINCE_SHORT = frozenset("京津冀沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔滇藏陕秦甘陇青宁新港澳台晋蒙辽吉黑")
 
 
 def _outside(hits: list[Hit], spans: list[tuple[int, int]]) -> list[Hit]:
