@@ -219,7 +219,8 @@ def fingerprint(holdout: Holdout | None) -> str:
 
 def used_in_training_text(strings: list[str], source: bytes, holdout: Holdout | None = None) -> list[str]:
     """Those of `strings` that stand somewhere in the model's correct text (text_lines: a wrong
-    form that correct text uses is no error; the dictionary's words are not asked). `source`: the bytes the strings come from, for the cache key.
+    form that correct text uses is no error; the dictionary's words are not asked). `source`:
+    the bytes the strings come from, for the cache key.
 
     Scanning the 3.5 million characters takes over a second, so the answer is cached beside the
     model, under the digest of the model's text and of `source`.

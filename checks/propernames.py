@@ -134,11 +134,13 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
         if start + _person_length(line, start, vocabulary) > offset:
             return True
     char = line[offset]
-    if char in TRANSLITERATION and _run(line, offset, TRANSLITERATION) >= 3:
-        return True
+    if char in TRANSLITERATION:
+        first, last = _run(line, offset, TRANSLITERATION)
+        if last - first >= 3:
+            return True
     if char in MINORITY_NAME:
-        first = offset - _run(line[:offset + 1][::-1], 0, MINORITY_NAME) + 1
-        if _run(line, first, MINORITY_NAME) >= 3 and line.endswith(NAME_BEFORE, 0, first):
+        first, last = _run(line, offset, MINORITY_NAME)
+        if last - first >= 3 and line.endswith(NAME_BEFORE, 0, first):
             return True     # 县委书记额尔敦巴雅尔
     if char in COUNTRY and (line[offset - 1:offset] == "中" or line[offset + 1:offset + 2] == "方"):
         return True
@@ -148,14 +150,14 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
     return _in_known_name(line, offset)
 
 
-def _run(line: str, offset: int, characters: frozenset[str]) -> int:
-    """How many characters of `characters` stand in a row through line[offset]."""
+def _run(line: str, offset: int, characters: frozenset[str]) -> tuple[int, int]:
+    """Where the run of `characters` through line[offset] starts and ends."""
     first, last = offset, offset + 1
     while first > 0 and line[first - 1] in characters:
         first -= 1
     while last < len(line) and line[last] in characters:
         last += 1
-    return last - first
+    return first, last
 
 
 def _reads_as_township(line: str, start: int) -> bool:

@@ -22,7 +22,7 @@ from pathlib import Path
 from checks import lm
 from checks.phrases import PhraseFinder
 from checks.propernames import SURNAMES
-from checks.typolm import MAX_WORD, confusion, read_across, word_across, words
+from checks.typolm import MAX_WORD, confusion, is_hanzi, read_across, word_across, words
 from checks.textscan import Hit, without_overlaps
 
 CHECK = "text.typo_severe"
@@ -122,7 +122,7 @@ def _inserted(text: str) -> list[Hit]:
         for phrase, cut, kind in entries:
             tail = phrase[cut:]
             extra = text[end:end + 1]
-            if not ("\u4e00" <= extra <= "\u9fff") or text[end + 1:end + 1 + len(tail)] != tail:
+            if not is_hanzi(extra) or text[end + 1:end + 1 + len(tail)] != tail:
                 continue
             if kind == "机构名称" and extra in JOINING:
                 continue        # 人民代表大会的常务委员会, 人民代表大会和常务委员会: two bodies
@@ -232,7 +232,7 @@ def _misnamed_holders(text: str) -> list[Hit]:
         holder = titles[match[0]]
         start = match.end()
         written = text[start:start + len(holder)]
-        if len(written) != len(holder) or not all("\u4e00" <= c <= "\u9fff" for c in written):
+        if len(written) != len(holder) or not all(map(is_hanzi, written)):
             continue
         wrong = [i for i, (a, b) in enumerate(zip(written, holder)) if a != b]
         if len(wrong) != 1:

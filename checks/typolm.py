@@ -136,6 +136,11 @@ def swaps_variant(line: str, offset: int, right: str) -> bool:
     return False
 
 
+def is_hanzi(char: str) -> bool:
+    """True for a character of the CJK Unified Ideographs block (汉字), not punctuation or digits."""
+    return "\u4e00" <= char <= "\u9fff"
+
+
 def straddles_word(text: str, start: int, end: int) -> bool:
     """True when a dictionary word crosses the edge of text[start:end] (检察院 holds 检察).
 

@@ -166,7 +166,7 @@ def _site_writes_fix(line: str, suspect: typolm.Suspect, elsewhere: "SiteText | 
     fixed = line[:suspect.offset] + suspect.right + line[suspect.offset + 1:]
     for start in range(max(0, suspect.offset - 3), suspect.offset + 1):
         piece = fixed[start:start + 4]
-        if len(piece) == 4 and all(map(_is_hanzi, piece)) and \
+        if len(piece) == 4 and all(map(typolm.is_hanzi, piece)) and \
                 elsewhere.count(piece) >= SITE_CONFIRMS:
             return piece
     return None
@@ -205,18 +205,14 @@ def _used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool
     write 锦塘镇)."""
     start = max(0, offset - 1)
     piece = line[start:start + 3]
-    if len(piece) == 3 and not _is_hanzi(piece[0]):
+    if len(piece) == 3 and not typolm.is_hanzi(piece[0]):
         piece = piece[1:]
-    elif len(piece) == 3 and not _is_hanzi(piece[2]):
+    elif len(piece) == 3 and not typolm.is_hanzi(piece[2]):
         piece = piece[:2]
-    if len(piece) < 2 or not all(map(_is_hanzi, piece)):
+    if len(piece) < 2 or not all(map(typolm.is_hanzi, piece)):
         return False
     total = elsewhere.count(piece)
     return total > line.count(piece)
-
-
-def _is_hanzi(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
 
 
 def _repeated(line: str, offset: int) -> bool:
