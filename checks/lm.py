@@ -114,31 +114,36 @@ def _read_text(path: Path) -> str:
 
 
 class Model:
-    """log P(char | up to three preceding chars), and which characters follow / precede which."""
+    """log P(char | up to three preceding chars), and the bigrams each character begins and ends."""
 
     def __init__(self, logprob: dict[str, float], backoff: dict[str, float], unknown: float):
         self.logprob = logprob
         self.backoff = backoff
         self.unknown = unknown
-        after: dict[str, set[str]] = defaultdict(set)
-        before: dict[str, set[str]] = defaultdict(set)
-        for gram in logprob:
+        # follows[a][b] = preceded[b][a] = logprob[a + b]: small per-character tables, which the
+        # detector intersects with a character's confusables far faster than it could look each
+        # pair up in the whole model.
+        follows: dict[str, dict[str, float]] = defaultdict(dict)
+        preceded: dict[str, dict[str, float]] = defaultdict(dict)
+        for gram, value in logprob.items():
             if len(gram) == 2:
-                after[gram[0]].add(gram[1])
-                before[gram[1]].add(gram[0])
-        self.after = {c: frozenset(s) for c, s in after.items()}
-        self.before = {c: frozenset(s) for c, s in before.items()}
+                follows[gram[0]][gram[1]] = value
+                preceded[gram[1]][gram[0]] = value
+        self.follows = dict(follows)
+        self.preceded = dict(preceded)
 
     def score(self, text: str, j: int) -> float:
         """Natural-log probability of text[j] given the (up to) three characters before it."""
         logprob, backoff, total = self.logprob, self.backoff, 0.0
         k = j - ORDER + 1 if j >= ORDER - 1 else 0
         while k < j:
-            value = logprob.get(text[k:j + 1])
-            if value is not None:
-                return total + value
+            # Every kept n-gram's history has a backoff weight: a history without one rules the
+            # n-gram out without looking it up (most contexts a typo makes are unseen).
             weight = backoff.get(text[k:j])
             if weight is not None:
+                value = logprob.get(text[k:j + 1])
+                if value is not None:
+                    return total + value
                 total += weight
             k += 1
         value = logprob.get(text[j])

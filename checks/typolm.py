@@ -227,7 +227,7 @@ def _word_length(ends: list[int], position: int) -> int:
     return 1
 
 
-_NONE: frozenset[str] = frozenset()
+_NO_BIGRAMS: dict[str, float] = {}
 CONNECTIVES = frozenset("和或与及并且而跟同")
 # Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享;
 # 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农.
@@ -325,7 +325,7 @@ class TypoDetector:
 
         floor = self.model.unknown
         familiar: float | None = None
-        after, before = self.model.after, self.model.before
+        follows, preceded = self.model.follows, self.model.preceded
         for i in range(1, size - 1):
             others = table.get(text[i])
             if not others or text[i - 1:i + 2] in known:
@@ -335,14 +335,14 @@ class TypoDetector:
                 continue
             # Score only the few candidates that fit their neighbours as bigrams better than the
             # character standing there does.
-            pair_l, pair_r = text[i - 1], text[i + 1]
-            with_left = {o: known[pair_l + o] for o in others & after.get(pair_l, _NONE)}
-            with_right = {o: known[o + pair_r] for o in others & before.get(pair_r, _NONE)}
-            if not with_left and not with_right:
+            with_left = follows.get(text[i - 1], _NO_BIGRAMS)
+            with_right = preceded.get(text[i + 1], _NO_BIGRAMS)
+            pairing = (with_left.keys() & others) | (with_right.keys() & others)
+            if not pairing:
                 continue
-            fit = known.get(pair_l + text[i], floor) + known.get(text[i] + pair_r, floor) + BIGRAM_MARGIN
+            fit = with_left.get(text[i], floor) + with_right.get(text[i], floor) + BIGRAM_MARGIN
             fitting = []
-            for other in with_left.keys() | with_right.keys():
+            for other in pairing:
                 value = with_left.get(other, floor) + with_right.get(other, floor)
                 if value > fit:
                     fitting.append((value, other))
