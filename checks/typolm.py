@@ -197,11 +197,25 @@ _TOTAL = "\x00total"
 
 def segment(text: str, vocabulary: dict[str, int]) -> tuple[float, list[int]]:
     """Best unigram segmentation of a short text: its log-probability and each word's end."""
+    best, back = lattice(text, vocabulary)
+    return best[-1], word_ends(back)
+
+
+def lattice(text: str, vocabulary: dict[str, int],
+            same_until: int = 0, like: tuple[list[float], list[int]] | None = None) -> tuple[list[float], list[int]]:
+    """The best segmentation's score of each prefix of `text`, and the length of its last word.
+
+    `like`: the lattice of a text that agrees with this one in its first `same_until` characters,
+    whose entries up to there are taken over (one character changed: only what follows it is read).
+    """
     size = len(text)
-    best = [0.0] + [-1e9] * size
-    back = [1] * (size + 1)
+    if like is None:
+        best, back, first = [0.0] + [-1e9] * size, [1] * (size + 1), 1
+    else:
+        best, back, first = like[0][:same_until + 1] + [-1e9] * (size - same_until), \
+            like[1][:same_until + 1] + [1] * (size - same_until), same_until + 1
     total, lookup = vocabulary[_TOTAL], vocabulary.get     # a word's log relative frequency: (count - total) / 10
-    for j in range(1, size + 1):
+    for j in range(first, size + 1):
         count = lookup(text[j - 1])
         best[j] = best[j - 1] + (UNKNOWN_WORD if count is None else (count - total) / 10)
         for length in range(2, min(MAX_WORD, j) + 1):
@@ -211,11 +225,16 @@ def segment(text: str, vocabulary: dict[str, int]) -> tuple[float, list[int]]:
                 if value > best[j]:
                     best[j] = value
                     back[j] = length
-    ends, j = [], size
+    return best, back
+
+
+def word_ends(back: list[int]) -> list[int]:
+    """Each word's end in the best segmentation whose last-word lengths are `back`."""
+    ends, j = [], len(back) - 1
     while j > 0:
         ends.append(j)
         j -= back[j]
-    return best[size], ends[::-1]
+    return ends[::-1]
 
 
 def _word_length(ends: list[int], position: int) -> int:
@@ -374,17 +393,18 @@ class TypoDetector:
                 yield Candidate(i - 1, line[i - 1], other, gain, seg_gain, longer, plausibility,
                                 other in sounds.get(text[i], ()), familiar)
 
-    def _segmented(self, text: str, i: int) -> tuple[str, int, float, list[int]]:
-        """The text around position i, where i stands in it, and its segmentation as it is."""
+    def _segmented(self, text: str, i: int) -> tuple[str, int, tuple[list[float], list[int]]]:
+        """The text around position i, where i stands in it, and its segmentation lattice as it is."""
         start = max(0, i - WINDOW)
         piece = text[start:i + WINDOW + 1]
-        return (piece, i - start, *segment(piece, self.vocabulary))
+        return piece, i - start, lattice(piece, self.vocabulary)
 
-    def _words(self, segmented: tuple[str, int, float, list[int]], other: str) -> tuple[float, bool]:
+    def _words(self, segmented: tuple[str, int, tuple[list[float], list[int]]], other: str) -> tuple[float, bool]:
         """How much the segmentation improves with `other` in place, and whether the word grows."""
-        piece, at, before, ends_before = segmented
-        after, ends_after = segment(piece[:at] + other + piece[at + 1:], self.vocabulary)
-        return after - before, _word_length(ends_after, at) > _word_length(ends_before, at)
+        piece, at, as_written = segmented
+        best, back = lattice(piece[:at] + other + piece[at + 1:], self.vocabulary, at, as_written)
+        return best[-1] - as_written[0][-1], \
+            _word_length(word_ends(back), at) > _word_length(word_ends(as_written[1]), at)
 
 
 TERM_MIN = 4
