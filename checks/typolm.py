@@ -195,6 +195,17 @@ def words() -> dict[str, int]:
 _TOTAL = "\x00total"
 
 
+@lru_cache(maxsize=1)
+def word_endings() -> dict[str, int]:
+    """Character -> length of the longest dictionary word ending in it (at most MAX_WORD): a
+    segmentation need look no further back (4.7 characters on average in official text, not 7)."""
+    longest: dict[str, int] = {}
+    for word in words():
+        if word != _TOTAL and len(word) > longest.get(word[-1], 0):
+            longest[word[-1]] = min(len(word), MAX_WORD)
+    return longest
+
+
 def segment(text: str, vocabulary: dict[str, int]) -> tuple[float, list[int]]:
     """Best unigram segmentation of a short text: its log-probability and each word's end."""
     best, back = lattice(text, vocabulary)
@@ -215,10 +226,11 @@ def lattice(text: str, vocabulary: dict[str, int],
         best, back, first = like[0][:same_until + 1] + [-1e9] * (size - same_until), \
             like[1][:same_until + 1] + [1] * (size - same_until), same_until + 1
     total, lookup = vocabulary[_TOTAL], vocabulary.get     # a word's log relative frequency: (count - total) / 10
+    reach = word_endings().get if vocabulary is words() else lambda _, default: MAX_WORD
     for j in range(first, size + 1):
         count = lookup(text[j - 1])
         best[j] = best[j - 1] + (UNKNOWN_WORD if count is None else (count - total) / 10)
-        for length in range(2, min(MAX_WORD, j) + 1):
+        for length in range(2, min(reach(text[j - 1], 1), j) + 1):
             count = lookup(text[j - length:j])
             if count is not None:
                 value = best[j - length] + (count - total) / 10

@@ -49,6 +49,7 @@ def preload() -> None:
     typolm.detector(_holdout)
     propernames.is_named("中", 0, typolm.words())      # builds the name tables
     typolm.variant_words()
+    typolm.word_endings()
     typolm.terms()
     automaton(_holdout)
     realwords.pairs()
