@@ -24,8 +24,10 @@ FORMER_BEFORE = re.compile(r"((?<![当目提此之以日])前(?![往来期进列
                            r"撤销|撤并|不再保留|组建|整合|划入|划转|更名|改为|改名|合并|挂牌)")
 # 时期/期间 only right after the name (在县国土资源局工作期间), not ten characters on: 县环境保护局
 # 加强三夏期间秸秆禁烧巡查 speaks of the 三夏 season.
-FORMER_AFTER = re.compile(r"^(?:[^，。；,;]{0,10}?(职责|更名|改名|撤销|不再保留|整合|划入|划转|合并|旧址)|"
-                          r"(?:工作|任职|任内|在职|挂职)?(时期|期间))")
+# 旧址 only right after the name (县国土资源局旧址): 县文化广电新闻出版局组织专家对革命旧址开展调研
+# speaks of another place's old site.
+FORMER_AFTER = re.compile(r"^(?:[^，。；,;]{0,10}?(职责|更名|改名|撤销|不再保留|整合|划入|划转|合并)|"
+                          r"(?:的|机关)?旧址|(?:工作|任职|任内|在职|挂职)?(时期|期间))")
 # "、" does not end the clause: 不再保留文化部、国家旅游局 is about both.
 CLAUSE_STOP = re.compile(r"[，。；;,\s（(《“”]")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from checks.propernames import MINORITY_NAME, SURNAMES
 from checks.textscan import Hit
 
 CHECK = "privacy.leak"
@@ -30,16 +31,10 @@ BANK_LABEL = re.compile(r"(卡号|银行卡|账号|帐号|账户|帐户|开户|�
 # A person's name: a labelled name, or surname + given name written right before the number.
 NAME_LABEL = re.compile(r"(姓名|联系人|户主|申请人|本人|家属|负责人|监护人|当事人|经办人|被申请人|举报人|"
                         r"收件人|领取人|患者|学生|职工)\s*[:：]?\s*[\u4e00-\u9fff]{2,4}")
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
-            "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
-            "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌"
-            "毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦"
-            "麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩"
-            "明佘池查麻苑迟邝")
 # The name may follow a role word (考核优秀人员李婷婷，联系电话…; 热心群众张海军（手机号码…）).
 # What may stand between a name and its number: 同志, a bracket or comma, a 电话/手机 label.
 _NAME_TO_NUMBER = r"(?:同志|先生|女士)?\s*[（(:：,，、\s]?\s*(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$"
-NAME_BEFORE = re.compile(r"([" + SURNAMES + r"][\u4e00-\u9fff]{1,2})" + _NAME_TO_NUMBER)
+NAME_BEFORE = re.compile(r"([" + "".join(sorted(SURNAMES)) + r"][\u4e00-\u9fff]{1,2})" + _NAME_TO_NUMBER)
 # Names of the Mongolian, Tibetan, Uyghur … peoples have no Han surname (斯琴图雅, 格桑拉姆,
 # 阿依古丽): three to five characters of the transliteration tables, right before the number.
 MINORITY_BEFORE = re.compile(r"([\u4e00-\u9fff]{3,5})" + _NAME_TO_NUMBER)
