@@ -137,6 +137,26 @@ def _inserted(text: str) -> list[Hit]:
                 continue
             hits.append(Hit(start, bad, phrase, f"严重错别字（{kind}）：“{bad}”应为“{phrase}”（多了“{extra}”）",
                             CHECK, len(bad)))
+        for phrase, cut, kind in entries:
+            tail = phrase[cut:]
+            if text[end:end + 2] == head[-2:] and text[end + 2:end + 2 + len(tail)] == tail:
+                bad = text[start:end + 2 + len(tail)]     # 全国人民代表代表大会: two characters doubled
+                hits.append(Hit(start, bad, phrase, f"严重错别字（{kind}）：“{bad}”应为“{phrase}”（“{head[-2:]}”重复）",
+                                CHECK, len(bad)))
+    return hits
+
+
+def _doubled_ends(text: str, correct: list[tuple[int, str]]) -> list[Hit]:
+    """A listed phrase with its last character doubled where the phrase ends (做到“两个维护护”)."""
+    whole = listed_phrases()
+    hits = []
+    for start, phrase in correct:
+        end = start + len(phrase)
+        if phrase in whole and len(phrase) >= 4 and text[end:end + 1] == phrase[-1] \
+                and not is_hanzi(text[end + 1:end + 2]):
+            bad = text[start:end + 1]
+            hits.append(Hit(start, bad, phrase, f"严重错别字：“{bad}”应为“{phrase}”（“{phrase[-1]}”重复）",
+                            CHECK, len(bad)))
     return hits
 
 
@@ -167,13 +187,20 @@ def held_titles() -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=1)
+def every_title() -> frozenset[str]:
+    """Every title the checks know: the exclusive ones, each leader's own and the senior ones."""
+    data = reference()
+    return frozenset(data["exclusive_titles"]) | {title for own in held_titles().values() for title in own} \
+        | frozenset(data.get("senior_titles", ()))
+
+
+@lru_cache(maxsize=1)
 def title_pattern() -> tuple[re.Pattern, dict[str, str], dict[str, list[str]]]:
     """The pattern of a title written next to a leader's name (either order); the titles one
     person holds (exclusive_titles); and each leader's own titles."""
     titles, held = reference()["exclusive_titles"], held_titles()
     names = "|".join(sorted(held, key=len, reverse=True))
-    every = set(titles) | {title for own in held.values() for title in own} | set(reference().get("senior_titles", ()))
-    alternation = _longest_first(every)
+    alternation = _longest_first(every_title())
     return re.compile(f"(?P<t1>{alternation})(?P<n1>{names})|(?P<n2>{names})(?P<t2>{alternation})"), titles, held
 
 
@@ -189,28 +216,61 @@ LOCAL_TITLES = frozenset({"书记", "主席", "副主席", "主任", "部长", "
 
 def _title_mismatches(text: str) -> list[Hit]:
     """A title next to a leader who does not hold it: one only somebody else holds (国务院总理赵乐际:
-    the name is wrong), or one other leaders share (全国人大常委会主席赵乐际: the title is)."""
+    the name is wrong), or one other leaders share (全国人大常委会主席赵乐际: the title is). Titles
+    listed before a name (中共中央总书记、国务院总理、中央军委主席习近平) are each the name's."""
     pattern, titles, held = title_pattern()
     as_of = reference()["as_of"]
     hits = []
     for match in pattern.finditer(text):
         title, name = (match["t1"], match["n1"]) if match["t1"] else (match["t2"], match["n2"])
-        if title in held[name] or "时任" in text[max(0, match.start() - 12):match.start()]:
-            continue        # his or hers, or 时任上海市委书记李强: what was true then
+        if "时任" in text[max(0, match.start() - 12):match.start()]:
+            continue        # 时任上海市委书记李强: what was true then
         if title in LOCAL_TITLES and len(name) == 2:
             continue        # 村党支部书记李强, 李强书记: a local official of a common name, not the premier
-        holder = titles.get(title)
-        if holder is not None:
-            if title == "总书记" and text[match.start():match.start() + 1] == "书":
-                continue
-            right = match.group(0).replace(name, holder)
-            detail = f"严重表述错误：职务与姓名不符，“{title}”为{holder}同志（据 {as_of} 公开任职信息）"
-        else:
-            own = _own_title(held[name], title)
-            right = match.group(0).replace(title, own)
-            detail = f"严重表述错误：职务与姓名不符，{name}同志的职务为“{own}”（据 {as_of} 公开任职信息）"
-        hits.append(Hit(match.start(), match.group(0), right, detail, CHECK, len(match.group(0))))
+        if title not in held[name]:
+            hit = _mismatch(match.group(0), match.start(), title, name, titles, held, as_of)
+            if hit is not None:
+                hits.append(hit)
+        if match["t1"]:
+            chain, start = [], match.start()
+            while (listed := _listed_title(text, start)) is not None:
+                chain.append(listed)
+                start = listed.start()
+            # The suggestion: a title of the name's that the list does not hold yet.
+            unwritten = {name: [t for t in held[name] if t not in text[start:match.end()]] or held[name]}
+            for listed in chain:
+                if listed["t1"] not in held[name] and not (listed["t1"] in LOCAL_TITLES and len(name) == 2):
+                    hits.append(_mismatch(listed["t1"], listed.start(), listed["t1"], name, titles, unwritten,
+                                          as_of, listed=True))
     return hits
+
+
+def _listed_title(text: str, end: int) -> re.Match | None:
+    """The title written just before a 、 at text[end - 1] (中共中央总书记、国家主席习近平), if any."""
+    if end < 2 or text[end - 1] != "、":
+        return None
+    return _title_at_end().search(text, max(0, end - 1 - max(map(len, every_title()))), end - 1)
+
+
+@lru_cache(maxsize=1)
+def _title_at_end() -> re.Pattern:
+    """Any title, ending where the search ends: the leftmost match, so the longest title."""
+    return re.compile(f"(?P<t1>{_longest_first(every_title())})$")
+
+
+def _mismatch(written: str, start: int, title: str, name: str, titles: dict[str, str], held: dict[str, list[str]],
+              as_of: str, listed: bool = False) -> Hit | None:
+    holder = titles.get(title)
+    if holder is not None and not listed:
+        if title == "总书记" and written.startswith("书"):
+            return None
+        right = written.replace(name, holder)
+        detail = f"严重表述错误：职务与姓名不符，“{title}”为{holder}同志（据 {as_of} 公开任职信息）"
+    else:
+        own = _own_title(held[name], title)
+        right = written.replace(title, own)
+        detail = f"严重表述错误：职务与姓名不符，{name}同志的职务为“{own}”（据 {as_of} 公开任职信息）"
+    return Hit(start, written, right, detail, CHECK, len(written))
 
 
 @lru_cache(maxsize=1)
@@ -403,7 +463,7 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
         if len(bad) < len(good) and _reads_as_words(text, start, bad, good):
             continue        # 高质量展示 holds no 高质量(发)展
         hits.append(Hit(start, bad, good, f"严重错别字（{kind}）：“{bad}”应为“{good}”", CHECK, len(bad)))
-    hits += _inserted(text) + _truncated(text, good_spans)
+    hits += _inserted(text) + _truncated(text, good_spans) + _doubled_ends(text, correct)
     if "党的" in text:
         hits += _congress_numbers(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):

@@ -48,6 +48,9 @@ def test_privacy_leaks_are_found_and_masked():
     # a Mongolian name, no Han surname
     (hit,) = scan_privacy("如有疑问，请与县人社局斯琴图雅（150-4791-3627）联系。")
     assert hit.evidence == "150****3627"
+    # a Hakka surname (赖) the privacy check once lacked
+    (hit,) = scan_privacy("如有疑问，请与县农业农村局赖小军（139-7073-2561）联系。")
+    assert hit.evidence == "139****2561"
     assert luhn("6222021234567890128")
     (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
     assert hit.evidence == "6222***********0128"
@@ -106,6 +109,10 @@ def test_improper_rules_and_exemptions():
     assert [h.suggestion for h in scan_improper("帮助326名民工追回被拖欠工资")] == ["农民工"]
     assert [h.suggestion for h in scan_improper("确保在建工程项目的民工按时拿到工资")] == ["农民工"]
     assert [h.suggestion for h in scan_improper("设立民工维权服务窗口")] == ["农民工"]
+    assert [h.suggestion for h in scan_improper("为外出务工的民工提供岗位信息")] == ["农民工"]
+    # 旧址 marks a former body only right after its name.
+    assert scan_improper("县国土资源局旧址位于城关镇") == []
+    assert [h.evidence for h in scan_improper("县文化广电新闻出版局组织专家对革命旧址开展调研")] == ["文化广电新闻出版局"]
     assert [h.evidence for h in scan_improper("吸引了来自两岸三地的茶商参加")] == ["两岸三地"]
     assert scan_improper("吸引了来自海峡两岸暨香港、澳门的茶商参加") == []
     for text in ("农民工工资专用账户", "城乡居民工资性收入", "做好新时代人民工作", "为民工作", "水库移民工程"):
@@ -197,6 +204,17 @@ def test_severe_names_formulations_and_titles():
     # The latest congress's numeral swapped beside its plenary sessions; a formulation run on.
     assert [h.suggestion for h in scan_severe("专题学习党的十二大和二十届三中全会精神")] == ["党的二十大"]
     assert [h.suggestion for h in scan_severe("坚定“四个自信心”")] == ["四个自信"]
+    assert [h.suggestion for h in scan_severe("热烈庆祝中国共产主义党成立104周年")] == ["中国共产党"]
+    assert scan_severe("中国共产主义青年团成立") == []
+    # A character doubled where a formulation ends, two doubled inside an organ's name.
+    assert [h.suggestion for h in scan_severe("坚定“四个自信”、做到“两个维护护”。")] == ["两个维护"]
+    assert [h.suggestion for h in scan_severe("学习第十四届全国人民代表代表大会第三次会议精神")] == ["全国人民代表大会"]
+    # Titles listed before a name are each the name's; another leader's is wrong.
+    (hit,) = scan_severe("中共中央总书记、国务院总理、中央军委主席习近平作出重要指示")
+    assert (hit.evidence, hit.suggestion) == ("国务院总理", "国家主席")
+    for text in ("中共中央总书记、国家主席、中央军委主席习近平作出重要指示", "中共中央政治局常委、国务院总理李强主持会议",
+                 "国家主席习近平、国务院总理李强出席", "村党支部书记、村委会主任李强介绍情况"):
+        assert scan_severe(text) == [], text
     # The theory's parts and standing formulations (法治 written 法制, 作主 written 做主).
     assert [h.suggestion for h in scan_severe("深入学习贯彻习近平法制思想")] == ["习近平法治思想"]
     assert [h.suggestion for h in scan_severe("保证人民当家做主")] == ["人民当家作主"]
