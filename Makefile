@@ -4,9 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install browser redis demo test bench bench-text clean
+.PHONY: install native browser redis demo test bench bench-text clean
 
-install: $(STAMP)
+install: $(STAMP) native
 	@# Charts and PDFs need a CJK font (reports/charts.py, reports/pdf.py); installs only when missing.
 	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || (apt-get update && apt-get install -y fonts-noto-cjk) || \
 		echo "提示：未能安装 fonts-noto-cjk，图表中的中文可能显示为方框。"
@@ -15,8 +15,13 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,browser]'
+	$(BIN)/python -m pip install --quiet -e '.[test,browser,native]'
 	@touch $(STAMP)
+
+# The typo detector's hottest modules compiled with mypyc into build/native (checks/native.py);
+# rebuilt when their sources change, and never in the way: a failed build leaves plain Python.
+native: $(STAMP)
+	@$(BIN)/python -c "import sys; from checks import native; sys.exit(native.main(sys.argv[1:]))" || true
 
 # The browser-rendered mode (crawler/render.py) drives Debian's Chromium through Playwright;
 # `playwright install` (its own browser download) is never used. Installs only when missing.

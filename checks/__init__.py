@@ -13,6 +13,12 @@ import json
 import traceback
 from typing import Callable, Iterable
 
+from checks import native
+
+# The typo detector's modules compiled with mypyc (checks/native.py), when built from these sources.
+if (_compiled := native.current_build()) is not None:
+    __path__.insert(0, str(_compiled))
+
 from checks.attachments import unreadable_attachments
 from checks.availability import home_availability, site_unreachable
 from checks.columns import Column, discover

@@ -25,7 +25,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data" / "lm"
+import checks
+
+# From the package, not this module's __file__, which mypyc's build (checks/native.py) moves.
+PACKAGE: Path = Path(checks.__file__).resolve().parent
+DATA: Path = PACKAGE / "data" / "lm"
 ORDER = 4
 DISCOUNT = 0.75
 # 4-grams seen three times or fewer are dropped: with the statutes in the text, keeping those
@@ -149,6 +153,10 @@ class Model:
         value = logprob.get(text[j])
         return total + (value if value is not None else self.unknown)
 
+    def lazy_scores(self, text: str) -> "LazyScores":
+        """Each character's score in `text`, worked out when first asked for (BEGIN's is 0)."""
+        return LazyScores(self, text)
+
     def gain(self, text: str, at: int, written: str, meant: str) -> float:
         """How much likelier (nats) `text` reads with `meant` for `written` at text[at:], over every n-gram the change touches.
 
@@ -158,6 +166,23 @@ class Model:
         changed = text[:at] + meant + text[at + len(written):]
         score = self.score
         return sum(score(changed, j) - score(text, j) for j in range(at, stop))
+
+
+class LazyScores:
+    """Model.score at each position of one text, each worked out once and only when asked for."""
+
+    def __init__(self, model: Model, text: str):
+        self.model = model
+        self.text = text
+        self.known: list[float] = [0.0] * len(text)
+        self.done: list[bool] = [False] * len(text)
+        self.done[0] = True
+
+    def at(self, j: int) -> float:
+        if not self.done[j]:
+            self.known[j] = self.model.score(self.text, j)
+            self.done[j] = True
+        return self.known[j]
 
 
 def count_ngrams(lines: list[str]) -> Counter:
@@ -287,11 +312,17 @@ def load(holdout: Holdout | None = None) -> Model:
     model = _read(path)
     if model is None:
         spec = f"{holdout.corpus}:{holdout.fold}" if holdout else ""
-        subprocess.run([sys.executable, "-m", "checks.lm", spec], capture_output=True,
-                       cwd=Path(__file__).resolve().parent.parent)
+        # -c, not -m: a module compiled by mypyc (checks/native.py) cannot be run with -m.
+        subprocess.run([sys.executable, "-c", "import sys; from checks import lm; lm.main(sys.argv[1:])", spec],
+                       capture_output=True, cwd=PACKAGE.parent)
         model = _read(path)
     return model or estimate(count_ngrams(training_lines(holdout)))
 
 
+def main(argv: list[str]) -> None:
+    """Build the model (for the fold held out in argv[0], if given) into the cache."""
+    build(Holdout.parse(argv[0] if argv else None))
+
+
 if __name__ == "__main__":
-    build(Holdout.parse(sys.argv[1] if len(sys.argv) > 1 else None))
+    main(sys.argv[1:])

@@ -24,7 +24,6 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterator
 
 from checks import lm, propernames
@@ -110,7 +109,7 @@ def confusion() -> dict[str, tuple[str, str]]:
     return table
 
 
-VARIANTS = Path(__file__).parent / "data" / "variant_words.tsv"
+VARIANTS = lm.DATA.parent / "variant_words.tsv"
 
 
 @lru_cache(maxsize=1)
@@ -342,17 +341,12 @@ class TypoDetector:
     def candidates_in(self, line: str) -> Iterator[Candidate]:
         """Every replacement worth weighing in `line` (LM gain above MIN_GAIN), with its evidence."""
         text = lm.BEGIN + lm.normalize(line) + lm.END
-        size, score, known = len(text), self.model.score, self.model.logprob
+        model = self.model
+        size, known = len(text), model.logprob
         table, sounds = self.candidates, self.sounds
         # Each character's log-probability where it stands, worked out only when needed: a
         # character inside a known trigram is skipped before it is scored.
-        base: list[float | None] = [0.0] + [None] * (size - 1) + [0.0]
-
-        def standing(j: int) -> float:
-            value = base[j]
-            if value is None:
-                value = base[j] = score(text, j)
-            return value
+        base = model.lazy_scores(text)
 
         floor = self.model.unknown
         familiar: float | None = None
@@ -361,7 +355,7 @@ class TypoDetector:
             others = table.get(text[i])
             if not others or text[i - 1:i + 2] in known:
                 continue
-            plausibility = standing(i) + standing(i + 1)
+            plausibility = base.at(i) + base.at(i + 1)
             if plausibility > PLAUSIBLE:
                 continue
             # Score only the few candidates that fit their neighbours as bigrams better than the
@@ -384,12 +378,12 @@ class TypoDetector:
             start = i - 3 if i >= 3 else 0
             stop = i + 4 if i + 4 <= size else size
             window, at = text[start:stop], i - start
-            original = sum([standing(j) for j in range(i, stop)])
+            original = sum([base.at(j) for j in range(i, stop)])
             left, right = window[:at], window[at + 1:]
             segmented = None
             for _, other in fitting:
                 changed = left + other + right
-                gain = sum([score(changed, j) for j in range(at, len(changed))]) - original
+                gain = sum([model.score(changed, j) for j in range(at, len(changed))]) - original
                 if gain <= MIN_GAIN:
                     continue
                 if propernames.is_named(line, i - 1, self.vocabulary) or _in_set_phrase(line, i - 1) \
