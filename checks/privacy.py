@@ -100,7 +100,6 @@ def _named(text: str, start: int, end: int) -> bool:
 
 def _minority_name(before: str) -> bool:
     """A name of three to five transliteration characters right before the number (斯琴图雅（150…）)."""
-    from checks.propernames import MINORITY_NAME
     from checks.typolm import words
     found = MINORITY_BEFORE.search(before)
     if not found:

@@ -261,11 +261,12 @@ _NO_BIGRAMS: dict[str, float] = {}
 CONNECTIVES = frozenset("和或与及并且而跟同")
 # Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享;
 # 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农.
-SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]")
+# 护林员 names a post after what it guards, and so do 护渠员, 护河员, 护路员 and 护堤员.
+SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]|护[林路河渠堤坝草岸湖网线田]员")
 
 
 def _in_set_phrase(line: str, offset: int) -> bool:
-    """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛)."""
+    """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛, 护渠员)."""
     return any(match.start() <= offset < match.end()
                for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
 
