@@ -153,10 +153,6 @@ class Model:
         value = logprob.get(text[j])
         return total + (value if value is not None else self.unknown)
 
-    def lazy_scores(self, text: str) -> "LazyScores":
-        """Each character's score in `text`, worked out when first asked for (BEGIN's is 0)."""
-        return LazyScores(self, text)
-
     def gain(self, text: str, at: int, written: str, meant: str) -> float:
         """How much likelier (nats) `text` reads with `meant` for `written` at text[at:], over every n-gram the change touches.
 
@@ -169,7 +165,8 @@ class Model:
 
 
 class LazyScores:
-    """Model.score at each position of one text, each worked out once and only when asked for."""
+    """Model.score at each position of one text (between BEGIN and END), each worked out once and
+    only when asked for; BEGIN's is 0."""
 
     def __init__(self, model: Model, text: str):
         self.model = model

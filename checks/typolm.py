@@ -347,11 +347,11 @@ class TypoDetector:
         table, sounds = self.candidates, self.sounds
         # Each character's log-probability where it stands, worked out only when needed: a
         # character inside a known trigram is skipped before it is scored.
-        base = model.lazy_scores(text)
+        base = lm.LazyScores(model, text)
 
-        floor = self.model.unknown
+        floor = model.unknown
         familiar: float | None = None
-        follows, preceded = self.model.follows, self.model.preceded
+        follows, preceded = model.follows, model.preceded
         for i in range(1, size - 1):
             others = table.get(text[i])
             if not others or text[i - 1:i + 2] in known:
