@@ -78,9 +78,14 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
 
 # Where what follows rules the twin out, whatever the model says: a statute comes into force
 # (施行) with nothing after it (自2025年1月1日起施行。), so 实行 with an object is right
-# (自6月1日起实行延时服务, 实行24小时值班); 施行之日 stays open.
+# (自6月1日起实行延时服务, 实行24小时值班); 施行之日 stays open. The other way, 施行 that ends
+# its clause is a rule coming into force (不得印发施行。), never 实行. And 实时 before what is
+# sent, watched or shown (实时传输, 实时监测, 实时路况) means "in real time", not 实施.
 RULED_OUT: dict[tuple[str, str], re.Pattern] = {
     ("实行", "施行"): re.compile(r"(?!之)[^，,。；;：:！？!?、）)”\s]"),
+    ("施行", "实行"): re.compile(r"[，,。；;：:！？!?、）)”\s]|$"),
+    ("实时", "实施"): re.compile(r"(传|监|更新|查|显示|播|采集|上传|在线|掌握|发布|共享|同步|推送|定位|跟踪|响应|预警|"
+                             r"数据|动态|画面|视频|路况|信息|调度|反馈|比对|核验)"),
 }
 
 

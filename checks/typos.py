@@ -217,10 +217,14 @@ def _used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool
 
 
 def _repeated(line: str, offset: int) -> bool:
-    """True when the line itself writes the characters around `offset` twice (不少于90学时，其中
-    公需科目不少于30学时): a slip is not made the same way twice in one sentence."""
-    piece = line[offset - 1:offset + 2] if offset else ""
-    return len(piece) == 3 and line.count(piece) > 1
+    """True when the line itself writes three characters holding `offset` twice (不少于90学时，其中
+    公需科目不少于30学时; 关于槐安路…，槐安路（…）): a slip is not made the same way twice in one
+    paragraph."""
+    for start in range(max(0, offset - 2), offset + 1):
+        piece = line[start:start + 3]
+        if len(piece) == 3 and all(map(typolm.is_hanzi, piece)) and line.count(piece) > 1:
+            return True
+    return False
 
 
 # Units counted after a number: terms of their trade, not slips for the commoner unit the model
@@ -230,12 +234,18 @@ UNITS = frozenset({"学时", "课时", "工时", "机时", "台时", "台班", "
 NUMERAL_BEFORE = frozenset("0123456789０１２３４５６７８９〇一二三四五六七八九十百千万两")
 
 
+# What a Chinese numeral counts: 十项民生实事 is ten items, not 事项.
+CLASSIFIERS = frozenset("项个条件类次批所座户名人位家篇场轮组支台辆套处")
+
+
 def _unit_after_number(line: str, offset: int) -> bool:
-    """True when line[offset] stands in a unit written right after a number (30学时)."""
+    """True when line[offset] stands in a unit written right after a number (30学时), or is a
+    Chinese numeral before what it counts (十项)."""
     for start in (offset - 1, offset):
         if start >= 1 and line[start:start + 2] in UNITS and line[start - 1] in NUMERAL_BEFORE:
             return True
-    return False
+    return line[offset] in NUMERAL_BEFORE and line[offset + 1:offset + 2] in CLASSIFIERS \
+        and not line[offset].isdigit()
 
 
 # The suffixes of places named after the county (屿城街道, 屿头村), and of its islands, bays and rivers.

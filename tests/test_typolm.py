@@ -36,6 +36,8 @@ CLEAN = [
     "海原县贾塘乡后塘村驻村第一书记深入农户走访。",
     "一种责任感在内心深处油然而生。",
     "该乡组建由乡村干部、护渠员和志愿者组成的巡护队伍。",       # a post named after what it guards
+    "今年我县确定的十项民生实事进展顺利。",                       # a numeral before what it counts
+    "关于槐安路实行单向通行管理的通告。即日起，槐安路（燕山大街至长城路段）实行单向通行。",  # written twice
 ]
 
 
@@ -226,6 +228,10 @@ def test_pair_beside_a_rare_dictionary_piece_is_weighed_by_the_model():
     assert [h.suggestion for h in scan_typos("本办法自2025年1月1日起实行。")] == ["施行"]
     assert scan_typos("县退役军人服务中心自6月1日起实行延时服务。") == []
     assert scan_typos("县防汛抗旱指挥部自6月1日起实行24小时防汛值班制度。") == []
+    # 施行 that ends its clause is a rule coming into force; 实时 before data means real time.
+    assert scan_typos("行政规范性文件未经合法性审核的，不得印发施行。") == []
+    assert scan_typos("村卫生室采集的心电图可实时传输到县人民医院。") == []
+    assert [h.suggestion for h in scan_typos("各地要认真组织实时。")] == ["实施"]
     # 明时 is a dictionary word too, but the model has nothing against 报名时间.
     found = scan_typos("网上报明时间为4月10日至15日。")
     assert [(h.evidence, h.suggestion) for h in found] == [("报明", "报名")]
