@@ -54,6 +54,8 @@ def confusion() -> dict[str, set[str]]:
     if glyph_shapes.FONT.exists():
         for c, others in glyph_shapes.similar_shapes().items():
             table.setdefault(c, set()).update(others)
+            for other in others:     # a shape confused one way is confused the other (自/白, 白/自)
+                table.setdefault(other, set()).add(c)
     return {c: {o for o in others if HAN(o) and o != c} for c, others in table.items()}
 
 
