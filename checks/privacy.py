@@ -98,16 +98,23 @@ def _named(text: str, start: int, end: int) -> bool:
     return bool(NAME_LABEL.search(clause))
 
 
+# What ends the name of an office, before a person of it: 县农业农村局平措（139…）.
+OFFICE_END = frozenset("局委办院站所队会村乡镇社")
+
+
 def _minority_name(before: str) -> bool:
-    """A name of three to five transliteration characters right before the number (斯琴图雅（150…）)."""
+    """A name of three to five transliteration characters right before the number (斯琴图雅（150…）),
+    or of two right after an office's name (县农业农村局平措（139…）)."""
     from checks.typolm import words
     found = MINORITY_BEFORE.search(before)
     if not found:
         return False
     token = found.group(1)
-    for size in range(len(token), 2, -1):
+    for size in range(len(token), 1, -1):
         name = token[-size:]
         if all(c in MINORITY_NAME for c in name):
+            if size == 2 and token[-3] not in OFFICE_END:
+                return False
             return not NOT_NAME.search(name) and name not in words()
     return False
 

@@ -48,6 +48,9 @@ def test_privacy_leaks_are_found_and_masked():
     # a Mongolian name, no Han surname
     (hit,) = scan_privacy("如有疑问，请与县人社局斯琴图雅（150-4791-3627）联系。")
     assert hit.evidence == "150****3627"
+    # a Tibetan name of two characters, right after an office's name
+    (hit,) = scan_privacy("如有疑问，请与县农业农村局平措（139-8902-6631）联系。")
+    assert hit.evidence == "139****6631"
     # a Hakka surname (赖) the privacy check once lacked
     (hit,) = scan_privacy("如有疑问，请与县农业农村局赖小军（139-7073-2561）联系。")
     assert hit.evidence == "139****2561"
