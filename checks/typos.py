@@ -217,9 +217,8 @@ def _used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool
 
 
 def _repeated(line: str, offset: int) -> bool:
-    """True when the line itself writes three characters holding `offset` twice (不少于90学时，其中
-    公需科目不少于30学时; 关于槐安路…，槐安路（…）): a slip is not made the same way twice in one
-    paragraph."""
+    """True when the line itself writes three 汉字 holding `offset` twice (关于槐安路…，槐安路（…）):
+    a slip is not made the same way twice in one paragraph. (30学时 after a number: _unit_after_number.)"""
     for start in range(max(0, offset - 2), offset + 1):
         piece = line[start:start + 3]
         if len(piece) == 3 and all(map(typolm.is_hanzi, piece)) and line.count(piece) > 1:
