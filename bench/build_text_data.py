@@ -148,8 +148,8 @@ def firing(candidates: dict[str, str], text: str) -> set[str]:
 def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool = False,
              swaps: bool = False) -> set[str]:
     """Misspellings of `phrase`: one character replaced by a same-sound or similar-shape one; with
-    `edits`, one character dropped (from the third on in five characters: 中国共党, not 中共产党) or
-    two neighbours swapped (in four characters, only swapped); with `words` (long formulations), two to four characters dropped
+    `edits`, one inner character dropped or two neighbours swapped (in four characters, only swapped,
+    and an inner one dropped from a formulation); with `words` (long formulations), two to four characters dropped
     (习近平新时代特色社会主义思想), two only from seven (全过程民主); with `words` or `swaps` (names of eight characters or more),
     two neighbouring pieces of two to four characters swapped (中华民族复兴伟大, 国家监委中央纪委)."""
     found = set()
@@ -158,9 +158,9 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
         for other in table.get(c, ()):
             found.add(phrase[:i] + other + phrase[i + 1:])
     if edits and size >= 5:
-        for i in range(1 if size >= 6 else 2, size - 1):
+        for i in range(1, size - 1):
             found.add(phrase[:i] + phrase[i + 1:])
-        for i in range(1, size - 2):
+        for i in range(size - 1):
             if phrase[i] != phrase[i + 1]:
                 found.add(phrase[:i] + phrase[i + 1] + phrase[i] + phrase[i + 2:])
     if edits and size >= 6:
@@ -173,11 +173,14 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
             if piece[2] not in JOINING:
                 found.add(phrase[:i] + piece[2] + piece[:2] + phrase[i + 3:])
     if edits and size == 4:
-        # Four-character formulations: two neighbours swapped anywhere (个两维护, 同共富裕); a dropped
-        # character leaves three that ordinary text writes (两个护士, 乡村兴旺).
+        # Four-character formulations: two neighbours swapped anywhere (个两维护, 同共富裕), or an
+        # inner character dropped (两确立, 一国制); where the three left read on as other words
+        # (两个护士, 乡村兴旺), checks/severe.py lets them be.
         for i in range(size - 1):
             if phrase[i] != phrase[i + 1]:
                 found.add(phrase[:i] + phrase[i + 1] + phrase[i] + phrase[i + 2:])
+        for i in (1, 2) if words else ():
+            found.add(phrase[:i] + phrase[i + 1:])
     if words and size >= 7:
         for length in ((2, 3, 4) if size >= 8 else (2,)):
             for i in range(1, size - length):
@@ -219,7 +222,7 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
         kind = "机构名称" if phrase in data["names"]["items"] else "重要表述"
         if len(phrase) < 4:
             continue
-        for wrong in variants(phrase, table, edits=len(phrase) >= 5 or kind == "重要表述",
+        for wrong in variants(phrase, table, edits=True,
                               words=kind == "重要表述",
                               swaps=len(phrase) >= 8):
             out.setdefault(wrong, (phrase, kind))

@@ -124,7 +124,7 @@ def _inserted(text: str) -> list[Hit]:
             extra = text[end:end + 1]
             if not is_hanzi(extra) or text[end + 1:end + 1 + len(tail)] != tail:
                 continue
-            if kind == "机构名称" and extra in JOINING:
+            if kind == "机构名称" and extra in JOINING and extra != head[-1]:
                 continue        # 人民代表大会的常务委员会, 人民代表大会和常务委员会: two bodies
             if extra in JOINING and head in whole:
                 continue        # 中国特色社会主义的制度优势: a whole formulation joined to a word
@@ -146,9 +146,17 @@ def _inserted(text: str) -> list[Hit]:
     return hits
 
 
-def _doubled_ends(text: str, correct: list[tuple[int, str]]) -> list[Hit]:
-    """A listed phrase with its last character doubled where the phrase ends (做到“两个维护护”)."""
+# Place words written after a noun (公司中, 会上): one may stand before a phrase that begins with it.
+POSTPOSITIONS = frozenset("中上下内外里")
+
+
+def _doubled_edges(text: str, correct: list[tuple[int, str]]) -> list[Hit]:
+    """A listed phrase or leader's name with its last character doubled where the phrase ends
+    (做到“两个维护护”), or its first doubled before it (构建人人类命运共同体), unless that first
+    one ends a word of its own (学习习近平, 健全全面从严治党) or a number (十四四个全面), or is a
+    place word (国家出资公司中中国共产党的组织)."""
     whole = listed_phrases()
+    vocabulary = words()
     hits = []
     for start, phrase in correct:
         end = start + len(phrase)
@@ -156,6 +164,13 @@ def _doubled_ends(text: str, correct: list[tuple[int, str]]) -> list[Hit]:
                 and not is_hanzi(text[end + 1:end + 2]):
             bad = text[start:end + 1]
             hits.append(Hit(start, bad, phrase, f"严重错别字：“{bad}”应为“{phrase}”（“{phrase[-1]}”重复）",
+                            CHECK, len(bad)))
+        if len(phrase) >= 3 and start >= 1 and text[start - 1] == phrase[0] \
+                and not any(text[k:start] in vocabulary for k in range(max(0, start - MAX_WORD), start - 1)) \
+                and not (phrase[0] in COUNTING and text[start - 2:start - 1] in COUNTING) \
+                and phrase[0] not in POSTPOSITIONS:
+            bad = text[start - 1:end]
+            hits.append(Hit(start - 1, bad, phrase, f"严重错别字：“{bad}”应为“{phrase}”（“{phrase[0]}”重复）",
                             CHECK, len(bad)))
     return hits
 
@@ -412,6 +427,9 @@ def _chinese(number: int) -> str:
     return (DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (DIGITS[units] if units else "")
 
 
+# A character dropped from or two swapped in a phrase of up to this many characters leave so short a
+# string that other words may write it: it counts only where the words around do not run into it.
+SHORT_EDIT = 4
 TRUNCATION_MIN = 6         # organ names; key formulations from four characters (三个代表)
 # A ministry is named by its field alone in lists (住房和城乡建设、教育等部门): those ends may go.
 GENERIC_ENDS = frozenset("部局厅委办署行院")
@@ -462,8 +480,11 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
             continue        # 十二届三中全会 holds 二届三中全会: the number begins before
         if len(bad) < len(good) and _reads_as_words(text, start, bad, good):
             continue        # 高质量展示 holds no 高质量(发)展
+        if len(bad) <= SHORT_EDIT and (len(bad) != len(good) or sorted(bad) == sorted(good)) \
+                and read_across(text, start, start + len(bad)):
+            continue        # 城乡振兴 holds no 乡(村)振兴, 人民上访 no 人民(至)上: short edits read as words
         hits.append(Hit(start, bad, good, f"严重错别字（{kind}）：“{bad}”应为“{good}”", CHECK, len(bad)))
-    hits += _inserted(text) + _truncated(text, good_spans) + _doubled_ends(text, correct)
+    hits += _inserted(text) + _truncated(text, good_spans) + _doubled_edges(text, correct)
     if "党的" in text:
         hits += _congress_numbers(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):

@@ -240,6 +240,20 @@ def test_severe_names_formulations_and_titles():
     assert scan_typos("深入学习习进平新时代中国特色社会主义思想") == []
 
 
+def test_severe_dropped_swapped_and_doubled_characters():
+    # An inner character dropped from a short formulation, the first two characters of a name
+    # swapped, the first character doubled before a phrase, a doubled 和 inside an organ's name.
+    assert [h.suggestion for h in scan_severe("深刻领悟“两确立”的决定性意义")] == ["两个确立"]
+    assert [h.suggestion for h in scan_severe("完整准确全面贯彻新展理念")] == ["新发展理念"]
+    assert [h.suggestion for h in scan_severe("县第十八届民人代表大会第四次会议开幕")] == ["人民代表大会"]
+    assert [h.suggestion for h in scan_severe("推动构建人人类命运共同体")] == ["人类命运共同体"]
+    assert [h.suggestion for h in scan_severe("国家发展和和改革委员会印发通知")] == ["国家发展和改革委员会"]
+    # What is left reads as other words around it; the doubled character ends a word, or is a place word.
+    for text in ("推进城乡振兴发展", "加强人民上访接待", "四个面向的要求", "深入学习习近平新时代中国特色社会主义思想",
+                 "健全全面从严治党体系", "国家出资公司中中国共产党的组织", "第十四四个全面"):
+        assert scan_severe(text) == [], text
+
+
 def test_typos_known_pairs_only():
     assert [(h.evidence, h.suggestion) for h in scan_typos("安居乐业，按居乐业")] == [("按居乐业", "安居乐业")]
     assert scan_typos("促进经济社会高质量发展，人民安居乐业") == []
@@ -251,6 +265,10 @@ def test_curated_classic_misspellings():
     assert [(h.evidence, h.suggestion) for h in scan_typos("他的文章针贬时弊")] == [("针贬时弊", "针砭时弊")]
     assert [h.suggestion for h in scan_typos("财务账薄要妥善保管")] == ["账簿"]
     assert scan_typos("要切实加强台账薄弱环节的管理") == []
+    # A misspelling inside a longer word the dictionary knows (煤矿安全 | 生厂) counts when the fix reads
+    # better and the model wants it; 自即日起 reads 即日 and is no 自己.
+    assert [h.suggestion for h in scan_typos("全县召开煤矿安全生厂警示教育大会")] == ["安全生产"]
+    assert scan_typos("征集时间自即日起至2025年1月31日") == []
 
 
 def test_check_text_jsonl(tmp_path):
