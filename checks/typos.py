@@ -35,6 +35,9 @@ COMMON = Path(__file__).parent / "data" / "common_typos.tsv"     # our own curat
 # crosses (报明时间 holds 明时) is kept unless the language model finds the written form likelier
 # by more than this (nats): 一坐就坐到了 scores -17 for 就座, 网上报明时间 +0.3 for 报名.
 PAIR_GAIN = -1.0
+# A known misspelling the segmentation reads across (安全生厂 inside 煤矿安全) is kept only when the
+# dictionary segments the fix and the model prefers it, each by more than this (nats).
+ACROSS_GAIN = 3.0
 _holdout: lm.Holdout | None = None
 
 
@@ -84,15 +87,20 @@ def _pair_hits_cached(text: str, holdout: lm.Holdout | None) -> tuple[Hit, ...]:
     model_text = None
     for start, wrong, (_, right, source) in automaton(holdout).find(text):
         stop = start + len(wrong)
+        if model_text is None:
+            model_text = lm.BEGIN + lm.normalize(text) + lm.END
         if typolm.read_across(text, start, stop):
-            continue        # 责任感在 holds no 感在
-        if typolm.straddles_word(text, start, stop):
+            # 责任感在 holds no 感在; but 煤矿安全生厂 is 安全生产 misspelt inside a longer word, and
+            # 有的放失地 reads 失地: kept when the fix reads better as words and the model wants it
+            # strongly (自即日起 reads 即日 and stays).
+            if len(wrong) != len(right) or typolm.segmentation_gain(text, start, stop, right) <= ACROSS_GAIN \
+                    or typolm.detector(holdout).model.gain(model_text, start + 1, wrong, right) <= ACROSS_GAIN:
+                continue
+        elif typolm.straddles_word(text, start, stop):
             # A rarer word across an edge (一坐就坐到了 holds 坐到, 全部拔付到位 holds 付到): the
             # language model decides whether the fix reads better where it stands.
             if len(wrong) != len(right):
                 continue
-            if model_text is None:
-                model_text = lm.BEGIN + lm.normalize(text) + lm.END
             if typolm.detector(holdout).model.gain(model_text, start + 1, wrong, right) <= PAIR_GAIN:
                 continue
         if named is None:
