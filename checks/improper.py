@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from checks.textscan import Hit, quoted
+from checks.typolm import read_across
 
 CHECK = "text.improper"
 DATA = Path(__file__).parent / "data" / "improper.toml"
@@ -39,6 +40,7 @@ class Rule:
     suggestion: str
     since: dt.date
     source: str
+    word: bool = False      # the match must stand as a word of its own where it is written
 
 
 @lru_cache(maxsize=4)
@@ -46,7 +48,7 @@ def load_rules(path: Path = DATA) -> tuple[Rule, ...]:
     with open(path, "rb") as handle:
         document = tomllib.load(handle)
     return tuple(Rule(r["kind"], re.compile(r["pattern"]), r["suggestion"], dt.date.fromisoformat(r["since"]),
-                      r["source"]) for r in document["rules"])
+                      r["source"], r.get("word", False)) for r in document["rules"])
 
 
 # A lookbehind or lookahead with no group inside it (the rules' only kind).
@@ -89,6 +91,8 @@ def scan_improper(text: str, date: dt.date | None = None) -> list[Hit]:
             start, end = match.span()
             if _marked_former(text, start, end) or quoted(text, start, end) or _dated_before(text, start, rule.since):
                 continue
+            if rule.word and read_across(text, start, end):
+                continue        # 居民工资, 为民工作: the words run across it
             if match.group(0).endswith("部") and text[end:end + 1] == "门":
                 continue        # 环境保护部门, 农业部门: "the departments for", not the ministry
             suggestion = match.expand(rule.suggestion) if "\\" in rule.suggestion else rule.suggestion

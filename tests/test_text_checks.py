@@ -127,6 +127,12 @@ def test_improper_rules_and_exemptions():
     assert scan_improper("吸引了来自海峡两岸暨香港、澳门的茶商参加") == []
     for text in ("农民工工资专用账户", "城乡居民工资性收入", "做好新时代人民工作", "为民工作", "水库移民工程"):
         assert scan_improper(text) == [], text
+    # 民工 and 维族 where they stand as words, whatever is around them; not read across other words.
+    assert [h.suggestion for h in scan_improper("确保民工按时拿到工资")] == ["农民工"]
+    assert [h.suggestion for h in scan_improper("大批外地民工来到我县")] == ["农民工"]
+    assert [h.suggestion for h in scan_improper("维族农民阿不都热依木")] == ["维吾尔族"]
+    for text in ("市民工会", "全体村民工作会议", "牧民工资", "新思维族群", "维吾尔族群众"):
+        assert scan_improper(text) == [], text
 
 
 def test_severe_names_formulations_and_titles():
