@@ -322,6 +322,47 @@ def _misnamed_holders(text: str) -> list[Hit]:
     return hits
 
 
+@lru_cache(maxsize=1)
+def _shared_title_pattern() -> tuple[re.Pattern, dict[str, list[str]]]:
+    """Titles of five characters or more that a leader holds with others (中央书记处书记), and their
+    listed holders."""
+    exclusive = reference()["exclusive_titles"]
+    holders: dict[str, list[str]] = {}
+    for name, titles in held_titles().items():
+        for title in titles:
+            if len(title) >= SHARED_TITLE_MIN and title not in exclusive:
+                holders.setdefault(title, []).append(name)
+    return re.compile(_longest_first(holders)), holders
+
+
+# A title this long names few enough people that a name one character off a listed holder's, right
+# after it, is that holder's misspelt (中央书记处书记祭奇).
+SHARED_TITLE_MIN = 5
+
+
+def _misnamed_title_holders(text: str) -> list[Hit]:
+    """A listed leader's name one character off right after a long title the leader shares with
+    others: the given name slipped in three characters (国务院副总理丁雪祥), either character in two
+    when the two read as no word (中央书记处书记祭奇)."""
+    pattern, holders = _shared_title_pattern()
+    names, vocabulary = held_titles(), words()
+    hits = []
+    for match in pattern.finditer(text):
+        start = match.end()
+        for holder in holders[match[0]]:
+            written = text[start:start + len(holder)]
+            if len(written) != len(holder) or written in names or not all(map(is_hanzi, written)):
+                continue
+            wrong = [i for i, (a, b) in enumerate(zip(written, holder)) if a != b]
+            if len(wrong) != 1 or (len(holder) == 3 and wrong == [0]):
+                continue
+            if len(holder) == 2 and (written in vocabulary or text[start + 1:start + 3] in vocabulary):
+                continue
+            hits.append(Hit(start, written, holder,
+                            f"严重错别字（领导人姓名）：“{match[0]}{written}”应为“{match[0]}{holder}”", CHECK, len(holder)))
+    return hits
+
+
 def _own_title(own: list[str], written: str) -> str:
     """The leader's title to put for `written`: one as long, else the shortest for a short one
     (主席 -> 委员长) and the longest for a full one (中央组织部部长 -> 中央纪委书记)."""
@@ -489,7 +530,7 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
         hits += _congress_numbers(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):
         hits += (_title_mismatches(text) + _deputy_titles(text) + _padded_titles(text, correct)
-                 + _misnamed_holders(text))
+                 + _misnamed_holders(text) + _misnamed_title_holders(text))
     return without_overlaps(hits)
 
 

@@ -255,6 +255,11 @@ def test_severe_dropped_swapped_and_doubled_characters():
     assert [h.suggestion for h in scan_severe("推动构建人人类命运共同体")] == ["人类命运共同体"]
     assert [h.suggestion for h in scan_severe("国家发展和和改革委员会印发通知")] == ["国家发展和改革委员会"]
     # What is left reads as other words around it; the doubled character ends a word, or is a place word.
+    # A listed leader's name one character off right after a long title shared with other holders.
+    assert [h.suggestion for h in scan_severe("中央书记处书记祭奇出席会议")] == ["蔡奇"]
+    assert [h.suggestion for h in scan_severe("国务院副总理丁雪祥出席")] == ["国务院副总理丁薛祥"]
+    for text in ("中央书记处书记石泰峰出席", "国务院副总理何立峰、张国清出席", "中央书记处书记蔡奇出席"):
+        assert scan_severe(text) == [], text
     for text in ("推进城乡振兴发展", "加强人民上访接待", "四个面向的要求", "深入学习习近平新时代中国特色社会主义思想",
                  "健全全面从严治党体系", "国家出资公司中中国共产党的组织", "第十四四个全面"):
         assert scan_severe(text) == [], text
