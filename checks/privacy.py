@@ -92,7 +92,7 @@ def _named(text: str, start: int, end: int) -> bool:
     name = NAME_BEFORE.search(before)
     if name and _reads_as_name(name.group(1)):
         return True
-    if _minority_name(before):
+    if _minority_name(before) or _rare_surname_name(before):
         return True
     clause = re.split(r"[。；;\n]", before)[-1]
     return bool(NAME_LABEL.search(clause))
@@ -100,6 +100,9 @@ def _named(text: str, start: int, end: int) -> bool:
 
 # What ends the name of an office, before a person of it: 县农业农村局平措（139…）.
 OFFICE_END = frozenset("局委办院站所队会村乡镇社")
+# Surnames too rare, or too like common words (那, 才, 原), to read a name by anywhere: only right
+# after an office's name (县社保中心那丽娟（139…）).
+RARE_SURNAMES = frozenset("那揭宓仝谈逯扈茹郗蹇郜訾隗厍暴冀昝相亓钭帅凤过索练郦银原花禹达巴才植劳门仉")
 
 
 def _minority_name(before: str) -> bool:
@@ -117,6 +120,23 @@ def _minority_name(before: str) -> bool:
                 return False
             return not NOT_NAME.search(name) and name not in words()
     return False
+
+
+def _rare_surname_name(before: str) -> bool:
+    """Three characters right after an office's name (中心, 局 …) that begin with a rare surname and
+    read as no word, right before the number (县社保中心那丽娟（139…）)."""
+    found = MINORITY_BEFORE.search(before)
+    if not found or len(found.group(1)) < 4:
+        return False
+    token = found.group(1)
+    name, office_end = token[-3:], token[-4]
+    return name[0] in RARE_SURNAMES and (office_end in OFFICE_END or token[-5:-3] == "中心") \
+        and not NOT_NAME.search(name) and name not in _words() and name[:2] not in _words()
+
+
+def _words() -> dict[str, int]:
+    from checks.typolm import words
+    return words()
 
 
 def _reads_as_name(name: str) -> bool:

@@ -51,6 +51,10 @@ def test_privacy_leaks_are_found_and_masked():
     # a Tibetan name of two characters, right after an office's name
     (hit,) = scan_privacy("如有疑问，请与县农业农村局平措（139-8902-6631）联系。")
     assert hit.evidence == "139****6631"
+    # a rare surname that is also a common word (那), read as one only right after an office's name
+    (hit,) = scan_privacy("如有疑问，请与县社保中心那丽娟（139-4271-6853）联系。")
+    assert hit.evidence == "139****6853"
+    assert scan_privacy("请与县社保中心那里（139-4271-6853）联系。") == []
     # a Hakka surname (赖) the privacy check once lacked
     (hit,) = scan_privacy("如有疑问，请与县农业农村局赖小军（139-7073-2561）联系。")
     assert hit.evidence == "139****2561"
