@@ -135,7 +135,13 @@ def test_improper_rules_and_exemptions():
     assert [h.suggestion for h in scan_improper("确保民工按时拿到工资")] == ["农民工"]
     assert [h.suggestion for h in scan_improper("大批外地民工来到我县")] == ["农民工"]
     assert [h.suggestion for h in scan_improper("维族农民阿不都热依木")] == ["维吾尔族"]
-    for text in ("市民工会", "全体村民工作会议", "牧民工资", "新思维族群", "维吾尔族群众"):
+    assert [h.suggestion for h in scan_improper("旗蒙古族中学蒙族学生获得一等奖")] == ["蒙古族"]
+    for text in ("市民工会", "全体村民工作会议", "牧民工资", "新思维族群", "维吾尔族群众", "蒙古族群众"):
+        assert scan_improper(text) == [], text
+    # 中港 as a word before anything two places share; a road, a company or words across it are not.
+    assert [h.evidence for h in scan_improper("签署中港集装箱物流合作备忘录")] == ["中港"]
+    assert [h.evidence for h in scan_improper("进一步拓展中港花卉贸易")] == ["中港"]
+    for text in ("沿中港路向东", "集中港口资源", "中港集团承建"):
         assert scan_improper(text) == [], text
 
 
