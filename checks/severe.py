@@ -14,6 +14,7 @@ name with its last character dropped (中华人民共和成立).
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import re
 import tomllib
 from functools import lru_cache
@@ -63,6 +64,20 @@ def _reads_as_words(text: str, start: int, bad: str, good: str) -> bool:
     vocabulary, end = words(), start + len(bad)
     return good[:gap] in vocabulary and any(text[end - 1:stop] in vocabulary
                                             for stop in range(end + 1, min(len(text), end + MAX_WORD) + 1))
+
+
+@lru_cache(maxsize=64)
+def _statute_lines(phrase: str) -> tuple[str, ...]:
+    """The sentences of the statutes in force (checks/data/lm/laws.txt.gz) that write `phrase`."""
+    with gzip.open(lm.DATA / "laws.txt.gz", "rt", encoding="utf-8") as handle:
+        return tuple(line for line in handle if phrase in line)
+
+
+def _quotes_statute(text: str, start: int, phrase: str) -> bool:
+    """True when `phrase` stands in `text` with the four characters either side that a statute in
+    force writes around it: a law quoted word for word keeps its own wording."""
+    window = text[max(0, start - 4):start + len(phrase) + 4]
+    return any(window in line for line in _statute_lines(phrase))
 
 
 def _swaps(word: str) -> set[str]:
@@ -363,6 +378,42 @@ def _misnamed_title_holders(text: str) -> list[Hit]:
     return hits
 
 
+@lru_cache(maxsize=1)
+def _comrade_variants() -> PhraseFinder[tuple[str, tuple[str, ...]]]:
+    """A two-character leader's name with one character replaced by a same-sound or similar-shape
+    one, then 同志 -> (the name, the words of the leader's office)."""
+    table = confusion()
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for leader in reference()["leaders"]:
+        name, context = leader["name"], tuple(leader.get("context", ()))
+        if len(name) != 2 or not context:
+            continue
+        for i, char in enumerate(name):
+            sound, shape = table.get(char, ("", ""))
+            for other in sound + shape:
+                found.setdefault(name[:i] + other + name[i + 1:] + "同志", (name, context))
+    return PhraseFinder(found)
+
+
+def _misnamed_comrades(text: str) -> list[Hit]:
+    """A two-character leader's name misspelt before 同志 in a sentence about the leader's own office
+    (传达学习李熙同志在二十届中央纪委四次全会上的工作报告), unless a title stands before the name:
+    a local official of that name (县纪委书记李熙同志)."""
+    hits = []
+    titles = every_title() | LOCAL_TITLES
+    for start, written, (name, context) in _comrade_variants().find(text):
+        sentence_start = max(text.rfind(stop, 0, start) for stop in "。！？；\n")
+        sentence_end = min((i for i in (text.find(stop, start) for stop in "。！？；\n") if i >= 0), default=len(text))
+        sentence = text[sentence_start + 1:sentence_end]
+        before = text[max(0, start - 8):start]
+        if not any(word in sentence for word in context) or any(before.endswith(t) for t in titles) \
+                or before.endswith(("长", "员", "任", "记")):
+            continue
+        wrong = written[:2]
+        hits.append(Hit(start, wrong, name, f"严重错别字（领导人姓名）：“{written}”应为“{name}同志”", CHECK, 2))
+    return hits
+
+
 def _own_title(own: list[str], written: str) -> str:
     """The leader's title to put for `written`: one as long, else the shortest for a short one
     (主席 -> 委员长) and the longest for a full one (中央组织部部长 -> 中央纪委书记)."""
@@ -521,6 +572,8 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
             continue        # 十二届三中全会 holds 二届三中全会: the number begins before
         if len(bad) < len(good) and _reads_as_words(text, start, bad, good):
             continue        # 高质量展示 holds no 高质量(发)展
+        if kind == "重要表述" and bad in reference().get("wrong", {}) and _quotes_statute(text, start, bad):
+            continue        # 坚持全过程民主，始终同人民: the 2021 组织法 quoted word for word
         if len(bad) <= SHORT_EDIT and (len(bad) != len(good) or sorted(bad) == sorted(good)) \
                 and read_across(text, start, start + len(bad)):
             continue        # 城乡振兴 holds no 乡(村)振兴, 人民上访 no 人民(至)上: short edits read as words
@@ -530,7 +583,7 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
         hits += _congress_numbers(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):
         hits += (_title_mismatches(text) + _deputy_titles(text) + _padded_titles(text, correct)
-                 + _misnamed_holders(text) + _misnamed_title_holders(text))
+                 + _misnamed_holders(text) + _misnamed_title_holders(text) + _misnamed_comrades(text))
     return without_overlaps(hits)
 
 
