@@ -51,6 +51,9 @@ def test_privacy_leaks_are_found_and_masked():
     # a Tibetan name of two characters, right after an office's name
     (hit,) = scan_privacy("如有疑问，请与县农业农村局平措（139-8902-6631）联系。")
     assert hit.evidence == "139****6631"
+    # a Dai name (岩 for men, 玉 for women) right after an office's name
+    (hit,) = scan_privacy("如有疑问，请与县农业农村局岩罕（152-8796-3014）联系。")
+    assert hit.evidence == "152****3014"
     # a rare surname that is also a common word (那), read as one only right after an office's name
     (hit,) = scan_privacy("如有疑问，请与县社保中心那丽娟（139-4271-6853）联系。")
     assert hit.evidence == "139****6853"
@@ -267,6 +270,14 @@ def test_severe_dropped_swapped_and_doubled_characters():
     # What is left reads as other words around it; the doubled character ends a word, or is a place word.
     # A listed leader's name one character off right after a long title shared with other holders.
     assert [h.suggestion for h in scan_severe("中央书记处书记祭奇出席会议")] == ["蔡奇"]
+    # A two-character name misspelt before 同志 in a sentence about the leader's office; a local
+    # official of that name, with a title before it or no such sentence, is left alone.
+    assert [h.suggestion for h in scan_severe("传达学习李熙同志在二十届中央纪委四次全会上的工作报告精神")] == ["李希"]
+    for text in ("县纪委书记李熙同志传达了二十届中央纪委四次全会精神", "李熙同志在县纪委全会上讲话"):
+        assert scan_severe(text) == [], text
+    # 全过程民主 is 全过程人民民主 shortened, except in the 2021 组织法 quoted word for word.
+    assert [h.suggestion for h in scan_severe("县人大常委会积极践行全过程民主")] == ["全过程人民民主"]
+    assert scan_severe("全国人民代表大会及其常务委员会坚持全过程民主，始终同人民保持密切联系") == []
     assert [h.suggestion for h in scan_severe("国务院副总理丁雪祥出席")] == ["国务院副总理丁薛祥"]
     for text in ("中央书记处书记石泰峰出席", "国务院副总理何立峰、张国清出席", "中央书记处书记蔡奇出席"):
         assert scan_severe(text) == [], text
