@@ -281,9 +281,10 @@ def _in_set_phrase(line: str, offset: int) -> bool:
 
 
 def _in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
-    """True when line[offset] is B or C of a paired phrase ABAC whose B and C make a word
-    (巡河巡湖: 河湖; 建城建乡: 城乡): a coordinate pair, spelled out. 检验检侧 (验侧) is no such pair."""
-    for a in (offset - 1, offset - 3):
+    """True when line[offset] is any character of a paired phrase ABAC whose B and C make a word
+    (巡河巡湖: 河湖; 建城建乡: 城乡; 抢收抢储: 收储): a coordinate pair, spelled out. 检验检侧 (验侧)
+    is no such pair."""
+    for a in (offset - 1, offset - 3, offset, offset - 2):
         if a >= 0 and a + 3 < len(line) and line[a] == line[a + 2] != line[a + 1] and \
                 line[a + 1] + line[a + 3] in vocabulary:
             return True
@@ -384,7 +385,17 @@ class TypoDetector:
             if not fitting:
                 continue
             if len(fitting) > TOP:
-                fitting = sorted(fitting)[-TOP:]
+                fitting.sort()
+                # Past the best few by bigrams, a candidate that makes a word with a neighbour where
+                # the written character makes none is weighed too (农村底保: 的 fits the bigrams
+                # better, 低 makes 低保).
+                vocabulary = self.vocabulary
+                before, after = text[i - 1], text[i + 1]
+                if before + text[i] not in vocabulary and text[i] + after not in vocabulary:
+                    fitting = fitting[-TOP:] + [pair for pair in fitting[:-TOP]
+                                                if before + pair[1] in vocabulary or pair[1] + after in vocabulary][-1:]
+                else:
+                    fitting = fitting[-TOP:]
             start = i - 3 if i >= 3 else 0
             stop = i + 4 if i + 4 <= size else size
             window, at = text[start:stop], i - start
