@@ -78,7 +78,7 @@ def _person_length(line: str, start: int, vocabulary: dict[str, int]) -> int:
     for length in (3, 2):
         end = start + length
         span = line[start:end]
-        if len(span) < length or span in vocabulary or not all("\u4e00" <= c <= "\u9fff" for c in span):
+        if len(span) < length or span in vocabulary or not all(map(_is_hanzi, span)):
             continue
         if length == 3 and span[1] == "阿" and span[1:] not in vocabulary:
             return length       # 黄阿水, 陈阿福: the southern 阿 before a given name
@@ -148,7 +148,28 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
     for start in range(max(0, offset - 1), offset + 1):
         if _reads_as_township(line, start):
             return True
-    return _in_known_name(line, offset)
+    return _in_known_name(line, offset) or _in_company_name(line, offset)
+
+
+# What ends a company's or cooperative's registered name; the words before it (a trade name, a
+# line of business) may be any characters the owner chose: 豫通物流有限公司.
+COMPANY_END = ("有限公司", "有限责任公司", "股份有限公司", "专业合作社", "集团")
+COMPANY_REACH = 6       # characters of trade name and business before the ending
+
+
+def _in_company_name(line: str, offset: int) -> bool:
+    """True when line[offset] stands in the few characters before a company's ending, with no
+    punctuation between (中标单位邙川县豫通物流有限公司)."""
+    stretch = line[offset + 1:offset + 1 + COMPANY_REACH + 6]
+    for ending in COMPANY_END:
+        at = stretch.find(ending)
+        if 0 <= at <= COMPANY_REACH - 1 and all(map(_is_hanzi, stretch[:at])):
+            return True
+    return False
+
+
+def _is_hanzi(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _run(line: str, offset: int, characters: frozenset[str]) -> tuple[int, int]:
@@ -164,7 +185,7 @@ def _run(line: str, offset: int, characters: frozenset[str]) -> tuple[int, int]:
 def _reads_as_township(line: str, start: int) -> bool:
     """Two characters at `start`, after a list separator or at the start, before a place suffix."""
     pair = line[start:start + 2]
-    return (len(pair) == 2 and all("\u4e00" <= c <= "\u9fff" for c in pair)
+    return (len(pair) == 2 and all(map(_is_hanzi, pair))
             and (not start or line[start - 1] in PLACE_BEFORE or line[start - 1].isspace())
             and line.startswith(PLACE_AFTER, start + 2))
 
