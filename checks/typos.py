@@ -225,13 +225,24 @@ def _used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool
 
 
 def _repeated(line: str, offset: int) -> bool:
-    """True when the line itself writes three 汉字 holding `offset` twice (关于槐安路…，槐安路（…）):
-    a slip is not made the same way twice in one paragraph. (30学时 after a number: _unit_after_number.)"""
+    """True when the line itself writes three 汉字 holding `offset` twice (关于槐安路…，槐安路（…）),
+    or two, neither of them a common function character (低产栗园改造 … 改造后的栗园): a slip is not
+    made the same way twice in one paragraph.
+    (30学时 after a number: _unit_after_number.)"""
     for start in range(max(0, offset - 2), offset + 1):
         piece = line[start:start + 3]
         if len(piece) == 3 and all(map(typolm.is_hanzi, piece)) and line.count(piece) > 1:
             return True
+    for start in (offset - 1, offset):
+        piece = line[max(0, start):start + 2]
+        if len(piece) == 2 and start >= 0 and all(map(typolm.is_hanzi, piece)) \
+                and not FUNCTION_CHARACTERS.intersection(piece) and line.count(piece) > 1:
+            return True
     return False
+
+
+# Characters so common that two of them written twice in a paragraph tell nothing (的, 在 …).
+FUNCTION_CHARACTERS = frozenset("的了在是和与及等为对也都就而这那有个不一上中下大小人我们你他她它之其或以于把被将从向到")
 
 
 # Units counted after a number: terms of their trade, not slips for the commoner unit the model
