@@ -154,18 +154,21 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
 # What ends a company's or cooperative's registered name; the words before it (a trade name, a
 # line of business) may be any characters the owner chose: 豫通物流有限公司.
 COMPANY_END = ("有限公司", "有限责任公司", "股份有限公司", "专业合作社", "集团")
-COMPANY_REACH = 6       # characters of trade name and business before the ending
+COMPANY_REACH = 4       # characters of trade name and business before the ending
 
 
 def _in_company_name(line: str, offset: int) -> bool:
     """True when line[offset] stands in the few characters before a company's ending, with no
-    punctuation between (中标单位邙川县豫通物流有限公司)."""
-    stretch = line[offset + 1:offset + 1 + COMPANY_REACH + 6]
+    punctuation nor place between (中标单位邙川县豫通物流有限公司; not the 黑 of 黑龙江省电力有限公司)."""
+    stretch = line[offset + 1:offset + COMPANY_REACH + 6]
     for ending in COMPANY_END:
         at = stretch.find(ending)
-        if 0 <= at <= COMPANY_REACH - 1 and all(map(_is_hanzi, stretch[:at])):
+        if 0 <= at < COMPANY_REACH and all(map(_is_hanzi, stretch[:at])) and not PLACE_LEVELS.intersection(stretch[:at]):
             return True
     return False
+
+
+PLACE_LEVELS = frozenset("省市县区")
 
 
 def _is_hanzi(char: str) -> bool:
