@@ -338,18 +338,23 @@ class TypoDetector:
 
     def suspects(self, line: str) -> list[Suspect]:
         """The best candidate past SUSPECT at each position, in order."""
-        best: dict[int, tuple[float, Candidate]] = {}
+        best: dict[int, tuple[float, bool, Candidate]] = {}
         for candidate in self.candidates_in(line):
             if swaps_variant(line, candidate.offset, candidate.right):
                 continue
             score = candidate.score
+            if score <= SUSPECT:
+                continue
+            confident = (score > CONFIDENT and candidate.seg_gain > SEG_FLOOR and not candidate.by_word) \
+                or completes_term(line, candidate.offset, candidate.right)
             held = best.get(candidate.offset)
-            if held is None or score > held[0]:
-                best[candidate.offset] = (score, candidate)
-        return [Suspect(c.offset, c.wrong, c.right, score,
-                        (score > CONFIDENT and c.seg_gain > SEG_FLOOR and not c.by_word)
-                        or completes_term(line, c.offset, c.right))
-                for _, (score, c) in sorted(best.items()) if score > SUSPECT]
+            # The higher score wins, but a 疑似 weighed only for the word it makes does not put
+            # out a typo (修箭: 修建 a typo, 修剪 only a 疑似) nor the other way round.
+            if held is None or (score > held[0] and not (held[1] and not confident and candidate.by_word)) \
+                    or (confident and not held[1] and held[2].by_word):
+                best[candidate.offset] = (score, confident, candidate)
+        return [Suspect(c.offset, c.wrong, c.right, score, confident)
+                for _, (score, confident, c) in sorted(best.items())]
 
     def candidates_in(self, line: str) -> Iterator[Candidate]:
         """Every replacement worth weighing in `line` (LM gain above MIN_GAIN), with its evidence."""
