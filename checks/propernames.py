@@ -148,23 +148,28 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
     for start in range(max(0, offset - 1), offset + 1):
         if _reads_as_township(line, start):
             return True
-    return _in_known_name(line, offset) or _in_company_name(line, offset)
+    return _in_known_name(line, offset) or _in_trade_name(line, offset, vocabulary)
 
 
-# What ends a company's or cooperative's registered name; the words before it (a trade name, a
-# line of business) may be any characters the owner chose: 豫通物流有限公司.
+# What ends a company's or cooperative's registered name. Before it stand a line of business, a
+# word (物流, 投资), and before that a trade name of any characters the owner chose (豫通).
 COMPANY_END = ("有限公司", "有限责任公司", "股份有限公司", "专业合作社", "集团")
-COMPANY_REACH = 4       # characters of trade name and business before the ending
+TRADE_NAME = 2          # characters of trade name read before the line of business
 
 
-def _in_company_name(line: str, offset: int) -> bool:
-    """True when line[offset] stands in the few characters before a company's ending, with no
-    punctuation nor place between (中标单位邙川县豫通物流有限公司; not the 黑 of 黑龙江省电力有限公司)."""
-    stretch = line[offset + 1:offset + COMPANY_REACH + 6]
+def _in_trade_name(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
+    """True when line[offset] is in the trade name of a company: the two characters before a
+    dictionary word that runs up to the company's ending (中标单位邙川县豫通物流有限公司). Not in the
+    line of business (智能装杯有限公司: 装备 misspelt), nor across a place (黑龙江省电力有限公司)."""
+    stretch = line[offset + 1:offset + TRADE_NAME + 10]
     for ending in COMPANY_END:
         at = stretch.find(ending)
-        if 0 <= at < COMPANY_REACH and all(map(_is_hanzi, stretch[:at])) and not PLACE_LEVELS.intersection(stretch[:at]):
-            return True
+        if at < 2 or not all(map(_is_hanzi, stretch[:at])) or PLACE_LEVELS.intersection(stretch[:at]):
+            continue
+        # the line of business: a word of two to four characters ending where the ending begins
+        for size in range(2, min(4, at) + 1):
+            if stretch[at - size:at] in vocabulary and at - size < TRADE_NAME:
+                return True
     return False
 
 
