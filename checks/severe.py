@@ -380,8 +380,8 @@ def _misnamed_title_holders(text: str) -> list[Hit]:
 
 @lru_cache(maxsize=1)
 def _comrade_variants() -> PhraseFinder[tuple[str, tuple[str, ...]]]:
-    """A two-character leader's name with one character replaced by a same-sound or similar-shape
-    one, then 同志 -> (the name, the words of the leader's office)."""
+    """A leader's name misspelt, then 同志 -> (the name, the words of the leader's office): a
+    two-character name with one character replaced by a same-sound or similar-shape one."""
     table = confusion()
     found: dict[str, tuple[str, tuple[str, ...]]] = {}
     for leader in reference()["leaders"]:
@@ -395,13 +395,50 @@ def _comrade_variants() -> PhraseFinder[tuple[str, tuple[str, ...]]]:
     return PhraseFinder(found)
 
 
+@lru_cache(maxsize=1)
+def _given_name_pattern() -> tuple[re.Pattern, dict[str, tuple[str, tuple[str, ...]]]]:
+    """Three-character leaders' names with any one given-name character (王沪?, 王?宁) before 同志 or
+    one of the leader's titles -> (the name, the words of the leader's office)."""
+    table: dict[str, tuple[str, tuple[str, ...]]] = {}
+    pieces = []
+    for leader in reference()["leaders"]:
+        name, context = leader["name"], tuple(leader.get("context", ()))
+        if len(name) != 3 or not context:
+            continue
+        after = _longest_first(["同志", *leader["titles"]])
+        for i in (1, 2):
+            key = name[:i] + "." + name[i + 1:]
+            table[key] = (name, context)
+            pieces.append(f"{re.escape(name[:i])}[\u4e00-\u9fff]{re.escape(name[i + 1:])}(?={after})")
+    return re.compile("|".join(pieces)), table
+
+
+def _misnamed_in_context(text: str) -> list[tuple[int, str, str, tuple[str, ...]]]:
+    """(start, written, name, context) of each leader's name misspelt before 同志 or a title of the
+    leader's: two-character names by a same-sound or similar-shape character, three-character ones
+    by any character of the given name (王沪宇主席)."""
+    found = [(start, written[:2], name, context) for start, written, (name, context) in _comrade_variants().find(text)]
+    pattern, table = _given_name_pattern()
+    names = held_titles()
+    for match in pattern.finditer(text):
+        written = match[0]
+        if written in names:
+            continue
+        for i in (1, 2):
+            entry = table.get(written[:i] + "." + written[i + 1:])
+            if entry is not None:
+                found.append((match.start(), written, entry[0], entry[1]))
+                break
+    return found
+
+
 def _misnamed_comrades(text: str) -> list[Hit]:
-    """A two-character leader's name misspelt before 同志 in a sentence about the leader's own office
-    (传达学习李熙同志在二十届中央纪委四次全会上的工作报告), unless a title stands before the name:
-    a local official of that name (县纪委书记李熙同志)."""
+    """A leader's name misspelt before 同志 or the leader's title in a sentence about the leader's own
+    office (传达学习李熙同志在二十届中央纪委四次全会上的工作报告, 全国政协…和王沪宇主席的讲话), unless a
+    title stands before the name: a local official of that name (县纪委书记李熙同志)."""
     hits = []
     titles = every_title() | LOCAL_TITLES
-    for start, written, (name, context) in _comrade_variants().find(text):
+    for start, wrong, name, context in _misnamed_in_context(text):
         sentence_start = max(text.rfind(stop, 0, start) for stop in "。！？；\n")
         sentence_end = min((i for i in (text.find(stop, start) for stop in "。！？；\n") if i >= 0), default=len(text))
         sentence = text[sentence_start + 1:sentence_end]
@@ -409,8 +446,7 @@ def _misnamed_comrades(text: str) -> list[Hit]:
         if not any(word in sentence for word in context) or any(before.endswith(t) for t in titles) \
                 or before.endswith(("长", "员", "任", "记")):
             continue
-        wrong = written[:2]
-        hits.append(Hit(start, wrong, name, f"严重错别字（领导人姓名）：“{written}”应为“{name}同志”", CHECK, 2))
+        hits.append(Hit(start, wrong, name, f"严重错别字（领导人姓名）：“{wrong}”应为“{name}”", CHECK, len(wrong)))
     return hits
 
 

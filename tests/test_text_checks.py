@@ -273,7 +273,9 @@ def test_severe_dropped_swapped_and_doubled_characters():
     # A two-character name misspelt before 同志 in a sentence about the leader's office; a local
     # official of that name, with a title before it or no such sentence, is left alone.
     assert [h.suggestion for h in scan_severe("传达学习李熙同志在二十届中央纪委四次全会上的工作报告精神")] == ["李希"]
-    for text in ("县纪委书记李熙同志传达了二十届中央纪委四次全会精神", "李熙同志在县纪委全会上讲话"):
+    assert [h.suggestion for h in scan_severe("传达学习全国政协十四届三次会议精神和王沪宇主席的讲话精神")] == ["王沪宁"]
+    for text in ("县纪委书记李熙同志传达了二十届中央纪委四次全会精神", "李熙同志在县纪委全会上讲话",
+                 "县政协主席王沪生在全国政协会议上", "全国政协委员王沪明同志出席"):
         assert scan_severe(text) == [], text
     # 全过程民主 is 全过程人民民主 shortened, except in the 2021 组织法 quoted word for word.
     assert [h.suggestion for h in scan_severe("县人大常委会积极践行全过程民主")] == ["全过程人民民主"]
