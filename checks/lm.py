@@ -93,7 +93,7 @@ def text_lines(holdout: Holdout | None = None) -> list[str]:
     """The lines of correct text the model learns from: the corpora and lists, not the dictionary."""
     lines: list[str] = []
     for name in CORPORA + LISTS:
-        for line in _read_text(DATA / name).splitlines():
+        for line in read_text(DATA / name).splitlines():
             if not line:
                 continue
             if holdout and name == f"clean_{holdout.corpus}.txt" and fold_of(line) == holdout.fold:
@@ -105,14 +105,15 @@ def text_lines(holdout: Holdout | None = None) -> list[str]:
 def dictionary_words() -> list[str]:
     """The dictionary's words of two characters or more seen WORD_TEXT_MIN times or more."""
     found = []
-    for line in _read_text(DATA / WORDS).splitlines():
+    for line in read_text(DATA / WORDS).splitlines():
         word, _, count = line.partition("\t")
         if len(word) >= 2 and count.isdigit() and int(count) >= WORD_TEXT_MIN:
             found.append(word)
     return found
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A text file of the model's data, gzip-compressed or not (laws.txt.gz)."""
     raw = path.read_bytes()
     return (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8")
 

@@ -14,7 +14,6 @@ name with its last character dropped (中华人民共和成立).
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import re
 import tomllib
 from functools import lru_cache
@@ -69,8 +68,7 @@ def _reads_as_words(text: str, start: int, bad: str, good: str) -> bool:
 @lru_cache(maxsize=64)
 def _statute_lines(phrase: str) -> tuple[str, ...]:
     """The sentences of the statutes in force (checks/data/lm/laws.txt.gz) that write `phrase`."""
-    with gzip.open(lm.DATA / "laws.txt.gz", "rt", encoding="utf-8") as handle:
-        return tuple(line for line in handle if phrase in line)
+    return tuple(line for line in lm.read_text(lm.DATA / "laws.txt.gz").splitlines() if phrase in line)
 
 
 def _quotes_statute(text: str, start: int, phrase: str) -> bool:
@@ -78,6 +76,16 @@ def _quotes_statute(text: str, start: int, phrase: str) -> bool:
     force writes around it: a law quoted word for word keeps its own wording."""
     window = text[max(0, start - 4):start + len(phrase) + 4]
     return any(window in line for line in _statute_lines(phrase))
+
+
+def _replaced(word: str) -> list[str]:
+    """`word` with one character replaced by a same-sound or similar-shape one (总理 -> 总埋)."""
+    table = confusion()
+    found = []
+    for i, char in enumerate(word):
+        sound, shape = table.get(char, ("", ""))
+        found += [word[:i] + other + word[i + 1:] for other in sound + shape]
+    return found
 
 
 def _swaps(word: str) -> set[str]:
@@ -91,7 +99,6 @@ def _leader_variants(leaders: list[dict]) -> dict[str, str]:
     characters swapped (委员长赵际乐), and the title with one character replaced by a same-sound or
     similar-shape one (国务院总埋李强). Pinned to the exact title and name, they cannot fire on
     ordinary text, so they need no filtering on clean text as the generated list does."""
-    table = confusion()
     found: dict[str, str] = {}
     for leader in leaders:
         name = leader["name"]
@@ -102,12 +109,9 @@ def _leader_variants(leaders: list[dict]) -> dict[str, str]:
                 found[swapped + title] = name + title
             if len(title) < 3:
                 continue        # 主席, 总理: a slip in two characters is too often another word
-            for i, char in enumerate(title):
-                sound, shape = table.get(char, ("", ""))
-                for other in sound + shape:
-                    wrong_title = title[:i] + other + title[i + 1:]
-                    found[wrong_title + name] = title + name
-                    found[name + wrong_title] = name + title
+            for wrong_title in _replaced(title):
+                found[wrong_title + name] = title + name
+                found[name + wrong_title] = name + title
         if leader.get("anywhere"):
             for swapped in _swaps(name):
                 found[swapped] = name
@@ -382,16 +386,13 @@ def _misnamed_title_holders(text: str) -> list[Hit]:
 def _comrade_variants() -> PhraseFinder[tuple[str, tuple[str, ...]]]:
     """A leader's name misspelt, then 同志 -> (the name, the words of the leader's office): a
     two-character name with one character replaced by a same-sound or similar-shape one."""
-    table = confusion()
     found: dict[str, tuple[str, tuple[str, ...]]] = {}
     for leader in reference()["leaders"]:
         name, context = leader["name"], tuple(leader.get("context", ()))
         if len(name) != 2 or not context:
             continue
-        for i, char in enumerate(name):
-            sound, shape = table.get(char, ("", ""))
-            for other in sound + shape:
-                found.setdefault(name[:i] + other + name[i + 1:] + "同志", (name, context))
+        for wrong in _replaced(name):
+            found.setdefault(wrong + "同志", (name, context))
     return PhraseFinder(found)
 
 
@@ -437,13 +438,13 @@ def _misnamed_comrades(text: str) -> list[Hit]:
     office (传达学习李熙同志在二十届中央纪委四次全会上的工作报告, 全国政协…和王沪宇主席的讲话), unless a
     title stands before the name: a local official of that name (县纪委书记李熙同志)."""
     hits = []
-    titles = every_title() | LOCAL_TITLES
     for start, wrong, name, context in _misnamed_in_context(text):
         sentence_start = max(text.rfind(stop, 0, start) for stop in "。！？；\n")
         sentence_end = min((i for i in (text.find(stop, start) for stop in "。！？；\n") if i >= 0), default=len(text))
         sentence = text[sentence_start + 1:sentence_end]
         before = text[max(0, start - 8):start]
-        if not any(word in sentence for word in context) or any(before.endswith(t) for t in titles) \
+        # Any title the checks know, or one of a county's (局长, 委员, 主任, 书记), before the name.
+        if not any(word in sentence for word in context) or _title_at_end().search(before) \
                 or before.endswith(("长", "员", "任", "记")):
             continue
         hits.append(Hit(start, wrong, name, f"严重错别字（领导人姓名）：“{wrong}”应为“{name}”", CHECK, len(wrong)))
