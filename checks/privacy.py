@@ -108,7 +108,6 @@ RARE_SURNAMES = frozenset("那揭宓仝谈逯扈茹郗蹇郜訾隗厍暴冀昝�
 def _minority_name(before: str) -> bool:
     """A name of three to five transliteration characters right before the number (斯琴图雅（150…）),
     or of two right after an office's name (县农业农村局平措（139…）)."""
-    from checks.typolm import words
     found = MINORITY_BEFORE.search(before)
     if not found:
         return False
@@ -118,7 +117,7 @@ def _minority_name(before: str) -> bool:
         if all(c in MINORITY_NAME for c in name):
             if size == 2 and token[-3] not in OFFICE_END:
                 return False
-            return not NOT_NAME.search(name) and name not in words()
+            return not NOT_NAME.search(name) and name not in _words()
     return False
 
 
@@ -135,14 +134,14 @@ def _rare_surname_name(before: str) -> bool:
 
 
 def _words() -> dict[str, int]:
+    """The dictionary (typolm.words()), imported only when a number is found next to a name."""
     from checks.typolm import words
     return words()
 
 
 def _reads_as_name(name: str) -> bool:
     """Surname and given name, not a service line (投诉电话) nor a two-character word (顾问, 查询)."""
-    from checks.typolm import words
-    return not NOT_NAME.search(name) and not (len(name) == 2 and name in words())
+    return not NOT_NAME.search(name) and not (len(name) == 2 and name in _words())
 
 
 def scan_privacy(text: str, date: dt.date | None = None) -> list[Hit]:
