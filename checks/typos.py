@@ -84,24 +84,27 @@ def _pair_hits_cached(text: str, holdout: lm.Holdout | None) -> tuple[Hit, ...]:
     # A site repeats its lines on many pages: match each distinct line once.
     hits = []
     named: set[int] | None = None
-    model_text = None
+    model_text = ""
+
+    def model_gain(start: int, wrong: str, right: str) -> float:
+        nonlocal model_text
+        if not model_text:          # normalised once per line, and only for a pair the model must weigh
+            model_text = lm.BEGIN + lm.normalize(text) + lm.END
+        return typolm.detector(holdout).model.gain(model_text, start + 1, wrong, right)
+
     for start, wrong, (_, right, source) in automaton(holdout).find(text):
         stop = start + len(wrong)
-        if model_text is None:
-            model_text = lm.BEGIN + lm.normalize(text) + lm.END
         if typolm.read_across(text, start, stop):
             # 责任感在 holds no 感在; but 煤矿安全生厂 is 安全生产 misspelt inside a longer word, and
             # 有的放失地 reads 失地: kept when the fix reads better as words and the model wants it
             # strongly (自即日起 reads 即日 and stays).
             if len(wrong) != len(right) or typolm.segmentation_gain(text, start, stop, right) <= ACROSS_GAIN \
-                    or typolm.detector(holdout).model.gain(model_text, start + 1, wrong, right) <= ACROSS_GAIN:
+                    or model_gain(start, wrong, right) <= ACROSS_GAIN:
                 continue
         elif typolm.straddles_word(text, start, stop):
             # A rarer word across an edge (一坐就坐到了 holds 坐到, 全部拔付到位 holds 付到): the
             # language model decides whether the fix reads better where it stands.
-            if len(wrong) != len(right):
-                continue
-            if typolm.detector(holdout).model.gain(model_text, start + 1, wrong, right) <= PAIR_GAIN:
+            if len(wrong) != len(right) or model_gain(start, wrong, right) <= PAIR_GAIN:
                 continue
         if named is None:
             named = propernames.person_positions(text, typolm.words())
