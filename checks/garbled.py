@@ -96,6 +96,26 @@ def _lossy_cp1252(text: str) -> Iterator[tuple[int, str, str]]:
             yield match.start(), run, meant.replace("\ufffd", "?")
 
 
+# UTF-8 read as GBK and saved again: bytes GBK could not pair became "?", which cuts the clean
+# stretches short (沿边公路建设 reads 沿边�?�?建�?�). Real Chinese re-read this way gives a Han
+# character at under one byte position in a hundred; mojibake gives one for every one and a half
+# characters of the run, minus what was lost. A run is cut at the sentence punctuation real text
+# puts around it (。，、：；！？).
+LOSSY_GBK_RUN = re.compile(r"[\u3003-\u33ff\u3400-\u9fff\uff02-\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uffef?]{6,}")
+
+
+def _lossy_gbk(text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, mojibake, what it reads with "?" for what was lost) for GBK mojibake with lost bytes."""
+    for match in LOSSY_GBK_RUN.finditer(text):
+        run = match.group(0)
+        if "?" not in run:
+            continue
+        meant = run.encode("gb18030").decode("utf-8", errors="replace")
+        han = len(HAN.findall(meant))
+        if han >= 4 and 4 * han >= len(run):
+            yield match.start(), run, re.sub("[\ufffd?]+", "?", meant)
+
+
 def garbled_spans(text: str) -> Iterator[tuple[int, str, str | None]]:
     """(offset, garbled text, what it should read if known) for every garbled span in `text`."""
     for match in SIGNATURES.finditer(text):
@@ -112,6 +132,10 @@ def garbled_spans(text: str) -> Iterator[tuple[int, str, str | None]]:
                 yield match.start() + found[0], found[1], found[2]
     if "?" in text and not LOSSY_LEADS.isdisjoint(text):
         for offset, run, meant in _lossy_cp1252(text):
+            if not any(start < offset + len(run) and offset < end for start, end in exact):
+                yield offset, run, meant
+    if "?" in text:
+        for offset, run, meant in _lossy_gbk(text):
             if not any(start < offset + len(run) and offset < end for start, end in exact):
                 yield offset, run, meant
 

@@ -58,6 +58,8 @@ GARBLED = [
     "标题：" + "政府信息公开工作要点".encode("utf-8").decode("latin-1"),
     # cp1252 mojibake saved again through a legacy code page: its undefined bytes became "?".
     "正文：" + "全县荔枝产量达到十四万六千吨".encode("utf-8").decode("cp1252", errors="replace").replace("\ufffd", "?"),
+    # GBK mojibake saved again: the bytes GBK could not pair became "?", so no clean stretch is left.
+    "通知。" + "沿边公路建设项目征地公示".encode("utf-8").decode("gbk", errors="replace").replace("\ufffd", "?") + "。",
 ]
 CLEAN = [
     "清河市人民政府关于印发二〇二六年政府信息公开工作要点的通知",
@@ -66,6 +68,7 @@ CLEAN = [
     "Café résumé naïve Größe ÀÉÎ",
     "Très bien? Ça va? Hôtel élégant? äää? åå? çà et là?",
     "各县（区）人民政府，市政府各部门、各直属机构：现将《清河市优化营商环境若干措施》印发给你们，请认真贯彻执行。",
+    "什么是“两个确立”?为什么要坚持?您好?请问这项政策什么时候开始实施?是否已经完成?",
 ]
 
 
