@@ -33,11 +33,14 @@ NAME_LABEL = re.compile(r"(姓名|联系人|户主|申请人|本人|家属|负�
                         r"收件人|领取人|患者|学生|职工)\s*[:：]?\s*[\u4e00-\u9fff]{2,4}")
 # The name may follow a role word (考核优秀人员李婷婷，联系电话…; 热心群众张海军（手机号码…）).
 # What may stand between a name and its number: 同志, a bracket or comma, a 电话/手机 label.
-_NAME_TO_NUMBER = r"(?:同志|先生|女士)?\s*[（(:：,，、\s]?\s*(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$"
+_NAME_TO_NUMBER = r"(?:同志|先生|女士|老师|医生|律师|警官)?\s*[（(:：,，、\s]?\s*(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$"
 NAME_BEFORE = re.compile(r"([" + "".join(sorted(SURNAMES)) + r"][\u4e00-\u9fff]{1,2})" + _NAME_TO_NUMBER)
 # Names of the Mongolian, Tibetan, Uyghur … peoples have no Han surname (斯琴图雅, 格桑拉姆,
 # 阿依古丽): three to five characters of the transliteration tables, right before the number.
 MINORITY_BEFORE = re.compile(r"([\u4e00-\u9fff]{3,5})" + _NAME_TO_NUMBER)
+# A role ending in 员 or 人 and a colon before a name and its number (渔船安全联络员：衣德福，联系电话…):
+# the name is labelled, whatever its surname.
+ROLE_LABEL = re.compile(r"[员人][:：]\s*[\u4e00-\u9fff]{2,4}\s*[，,、（(]")
 NOT_NAME = re.compile(r"(电话|手机|热线|咨询|投诉|举报|监督|办公室|服务|中心|单位|地址|传真|邮编|号码|专线)")
 DIGITS = re.compile(r"\D")
 
@@ -95,7 +98,7 @@ def _named(text: str, start: int, end: int) -> bool:
     if _minority_name(before) or _rare_surname_name(before):
         return True
     clause = re.split(r"[。；;\n]", before)[-1]
-    return bool(NAME_LABEL.search(clause))
+    return bool(NAME_LABEL.search(clause) or ROLE_LABEL.search(clause))
 
 
 # What ends the name of an office, before a person of it: 县农业农村局平措（139…）.

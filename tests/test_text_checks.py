@@ -61,6 +61,11 @@ def test_privacy_leaks_are_found_and_masked():
     # a Hakka surname (赖) the privacy check once lacked
     (hit,) = scan_privacy("如有疑问，请与县农业农村局赖小军（139-7073-2561）联系。")
     assert hit.evidence == "139****2561"
+    # a courtesy title between the name and its number; a role and a colon before a rare surname
+    (hit,) = scan_privacy("报名咨询：县非遗保护中心郝晓丽老师，电话18635590423。")
+    assert hit.evidence == "186****0423"
+    (hit,) = scan_privacy("黄鱼坨镇渔船安全联络员：衣德福，联系电话18641193047。")
+    assert hit.evidence == "186****3047"
     assert luhn("6222021234567890128")
     (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
     assert hit.evidence == "6222***********0128"
