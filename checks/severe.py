@@ -61,8 +61,11 @@ def _reads_as_words(text: str, start: int, bad: str, good: str) -> bool:
     the gap is a word (高质量), and the last character begins a word running on (展示)."""
     gap = next((i for i, (a, b) in enumerate(zip(bad, good)) if a != b), len(bad))
     vocabulary, end = words(), start + len(bad)
-    return good[:gap] in vocabulary and any(text[end - 1:stop] in vocabulary
-                                            for stop in range(end + 1, min(len(text), end + MAX_WORD) + 1))
+    # With a word dropped, all that follows the gap must be one word running on: 习近平中国特色社会
+    # 主义思想为指导 holds 想为, but no word runs from 中 past 想.
+    head = end - 1 if len(good) - len(bad) == 1 else start + gap
+    return good[:gap] in vocabulary and any(text[head:stop] in vocabulary
+                                            for stop in range(end + 1, min(len(text), head + MAX_WORD) + 1))
 
 
 @lru_cache(maxsize=64)
@@ -556,6 +559,43 @@ def _chinese(number: int) -> str:
     return (DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (DIGITS[units] if units else "")
 
 
+# A plenary session belongs to a Central Committee (届), not to a congress (大): 党的二十大三中全会.
+PLENARY_OF_CONGRESS = re.compile(r"([一二三四五六七八九十]{1,4})大([一二三四五六七八九]中全会)")
+
+
+def _plenary_of_congress(text: str) -> list[Hit]:
+    """A plenary session counted by congress (二十大三中全会) rather than by Central Committee (二十届)."""
+    hits = []
+    for match in PLENARY_OF_CONGRESS.finditer(text):
+        if text[match.start() - 1:match.start()] in COUNTING:
+            continue
+        right = f"{match[1]}届{match[2]}"
+        hits.append(Hit(match.start(), match[0], right,
+                        f"严重错别字（重要表述）：“{match[0]}”应为“{right}”（中全会按中央委员会届次称“届”）",
+                        CHECK, len(match[0])))
+    return hits
+
+
+@lru_cache(maxsize=1)
+def _collocations() -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
+    """(pattern of a collocation with any 两个…/四个… in its place, the formulation it takes)."""
+    data = reference().get("collocations", {})
+    known = set(data.get("others", ())) | {right for _, right, _ in data.get("items", ())}
+    return tuple((re.compile(re.escape(before) + f"({right[:2]}[\u4e00-\u9fff]{{2,3}})" + re.escape(after)),
+                  right, frozenset(known)) for before, right, after in data.get("items", ()))
+
+
+def _miscollocated(text: str) -> list[Hit]:
+    """A formulation miswritten in a collocation that takes only it (做到“两个确保” for “两个维护”)."""
+    hits = []
+    for pattern, right, known in _collocations():
+        for match in pattern.finditer(text):
+            if match[1] not in known:
+                hits.append(Hit(match.start(1), match[1], right,
+                                f"严重错别字（重要表述）：“{match[1]}”应为“{right}”", CHECK, len(match[1])))
+    return hits
+
+
 # A character dropped from or two swapped in a phrase of up to this many characters leave so short a
 # string that other words may write it: it counts only where the words around do not run into it.
 SHORT_EDIT = 4
@@ -618,6 +658,10 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
     hits += _inserted(text) + _truncated(text, good_spans) + _doubled_edges(text, correct)
     if "党的" in text:
         hits += _congress_numbers(text)
+    if "中全会" in text:
+        hits += _plenary_of_congress(text)
+    if "个" in text:
+        hits += _miscollocated(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):
         hits += (_title_mismatches(text) + _deputy_titles(text) + _padded_titles(text, correct)
                  + _misnamed_holders(text) + _misnamed_title_holders(text) + _misnamed_comrades(text))

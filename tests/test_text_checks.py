@@ -188,6 +188,14 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("今年是中国共党成立104周年")] == ["中国共产党"]
     assert [h.suggestion for h in scan_severe("全国人大常委会副委员长赵乐际主持会议")] == ["全国人大常委会委员长赵乐际"]
     assert [h.suggestion for h in scan_severe("学习贯彻党的二十二大精神")] == ["党的二十大精神"]
+    # A plenary session counted by congress; a collocation that takes one formulation only; a
+    # whole word dropped from a long formulation before a character that begins a word (想为).
+    assert [h.suggestion for h in scan_severe("掀起学习贯彻党的二十大三中全会精神的热潮")] == ["二十届三中全会"]
+    assert scan_severe("学习贯彻党的二十大和二十届三中全会精神") == []
+    assert [h.suggestion for h in scan_severe("增强“四个意识”、坚定“四个自信”、做到“两个确保”")] == ["两个维护"]
+    assert scan_severe("做到“两个维护”，牢记“两个务必”，坚持“两个结合”") == []
+    assert [h.suggestion for h in scan_severe("要坚持以习近平中国特色社会主义思想为指导")] == \
+        ["习近平新时代中国特色社会主义思想"]
     assert scan_severe("国家副主席习近平会见", dt.date(2010, 5, 1)) == []      # he was, then
     # A character put inside a title beside the name; two organ names in the wrong order; short names.
     assert [h.suggestion for h in scan_severe("收看全国人大常委会委员会长赵乐际的讲话")] == ["全国人大常委会委员长赵乐际"]
