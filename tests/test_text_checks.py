@@ -96,6 +96,14 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("中港两地合作")] == ["中港"]
     assert [h.evidence for h in scan_improper("合作的中港农产品冷链物流项目")] == ["中港"]
     assert [h.evidence for h in scan_improper("县卫计委发布通知")] == ["卫计委"]
+    # Taiwan listed among countries; the war on poverty as still to be won; the poverty office's full name.
+    assert [h.suggestion for h in scan_improper("山茶油已销往新加坡、马来西亚、台湾等国家。")] == ["国家和地区"]
+    assert scan_improper("产品销往美国、台湾等国家和地区。") == []
+    (hit,) = scan_improper("2025年，全县将继续坚决打赢脱贫攻坚战。")
+    assert hit.suggestion.startswith("巩固拓展脱贫攻坚成果")
+    assert scan_improper("2019年，全县将继续坚决打赢脱贫攻坚战。") == []
+    assert scan_improper("我县如期打赢脱贫攻坚战后，转入巩固拓展阶段。") == []
+    assert [h.suggestion for h in scan_improper("县扶贫开发办公室牵头做好小额信贷工作")] == ["乡村振兴局"]
     assert scan_improper("原市国土资源局局长") == []                   # marked as former
     assert scan_improper("将国土资源部的职责整合") == []               # about the reform itself
     assert scan_improper("他在县国土资源局工作期间") == []             # when it existed
