@@ -447,7 +447,10 @@ class TypoDetector:
             _word_length(word_ends(back), at) > _word_length(word_ends(as_written[1]), at)
 
 
-TERM_MIN = 4
+TERM_MIN = 3
+# A three-character term counts only where the written line reads it as a unit: 按实际收托人数 would
+# make 受托人, but 人数 is read across its end. Four characters and more are specific enough as they stand.
+SHORT_TERM = 4
 
 
 @lru_cache(maxsize=1)
@@ -471,6 +474,8 @@ def completes_term(line: str, offset: int, right: str) -> bool:
         for start in range(max(0, offset - size + 1), min(offset, len(line) - size) + 1):
             term, written = fixed[start:start + size], line[start:start + size]
             if term not in known or written in known:
+                continue
+            if size < SHORT_TERM and read_across(line, start, start + size):
                 continue
             # A written form the dictionary counts a fifth as often or more is a variant (栋梁之材).
             if written in vocabulary and vocabulary[written] > vocabulary.get(term, 0) - 16:
