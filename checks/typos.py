@@ -10,6 +10,7 @@
    is dropped when the site writes the same three characters in another of its lines (a local
    name or term the model never saw), and a 疑似 becomes a typo when the site writes the
    corrected four characters in two other places (党祖成员 once, 党组成员 elsewhere).
+3. Two neighbouring characters the wrong way round (度制 for 制度), checks/swaps.py.
 
 The same typo on many pages of a site counts once.
 """
@@ -22,7 +23,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from checks import lm, propernames, realwords, typolm
+from checks import lm, propernames, realwords, swaps, typolm
 from checks.phrases import PhraseFinder
 from checks.severe import scan_severe
 from checks.textscan import Hit, without_overlaps
@@ -318,7 +319,19 @@ def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | st
 
 
 def _confident_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
-    return without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere) + _realword_hits(text, True))
+    return without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere) + _realword_hits(text, True)
+                            + _swap_hits(text))
+
+
+@lru_cache(maxsize=8192)
+def _swaps(text: str, holdout: lm.Holdout | None) -> tuple[swaps.Swap, ...]:
+    return tuple(swaps.swapped_pairs(text, typolm.detector(holdout).model))
+
+
+def _swap_hits(text: str) -> list[Hit]:
+    """Two characters the wrong way round (度制 for 制度)."""
+    return [Hit(found.offset, found.written, found.meant, f"错别字：“{found.written}”应为“{found.meant}”（两字颠倒）",
+                CHECK, len(found.written)) for found in _swaps(text, _holdout)]
 
 
 @lru_cache(maxsize=8192)

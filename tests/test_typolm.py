@@ -259,6 +259,21 @@ def test_a_suspect_that_completes_a_set_phrase_is_a_typo():
     assert scan_typos("努力成为可堪大用、能担重任的栋梁之材") == []
 
 
+def test_a_three_character_term_completes_only_where_it_reads_as_a_unit():
+    # 滑雪厂 -> 滑雪场 (a term of three characters) is a typo; 收托人数 would make 受托人, but
+    # 人数 is read across its end, so it stays clean.
+    found = scan_typos("白桦沟滑雪厂新增两条中级雪道，今冬接待能力进一步提升。")
+    assert [(h.evidence, h.suggestion) for h in found] == [("厂", "场")]
+    assert scan_typos("对经评估合格的普惠性托育机构，按实际收托人数给予每人每月200元的运营补助。") == []
+
+
+def test_two_characters_the_wrong_way_round():
+    found = scan_typos("各乡镇要建立健全清洁取暖设施长效管护度制，明确管护责任。")
+    assert [(h.evidence, h.suggestion) for h in found] == [("度制", "制度")]
+    assert [h.suggestion for h in scan_typos("项目完工后由县农业农村局牵头组织竣工收验。")] == ["验收"]
+    assert scan_typos("各乡镇要建立健全清洁取暖设施长效管护制度，明确管护责任。") == []
+
+
 def test_holdout_spec_is_validated():
     assert lm.Holdout.parse("xxqg:1") == lm.Holdout("xxqg", 1)
     assert lm.Holdout.parse(None) is None
