@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import glyph_shapes  # noqa: E402
 from checks.phrases import PhraseFinder  # noqa: E402
-from checks.severe import JOINING, LOCAL_TITLES  # noqa: E402
+from checks.leaders import LOCAL_TITLES  # noqa: E402
+from checks.severe import JOINING  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"

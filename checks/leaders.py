@@ -1,0 +1,361 @@
+"""text.typo_severe for the Party and state leaders: their names and titles (checks/data/severe.toml).
+
+Found by rule, where the name or title stands: a title next to a leader who does not hold it
+(国务院总理赵乐际), one made deputy (国务院副总理李强) or with a character put inside it
+(委员会长), a name misspelt after a title only one person holds (中共中央总书记习近萍) or after
+a long shared one, and a name misspelt before 同志 or its own title, judged by the words around
+it (蔡齐同志). The misspellings pinned to a title (委员长赵际乐, 国务院总埋李强) are made here
+for checks/severe.py's automaton.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from checks.phrases import PhraseFinder
+from checks.propernames import SURNAMES
+from checks.severe_reference import CHECK, reference
+from checks.textscan import Hit
+from checks.typolm import confusion, is_hanzi, words
+
+
+def _replaced(word: str) -> list[str]:
+    """`word` with one character replaced by a same-sound or similar-shape one (总理 -> 总埋)."""
+    table = confusion()
+    found = []
+    for i, char in enumerate(word):
+        sound, shape = table.get(char, ("", ""))
+        found += [word[:i] + other + word[i + 1:] for other in sound + shape]
+    return found
+
+
+def _swaps(word: str) -> set[str]:
+    """`word` with two neighbouring characters swapped (赵乐际 -> 赵际乐, 乐赵际)."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:]
+            for i in range(len(word) - 1) if word[i] != word[i + 1]} - {word}
+
+
+def leader_variants(leaders: list[dict]) -> dict[str, str]:
+    """Misspellings written next to a leader's title, made when the tables load: the name with two
+    characters swapped (委员长赵际乐), and the title with one character replaced by a same-sound or
+    similar-shape one (国务院总埋李强). Pinned to the exact title and name, they cannot fire on
+    ordinary text, so they need no filtering on clean text as the generated list does."""
+    found: dict[str, str] = {}
+    for leader in leaders:
+        name = leader["name"]
+        titles = [*leader["titles"], *(["同志"] if leader.get("anywhere") else [])]
+        for title in titles:
+            for swapped in _swaps(name):
+                found[title + swapped] = title + name
+                found[swapped + title] = name + title
+            if len(title) < 3:
+                continue        # 主席, 总理: a slip in two characters is too often another word
+            for wrong_title in _replaced(title):
+                found[wrong_title + name] = title + name
+                found[name + wrong_title] = name + title
+        if leader.get("anywhere"):
+            for swapped in _swaps(name):
+                found[swapped] = name
+    return found
+
+
+@lru_cache(maxsize=1)
+def held_titles() -> dict[str, list[str]]:
+    """Each leader's name -> the titles written next to it."""
+    return {leader["name"]: leader["titles"] for leader in reference()["leaders"]}
+
+
+@lru_cache(maxsize=1)
+def every_title() -> frozenset[str]:
+    """Every title the checks know: the exclusive ones, each leader's own and the senior ones."""
+    data = reference()
+    return frozenset(data["exclusive_titles"]) | {title for own in held_titles().values() for title in own} \
+        | frozenset(data.get("senior_titles", ()))
+
+
+@lru_cache(maxsize=1)
+def title_pattern() -> tuple[re.Pattern, dict[str, str], dict[str, list[str]]]:
+    """The pattern of a title written next to a leader's name (either order); the titles one
+    person holds (exclusive_titles); and each leader's own titles."""
+    titles, held = reference()["exclusive_titles"], held_titles()
+    names = "|".join(sorted(held, key=len, reverse=True))
+    alternation = _longest_first(every_title())
+    return re.compile(f"(?P<t1>{alternation})(?P<n1>{names})|(?P<n2>{names})(?P<t2>{alternation})"), titles, held
+
+
+def _longest_first(titles) -> str:
+    """A regular-expression alternation of `titles`, longest first (中共中央总书记 before 总书记)."""
+    return "|".join(sorted(map(re.escape, titles), key=len, reverse=True))
+
+
+# Titles every county has holders of (党委书记, 政协副主席): next to a common two-character name
+# (李强, 李希) they name somebody local.
+LOCAL_TITLES = frozenset({"书记", "主席", "副主席", "主任", "部长", "副部长"})
+
+
+def _title_mismatches(text: str) -> list[Hit]:
+    """A title next to a leader who does not hold it: one only somebody else holds (国务院总理赵乐际:
+    the name is wrong), or one other leaders share (全国人大常委会主席赵乐际: the title is). Titles
+    listed before a name (中共中央总书记、国务院总理、中央军委主席习近平) are each the name's."""
+    pattern, titles, held = title_pattern()
+    as_of = reference()["as_of"]
+    hits = []
+    for match in pattern.finditer(text):
+        title, name = (match["t1"], match["n1"]) if match["t1"] else (match["t2"], match["n2"])
+        if "时任" in text[max(0, match.start() - 12):match.start()]:
+            continue        # 时任上海市委书记李强: what was true then
+        if title in LOCAL_TITLES and len(name) == 2:
+            continue        # 村党支部书记李强, 李强书记: a local official of a common name, not the premier
+        if title not in held[name]:
+            hit = _mismatch(match.group(0), match.start(), title, name, titles, held, as_of)
+            if hit is not None:
+                hits.append(hit)
+        if match["t1"]:
+            chain, start = [], match.start()
+            while (listed := _listed_title(text, start)) is not None:
+                chain.append(listed)
+                start = listed.start()
+            # The suggestion: a title of the name's that the list does not hold yet.
+            unwritten = {name: [t for t in held[name] if t not in text[start:match.end()]] or held[name]}
+            for listed in chain:
+                if listed["t1"] not in held[name] and not (listed["t1"] in LOCAL_TITLES and len(name) == 2):
+                    hits.append(_mismatch(listed["t1"], listed.start(), listed["t1"], name, titles, unwritten,
+                                          as_of, listed=True))
+    return hits
+
+
+def _listed_title(text: str, end: int) -> re.Match | None:
+    """The title written just before a 、 at text[end - 1] (中共中央总书记、国家主席习近平), if any."""
+    if end < 2 or text[end - 1] != "、":
+        return None
+    return _title_at_end().search(text, max(0, end - 1 - max(map(len, every_title()))), end - 1)
+
+
+@lru_cache(maxsize=1)
+def _title_at_end() -> re.Pattern:
+    """Any title, ending where the search ends: the leftmost match, so the longest title."""
+    return re.compile(f"(?P<t1>{_longest_first(every_title())})$")
+
+
+def _mismatch(written: str, start: int, title: str, name: str, titles: dict[str, str], held: dict[str, list[str]],
+              as_of: str, listed: bool = False) -> Hit | None:
+    holder = titles.get(title)
+    if holder is not None and not listed:
+        if title == "总书记" and written.startswith("书"):
+            return None
+        right = written.replace(name, holder)
+        detail = f"严重表述错误：职务与姓名不符，“{title}”为{holder}同志（据 {as_of} 公开任职信息）"
+    else:
+        own = _own_title(held[name], title)
+        right = written.replace(title, own)
+        detail = f"严重表述错误：职务与姓名不符，{name}同志的职务为“{own}”（据 {as_of} 公开任职信息）"
+    return Hit(start, written, right, detail, CHECK, len(written))
+
+
+@lru_cache(maxsize=1)
+def _holder_pattern() -> re.Pattern:
+    """A title only one leader holds: where that leader's name stands after it."""
+    return re.compile(_longest_first(reference()["exclusive_titles"]))
+
+
+def _misnamed_holders(text: str) -> list[Hit]:
+    """The one holder of a title with one character of the name wrong, whatever the character: the
+    title says who is meant. In a three-character name only the given name (全国政协主席王沪宇: a
+    surname that differs is another person); in a two-character one only the surname, for another
+    given name is another person (国务院总理李鹏) while 国务院总理季强 is a slip, as long as the
+    written surname is one and its given name begins no word (国务院总理也强调 is no name)."""
+    titles = reference()["exclusive_titles"]
+    vocabulary = words()
+    hits = []
+    for match in _holder_pattern().finditer(text):
+        holder = titles[match[0]]
+        start = match.end()
+        written = text[start:start + len(holder)]
+        if len(written) != len(holder) or not all(map(is_hanzi, written)):
+            continue
+        wrong = [i for i, (a, b) in enumerate(zip(written, holder)) if a != b]
+        if len(wrong) != 1:
+            continue
+        if len(holder) == 3 and wrong == [0]:
+            continue
+        if len(holder) == 2 and (wrong != [0] or written[0] not in SURNAMES
+                                 or text[start + 1:start + 3] in vocabulary):
+            continue
+        hits.append(Hit(start, written, holder,
+                        f"严重错别字（领导人姓名）：“{match[0]}{written}”应为“{match[0]}{holder}”", CHECK, len(holder)))
+    return hits
+
+
+@lru_cache(maxsize=1)
+def _shared_title_pattern() -> tuple[re.Pattern, dict[str, list[str]]]:
+    """Titles of five characters or more that a leader holds with others (中央书记处书记), and their
+    listed holders."""
+    exclusive = reference()["exclusive_titles"]
+    holders: dict[str, list[str]] = {}
+    for name, titles in held_titles().items():
+        for title in titles:
+            if len(title) >= SHARED_TITLE_MIN and title not in exclusive:
+                holders.setdefault(title, []).append(name)
+    return re.compile(_longest_first(holders)), holders
+
+
+# A title this long names few enough people that a name one character off a listed holder's, right
+# after it, is that holder's misspelt (中央书记处书记祭奇).
+SHARED_TITLE_MIN = 5
+
+
+def _misnamed_title_holders(text: str) -> list[Hit]:
+    """A listed leader's name one character off right after a long title the leader shares with
+    others: the given name slipped in three characters (国务院副总理丁雪祥), either character in two
+    when the two read as no word (中央书记处书记祭奇)."""
+    pattern, holders = _shared_title_pattern()
+    names, vocabulary = held_titles(), words()
+    hits = []
+    for match in pattern.finditer(text):
+        start = match.end()
+        for holder in holders[match[0]]:
+            written = text[start:start + len(holder)]
+            if len(written) != len(holder) or written in names or not all(map(is_hanzi, written)):
+                continue
+            wrong = [i for i, (a, b) in enumerate(zip(written, holder)) if a != b]
+            if len(wrong) != 1 or (len(holder) == 3 and wrong == [0]):
+                continue
+            if len(holder) == 2 and (written in vocabulary or text[start + 1:start + 3] in vocabulary):
+                continue
+            hits.append(Hit(start, written, holder,
+                            f"严重错别字（领导人姓名）：“{match[0]}{written}”应为“{match[0]}{holder}”", CHECK, len(holder)))
+    return hits
+
+
+@lru_cache(maxsize=1)
+def _comrade_variants() -> PhraseFinder[tuple[str, tuple[str, ...]]]:
+    """A leader's name misspelt, then 同志 -> (the name, the words of the leader's office): a
+    two-character name with one character replaced by a same-sound or similar-shape one."""
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for leader in reference()["leaders"]:
+        name, context = leader["name"], tuple(leader.get("context", ()))
+        if len(name) != 2 or not context:
+            continue
+        for wrong in _replaced(name):
+            found.setdefault(wrong + "同志", (name, context))
+    return PhraseFinder(found)
+
+
+@lru_cache(maxsize=1)
+def _given_name_pattern() -> tuple[re.Pattern, dict[str, tuple[str, tuple[str, ...]]]]:
+    """Three-character leaders' names with any one given-name character (王沪?, 王?宁) before 同志 or
+    one of the leader's titles -> (the name, the words of the leader's office)."""
+    table: dict[str, tuple[str, tuple[str, ...]]] = {}
+    pieces = []
+    for leader in reference()["leaders"]:
+        name, context = leader["name"], tuple(leader.get("context", ()))
+        if len(name) != 3 or not context:
+            continue
+        after = _longest_first(["同志", *leader["titles"]])
+        for i in (1, 2):
+            key = name[:i] + "." + name[i + 1:]
+            table[key] = (name, context)
+            pieces.append(f"{re.escape(name[:i])}[\u4e00-\u9fff]{re.escape(name[i + 1:])}(?={after})")
+    return re.compile("|".join(pieces)), table
+
+
+def _misnamed_in_context(text: str) -> list[tuple[int, str, str, tuple[str, ...]]]:
+    """(start, written, name, context) of each leader's name misspelt before 同志 or a title of the
+    leader's: two-character names by a same-sound or similar-shape character, three-character ones
+    by any character of the given name (王沪宇主席)."""
+    found = [(start, written[:2], name, context) for start, written, (name, context) in _comrade_variants().find(text)]
+    pattern, table = _given_name_pattern()
+    names = held_titles()
+    for match in pattern.finditer(text):
+        written = match[0]
+        if written in names:
+            continue
+        for i in (1, 2):
+            entry = table.get(written[:i] + "." + written[i + 1:])
+            if entry is not None:
+                found.append((match.start(), written, entry[0], entry[1]))
+                break
+    return found
+
+
+def _misnamed_comrades(text: str) -> list[Hit]:
+    """A leader's name misspelt before 同志 or the leader's title in a sentence about the leader's own
+    office (传达学习李熙同志在二十届中央纪委四次全会上的工作报告, 全国政协…和王沪宇主席的讲话), unless a
+    title stands before the name: a local official of that name (县纪委书记李熙同志)."""
+    hits = []
+    for start, wrong, name, context in _misnamed_in_context(text):
+        sentence_start = max(text.rfind(stop, 0, start) for stop in "。！？；\n")
+        sentence_end = min((i for i in (text.find(stop, start) for stop in "。！？；\n") if i >= 0), default=len(text))
+        sentence = text[sentence_start + 1:sentence_end]
+        before = text[max(0, start - 8):start]
+        # Any title the checks know, or one of a county's (局长, 委员, 主任, 书记), before the name.
+        if not any(word in sentence for word in context) or _title_at_end().search(before) \
+                or before.endswith(("长", "员", "任", "记")):
+            continue
+        hits.append(Hit(start, wrong, name, f"严重错别字（领导人姓名）：“{wrong}”应为“{name}”", CHECK, len(wrong)))
+    return hits
+
+
+def _own_title(own: list[str], written: str) -> str:
+    """The leader's title to put for `written`: one as long, else the shortest for a short one
+    (主席 -> 委员长) and the longest for a full one (中央组织部部长 -> 中央纪委书记)."""
+    same = next((title for title in own if len(title) == len(written)), None)
+    if same is not None:
+        return same
+    return max(own, key=len) if len(written) > 3 else min(own, key=len)
+
+
+# A leader's title made deputy next to the leader's name (副委员长赵乐际) is wrong from the date in
+# office; an older page may rightly say 国家副主席习近平 (2008–2013).
+DEPUTY_OF = ("总书记", "委员长", "主席", "总理", "书记")
+
+
+@lru_cache(maxsize=1)
+def deputy_titles() -> PhraseFinder[str]:
+    """Wrong title and name (either order) -> the right one, for titles a leader holds undeputed."""
+    found: dict[str, str] = {}
+    for name, titles in held_titles().items():
+        for title in titles:
+            core = next((core for core in DEPUTY_OF if title.endswith(core)), None)
+            if core is None or "副" in title:
+                continue
+            deputy = title[:-len(core)] + "副" + core
+            if deputy not in titles:
+                found.setdefault(deputy + name, title + name)
+                found.setdefault(name + deputy, name + title)
+    return PhraseFinder(found)
+
+
+def _padded_titles(text: str, correct: list[tuple[int, str]]) -> list[Hit]:
+    """A leader's title of three characters or more with one character put inside it, next to the
+    name (全国人大常委会委员会长赵乐际), where the title itself is not written there. `correct`:
+    (start, phrase) of the names and phrases written right in `text`."""
+    hits = []
+    held = held_titles()
+    for start, name in correct:
+        for title in (title for title in held.get(name, ()) if len(title) >= 3):
+            size, end = len(title), start + len(name)
+            before, after = text[max(0, start - size - 1):start], text[end:end + size + 1]
+            if text[max(0, start - size):start] == title or text[end:end + size] == title:
+                break
+            for piece, at in ((before, start - len(before)), (after, end)):
+                if len(piece) == size + 1 and any(piece[:k] + piece[k + 1:] == title for k in range(1, size)):
+                    bad = piece + name if at < start else name + piece
+                    good = title + name if at < start else name + title
+                    hits.append(Hit(min(at, start), bad, good, f"严重错别字（领导人职务）：“{bad}”应为“{good}”",
+                                    CHECK, len(bad)))
+    return hits
+
+
+def _deputy_titles(text: str) -> list[Hit]:
+    as_of = reference()["as_of"]
+    return [Hit(start, bad, good, f"严重表述错误：“{bad}”应为“{good}”（据 {as_of} 公开任职信息）", CHECK, len(bad))
+            for start, bad, good in deputy_titles().find(text)]
+
+
+def leader_errors(text: str, correct: list[tuple[int, str]]) -> list[Hit]:
+    """Every leader's name or title written wrong in `text`, by rule (`correct`: the listed phrases
+    written right in it, as (offset, phrase))."""
+    return (_title_mismatches(text) + _deputy_titles(text) + _padded_titles(text, correct)
+            + _misnamed_holders(text) + _misnamed_title_holders(text) + _misnamed_comrades(text))
