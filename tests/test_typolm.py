@@ -153,7 +153,7 @@ def test_real_word_errors_are_weighed_in_context():
 
 
 def test_weak_suspects_are_kept_apart():
-    line = "市能原局负责组织实施。"
+    line = "市能原办负责组织实施。"
     assert scan_typos(line) == []
     suspects = scan_suspects(line)
     assert [(h.evidence, h.suggestion, h.check) for h in suspects] == [("原", "源", "text.typo_suspect")]
@@ -290,7 +290,7 @@ def test_holdout_leaves_the_fold_out():
 
 
 def test_check_text_lists_suspects_on_request(fresh_cache):
-    text = "市能原局负责组织实施。\n及时消除各类事故引患。\n"
+    text = "市能原办负责组织实施。\n及时消除各类事故引患。\n"
     env = {"XUNJIAN_CACHE": str(fresh_cache), "PATH": "/usr/bin:/bin"}
     plain = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "--format", "jsonl", "-"],
                            input=text, capture_output=True, text=True, cwd=ROOT, env=env, check=True).stdout
@@ -343,13 +343,13 @@ def test_a_town_the_site_names_twice_is_a_name_where_it_stands_bare():
 
 
 def test_site_writing_the_fix_elsewhere_confirms_a_suspect():
-    line = "市能原局负责组织实施。"
+    line = "市能原办负责组织实施。"
     assert scan_typos(line) == [] and [h.suggestion for h in scan_suspects(line)] == ["源"]
-    twice = SiteText("市能源局关于印发方案的通知\n市能源局2024年工作要点\n" + line)
+    twice = SiteText("市能源办关于印发方案的通知\n市能源办2024年工作要点\n" + line)
     [hit] = scan_typos(line, None, twice)
     assert (hit.evidence, hit.suggestion, hit.check) == ("原", "源", "text.typo")
-    assert "本站其他页面 2 处写作“市能源局”" in hit.detail
-    once = SiteText("市能源局关于印发方案的通知\n" + line)
+    assert "本站其他页面 2 处写作“市能源办”" in hit.detail
+    once = SiteText("市能源办关于印发方案的通知\n" + line)
     assert scan_typos(line, None, once) == []
 
 
