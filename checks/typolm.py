@@ -353,8 +353,16 @@ class TypoDetector:
             if held is None or (score > held[0] and not (held[1] and not confident and candidate.by_word)) \
                     or (confident and not held[1] and held[2].by_word):
                 best[candidate.offset] = (score, confident, candidate)
-        return [Suspect(c.offset, c.wrong, c.right, score, confident)
-                for _, (score, confident, c) in sorted(best.items())]
+        found: list[Suspect] = []
+        for _, (score, confident, c) in sorted(best.items()):
+            # Neighbours each made a word with the other as written (执发: 执法 or 制发; 参报: 参保
+            # or 申报): one slip, and the likelier reading names it.
+            if found and found[-1].offset == c.offset - 1:
+                if found[-1].score >= score:
+                    continue
+                found.pop()
+            found.append(Suspect(c.offset, c.wrong, c.right, score, confident))
+        return found
 
     def candidates_in(self, line: str) -> Iterator[Candidate]:
         """Every replacement worth weighing in `line` (LM gain above MIN_GAIN), with its evidence."""

@@ -274,6 +274,12 @@ def test_two_characters_the_wrong_way_round():
     assert scan_typos("各乡镇要建立健全清洁取暖设施长效管护制度，明确管护责任。") == []
 
 
+def test_neighbours_that_each_make_a_word_with_the_other_are_one_slip():
+    # 执发: 执法 (发 -> 法) or 制发 (执 -> 制); the likelier reading is the one reported.
+    assert [(h.evidence, h.suggestion) for h in scan_typos("市场监管部门负责执发检查。")] == [("发", "法")]
+    assert [(h.evidence, h.suggestion) for h in scan_typos("城乡居民医保参报缴费工作于12月31日结束。")] == [("报", "保")]
+
+
 def test_holdout_spec_is_validated():
     assert lm.Holdout.parse("xxqg:1") == lm.Holdout("xxqg", 1)
     assert lm.Holdout.parse(None) is None
