@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from checks.textscan import Hit, quoted
+from checks.textscan import Hit, quoted, without_overlaps
 from checks.typolm import read_across
 
 CHECK = "text.improper"
 DATA = Path(__file__).parent / "data" / "improper.toml"
-# 原/前/旧 mark a former name, but not in 原则, 原因, 前往, 当前, 目前 ...
-FORMER_BEFORE = re.compile(r"((?<![当目提此之以日])前(?![往来期进列提景沿线])|原(?![则因料材本始创告籍地])|旧|"
+# 原/前/旧 mark a former name, but not in 原则, 原因, 原汁, 原件, 前往, 当前, 目前 ...
+FORMER_BEFORE = re.compile(r"((?<![当目提此之以日])前(?![往来期进列提景沿线])|原(?![则因料材本始创告籍地汁浆液油矿粮种生貌样价值件])|旧|"
                            r"撤销|撤并|不再保留|组建|整合|划入|划转|更名|改为|改名|合并|挂牌)")
 # 时期/期间 only right after the name (在县国土资源局工作期间), not ten characters on: 县环境保护局
 # 加强三夏期间秸秆禁烧巡查 speaks of the 三夏 season.
@@ -99,7 +99,7 @@ def scan_improper(text: str, date: dt.date | None = None) -> list[Hit]:
             hits.append(Hit(start, match.group(0), suggestion,
                             f"{rule.kind}：“{match.group(0)}”建议改为“{suggestion}”（依据：{rule.source}）",
                             CHECK, end - start))
-    return sorted(hits, key=lambda h: h.offset)
+    return without_overlaps(hits)       # 中港两地 holds 中港: one finding
 
 
 def improper_wording(ctx):

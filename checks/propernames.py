@@ -115,6 +115,8 @@ TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布
 MINORITY_NAME = TRANSLITERATION | frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃"
                                             "平强宗边堆贡岩罕玉香咪")      # 岩/玉: Dai names (岩罕, 玉香)
 # One-character names of countries, as in 中菲关系 and 欢迎莫方参与.
+# The dot that joins the parts of a transliterated name (买买提·吐尔逊).
+NAME_DOTS = frozenset("·•・‧")
 COUNTRY = frozenset("美俄日韩朝英法德意印巴非菲泰越老柬缅马新澳加墨哈吉塔乌土伊沙埃希葡西荷比瑞芬挪丹捷匈"
                     "波罗塞克阿蒙尼孟斯摩莫厄秘智古委坦肯赞津刚苏以叙黎约")
 
@@ -143,6 +145,10 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
         first, last = _run(line, offset, MINORITY_NAME)
         if last - first >= 3 and line.endswith(NAME_BEFORE, 0, first):
             return True     # 县委书记额尔敦巴雅尔
+    if char in MINORITY_NAME or line[offset - 1:offset] in NAME_DOTS or line[offset + 1:offset + 2] in NAME_DOTS:
+        first, last = _run(line, offset, MINORITY_NAME | {char})
+        if (first and line[first - 1] in NAME_DOTS) or line[last:last + 1] in NAME_DOTS:
+            return True     # 阿卜杜萨拉木·艾力: the parts of a name joined by a dot
     if char in COUNTRY and (line[offset - 1:offset] == "中" or line[offset + 1:offset + 2] == "方"):
         return True
     for start in range(max(0, offset - 1), offset + 1):

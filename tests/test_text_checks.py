@@ -66,6 +66,8 @@ def test_privacy_leaks_are_found_and_masked():
     assert hit.evidence == "186****0423"
     (hit,) = scan_privacy("黄鱼坨镇渔船安全联络员：衣德福，联系电话18641193047。")
     assert hit.evidence == "186****3047"
+    (hit,) = scan_privacy("如发现象群活动，请及时联系曼岗乡监测员玉罕，手机15912873064。")
+    assert hit.evidence == "159****3064"
     assert luhn("6222021234567890128")
     (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
     assert hit.evidence == "6222***********0128"
@@ -93,7 +95,7 @@ def test_improper_rules_and_exemptions():
     assert (hit.evidence, hit.suggestion, hit.check) == ("国土资源局", "自然资源局", "text.improper")
     assert "2018" in hit.detail
     assert [h.suggestion for h in scan_improper("台湾总统选举")] == ["台湾地区领导人"]
-    assert [h.evidence for h in scan_improper("中港两地合作")] == ["中港"]
+    assert [h.evidence for h in scan_improper("中港两地合作")] == ["中港两地"]
     assert [h.evidence for h in scan_improper("合作的中港农产品冷链物流项目")] == ["中港"]
     assert [h.evidence for h in scan_improper("县卫计委发布通知")] == ["卫计委"]
     # Taiwan listed among countries; the war on poverty as still to be won; the poverty office's full name.
@@ -104,6 +106,12 @@ def test_improper_rules_and_exemptions():
     assert scan_improper("2019年，全县将继续坚决打赢脱贫攻坚战。") == []
     assert scan_improper("我县如期打赢脱贫攻坚战后，转入巩固拓展阶段。") == []
     assert [h.suggestion for h in scan_improper("县扶贫开发办公室牵头做好小额信贷工作")] == ["乡村振兴局"]
+    # 原 in 原汁 marks no former name; 中港两地 is one finding; the Belt and Road is an initiative;
+    # a slur for the intellectually disabled.
+    assert [h.evidence for h in scan_improper("刺梨原汁已打入中港两地商超渠道。")] == ["中港两地"]
+    assert [h.suggestion for h in scan_improper("深入解读“一带一路”战略带来的机遇")] == ["“一带一路”倡议"]
+    assert scan_improper("共建“一带一路”倡议提出十周年") == []
+    assert [h.evidence for h in scan_improper("县特殊教育学校现有在校弱智儿童43名。")] == ["弱智"]
     assert scan_improper("原市国土资源局局长") == []                   # marked as former
     assert scan_improper("将国土资源部的职责整合") == []               # about the reform itself
     assert scan_improper("他在县国土资源局工作期间") == []             # when it existed
@@ -199,6 +207,8 @@ def test_severe_names_formulations_and_titles():
     # A plenary session counted by congress; a collocation that takes one formulation only; a
     # whole word dropped from a long formulation before a character that begins a word (想为).
     assert [h.suggestion for h in scan_severe("掀起学习贯彻党的二十大三中全会精神的热潮")] == ["二十届三中全会"]
+    assert [h.suggestion for h in scan_severe("认真落实全国人大常务会的部署要求")] == ["全国人大常委会"]
+    assert [h.suggestion for h in scan_severe("学习全国人大常委员会关于执法检查的报告")] == ["全国人大常委会"]
     assert scan_severe("学习贯彻党的二十大和二十届三中全会精神") == []
     assert [h.suggestion for h in scan_severe("增强“四个意识”、坚定“四个自信”、做到“两个确保”")] == ["两个维护"]
     assert scan_severe("做到“两个维护”，牢记“两个务必”，坚持“两个结合”") == []

@@ -280,6 +280,10 @@ def test_neighbours_that_each_make_a_word_with_the_other_are_one_slip():
     assert [(h.evidence, h.suggestion) for h in scan_typos("城乡居民医保参报缴费工作于12月31日结束。")] == [("报", "保")]
 
 
+def test_a_name_joined_by_a_dot_is_a_name():
+    assert scan_typos("拟录用阿卜杜萨拉木·艾力等23名同志为乡镇机关公务员。") == []
+
+
 def test_holdout_spec_is_validated():
     assert lm.Holdout.parse("xxqg:1") == lm.Holdout("xxqg", 1)
     assert lm.Holdout.parse(None) is None
