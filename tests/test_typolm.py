@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from checks import lm, propernames, typolm
-from checks.typos import SiteText, place_name, scan_suspects, scan_typos
+from checks.sitetext import SiteText, place_name
+from checks.typos import scan_suspects, scan_typos
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -349,13 +350,13 @@ def test_a_name_in_quotation_marks_is_known_from_the_sites_other_pages():
 
 
 def test_a_town_the_site_names_twice_is_a_name_where_it_stands_bare():
-    from checks.typos import _site_town
+    from checks.sitetext import site_town
     line = "县水利局对桐江灌区12公里干渠实施防渗改造。"
     twice = SiteText("桐江镇召开禁渔工作会议。\n桐江镇组织巡护队伍巡查。\n" + line)
     once = SiteText("桐江镇召开禁渔工作会议。\n" + line)
     assert twice.towns == {"桐江"} and once.towns == frozenset()
-    assert _site_town(line, line.index("桐"), twice) and not _site_town(line, line.index("桐"), once)
-    assert not _site_town(line, line.index("灌"), twice)
+    assert site_town(line, line.index("桐"), twice) and not site_town(line, line.index("桐"), once)
+    assert not site_town(line, line.index("灌"), twice)
 
 
 def test_site_writing_the_fix_elsewhere_confirms_a_suspect():
@@ -371,12 +372,12 @@ def test_site_writing_the_fix_elsewhere_confirms_a_suspect():
 
 def test_site_evidence_leaves_numerals_and_words_alone():
     # 一中全会 and 三中全会 are both right; 企盼 is a word as good as 期盼.
-    from checks.typos import _site_writes_fix
+    from checks.sitetext import site_writes_fix
     cases = (("在党的二十届一中全会上", "一", "三", "二十届三中全会\n届三中全会精神\n"),
              ("人民群众企盼生活幸福", "企", "期", "群众期盼的事\n回应群众期盼\n"),
              ("国务院机关党祖成员", "祖", "组", "党组成员名单\n各部门党组成员\n"))
     found = []
     for line, wrong, right, site in cases:
         suspect = typolm.Suspect(line.index(wrong), wrong, right, 0.0, False)
-        found.append(_site_writes_fix(line, suspect, SiteText(site + line)))
+        found.append(site_writes_fix(line, suspect, SiteText(site + line)))
     assert found == [None, None, "党组成员"]
