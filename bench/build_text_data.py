@@ -174,14 +174,15 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
             if piece[2] not in JOINING:
                 found.add(phrase[:i] + piece[2] + piece[:2] + phrase[i + 3:])
     if edits and size == 4:
-        # Four-character formulations: two neighbours swapped anywhere (个两维护, 同共富裕), or an
-        # inner character dropped (两确立, 一国制); where the three left read on as other words
-        # (两个护士, 乡村兴旺), checks/severe.py lets them be.
+        # Four-character formulations: two neighbours swapped anywhere (个两维护, 同共富裕), its
+        # halves swapped (中央中共), or an inner character dropped (两确立, 一国制); where the three
+        # left read on as other words (两个护士, 乡村兴旺), checks/severe.py lets them be.
         for i in range(size - 1):
             if phrase[i] != phrase[i + 1]:
                 found.add(phrase[:i] + phrase[i + 1] + phrase[i] + phrase[i + 2:])
         for i in (1, 2) if words else ():
             found.add(phrase[:i] + phrase[i + 1:])
+        found.add(phrase[2:] + phrase[:2])     # its halves the wrong way round (中央中共)
     if words and size >= 7:
         for length in ((2, 3, 4) if size >= 8 else (2,)):
             for i in range(1, size - length):

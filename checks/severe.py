@@ -6,9 +6,9 @@ swapped character, words dropped from or swapped in a long formulation — gener
 bench/build_text_data.py and filtered on clean text). Made when the tables load: a character put
 into a long formulation or organ name (中国人民政治协商会会议). Found by rule: a Party congress that
 cannot have met yet (党的二十二大), the latest one's numeral swapped in its 精神 (党的十二大精神), a
-plenary session counted by congress (二十大三中全会), a collocation with the wrong formulation
-(做到“两个确保”), and an organ's name with its last character dropped (中华人民共和成立). Leaders'
-names and titles: checks/leaders.py.
+plenary session counted by congress (二十大三中全会) and a congress by term (第二十届全国代表大会),
+a collocation with the wrong formulation (做到“两个确保”), and an organ's name with its last
+character dropped (中华人民共和成立). Leaders' names and titles: checks/leaders.py.
 """
 
 from __future__ import annotations
@@ -232,6 +232,22 @@ def _plenary_of_congress(text: str) -> list[Hit]:
     return hits
 
 
+# A congress is counted by 次, a Central Committee by 届: 中国共产党第二十届全国代表大会 mixes them.
+CONGRESS_BY_TERM = re.compile(r"(中国共产党|党的|中国共产主义青年团|共青团)第([一二三四五六七八九十]{1,4})届全国代表大会")
+
+
+def _congress_by_term(text: str) -> list[Hit]:
+    """A Party or League congress counted by 届 (中国共产党第二十届全国代表大会) rather than by 次."""
+    hits = []
+    for match in CONGRESS_BY_TERM.finditer(text):
+        bad = match[0][len(match[1]):]
+        right = f"第{match[2]}次全国代表大会"
+        hits.append(Hit(match.start(1) + len(match[1]), bad, right,
+                        f"严重错别字（重要表述）：“{bad}”应为“{right}”（代表大会按“次”计，中央委员会按“届”计）",
+                        CHECK, len(bad)))
+    return hits
+
+
 @lru_cache(maxsize=1)
 def _collocations() -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
     """(pattern of a collocation with any 两个…/四个… in its place, the formulation it takes)."""
@@ -316,6 +332,8 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
         hits += _congress_numbers(text)
     if "中全会" in text:
         hits += _plenary_of_congress(text)
+    if "届全国代表大会" in text:
+        hits += _congress_by_term(text)
     if "个" in text:
         hits += _miscollocated(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):

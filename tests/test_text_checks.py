@@ -208,6 +208,11 @@ def test_severe_names_formulations_and_titles():
     # whole word dropped from a long formulation before a character that begins a word (想为).
     assert [h.suggestion for h in scan_severe("掀起学习贯彻党的二十大三中全会精神的热潮")] == ["二十届三中全会"]
     assert [h.suggestion for h in scan_severe("认真落实全国人大常务会的部署要求")] == ["全国人大常委会"]
+    # A congress counted by 届; halves of a four-character name swapped; newly listed formulations.
+    assert [h.suggestion for h in scan_severe("学习贯彻中国共产党第二十届全国代表大会精神")] == ["第二十次全国代表大会"]
+    assert scan_severe("第十四届全国人民代表大会第二次会议") == []
+    assert [h.suggestion for h in scan_severe("近日，中央中共、国务院印发意见")] == ["中共中央"]
+    assert [h.suggestion for h in scan_severe("坚决维护党中央权威和集中同一领导")] == ["党中央权威和集中统一领导"]
     assert [h.suggestion for h in scan_severe("学习全国人大常委员会关于执法检查的报告")] == ["全国人大常委会"]
     assert scan_severe("学习贯彻党的二十大和二十届三中全会精神") == []
     assert [h.suggestion for h in scan_severe("增强“四个意识”、坚定“四个自信”、做到“两个确保”")] == ["两个维护"]
