@@ -33,11 +33,14 @@ NAME_LABEL = re.compile(r"(姓名|联系人|户主|申请人|本人|家属|负�
                         r"收件人|领取人|患者|学生|职工)\s*[:：]?\s*[\u4e00-\u9fff]{2,4}")
 # The name may follow a role word (考核优秀人员李婷婷，联系电话…; 热心群众张海军（手机号码…）).
 # What may stand between a name and its number: 同志, a bracket or comma, a 电话/手机 label.
-_NAME_TO_NUMBER = r"(?:同志|先生|女士|老师|医生|律师|警官)?\s*[（(:：,，、\s]?\s*(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$"
+_NAME_TO_NUMBER = r"(?:同志|先生|女士|老师|医生|律师|警官)?(?:联系)?\s*[（(:：,，、\s]?\s*(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$"
 NAME_BEFORE = re.compile(r"([" + "".join(sorted(SURNAMES)) + r"][\u4e00-\u9fff]{1,2})" + _NAME_TO_NUMBER)
 # Names of the Mongolian, Tibetan, Uyghur … peoples have no Han surname (斯琴图雅, 格桑拉姆,
 # 阿依古丽): three to five characters of the transliteration tables, right before the number.
 MINORITY_BEFORE = re.compile(r"([\u4e00-\u9fff]{3,5})" + _NAME_TO_NUMBER)
+# A title or role right before a name of any surname (村委会主任惠长林，联系电话…; 队长公保才旦，手机号…).
+TITLE_BEFORE = re.compile(r"(?:主任|书记|队长|组长|站长|所长|理事长|会长|社长|村长|镇长|乡长|局长|校长|院长|经理|员)"
+                          r"([\u4e00-\u9fff]{2,4})" + _NAME_TO_NUMBER)
 # A role ending in 员 or 人 and a colon before a name and its number (渔船安全联络员：衣德福，联系电话…):
 # the name is labelled, whatever its surname.
 ROLE_LABEL = re.compile(r"[员人][:：]\s*[\u4e00-\u9fff]{2,4}\s*[，,、（(]")
@@ -97,6 +100,9 @@ def _named(text: str, start: int, end: int) -> bool:
         return True
     if _minority_name(before) or _rare_surname_name(before):
         return True
+    titled = TITLE_BEFORE.search(before)
+    if titled and not NOT_NAME.search(titled.group(1)) and not _reads_as_words(titled.group(1)):
+        return True
     clause = re.split(r"[。；;\n]", before)[-1]
     return bool(NAME_LABEL.search(clause) or ROLE_LABEL.search(clause))
 
@@ -140,6 +146,14 @@ def _words() -> dict[str, int]:
     """The dictionary (typolm.words()), imported only when a number is found next to a name."""
     from checks.typolm import words
     return words()
+
+
+def _reads_as_words(token: str) -> bool:
+    """True when the dictionary reads `token` as words of two characters or more (及时报送), as it
+    reads no name (惠长林: 惠 stands alone)."""
+    from checks.typolm import segment
+    _, ends = segment(token, _words())
+    return all(end - start >= 2 for start, end in zip([0, *ends], ends))
 
 
 def _reads_as_name(name: str) -> bool:

@@ -68,6 +68,14 @@ def test_privacy_leaks_are_found_and_masked():
     assert hit.evidence == "186****3047"
     (hit,) = scan_privacy("如发现象群活动，请及时联系曼岗乡监测员玉罕，手机15912873064。")
     assert hit.evidence == "159****3064"
+    # a title right before a name of any surname; 联系 between a name and its number
+    (hit,) = scan_privacy("庙坡村违建整治联络人：村委会主任惠长林，联系电话13891157324。")
+    assert hit.evidence == "138****7324"
+    (hit,) = scan_privacy("哲格乡生态管护员队长公保才旦，手机号15897256034，负责江格村片区巡护。")
+    assert hit.evidence == "158****6034"
+    (hit,) = scan_privacy("请与永丰现代农机专业合作社理事长孙宝山联系，手机15846213579。")
+    assert hit.evidence == "158****3579"
+    assert scan_privacy("请各村联络员做好报送，电话13812345678。") == []
     assert luhn("6222021234567890128")
     (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
     assert hit.evidence == "6222***********0128"
