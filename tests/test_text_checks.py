@@ -120,6 +120,11 @@ def test_improper_rules_and_exemptions():
     assert [h.suggestion for h in scan_improper("深入解读“一带一路”战略带来的机遇")] == ["“一带一路”倡议"]
     assert scan_improper("共建“一带一路”倡议提出十周年") == []
     assert [h.evidence for h in scan_improper("县特殊教育学校现有在校弱智儿童43名。")] == ["弱智"]
+    # The supervision bureau and the planning bureau abolished in 2018; the core of the Party Central Committee.
+    assert [h.suggestion for h in scan_improper("县监察局对报酬发放情况开展了专项监督检查。")] == ["监察委员会"]
+    assert scan_improper("国家矿山安全监察局山西局开展检查，纪检监察部门跟进。") == []
+    assert [h.evidence for h in scan_improper("县城乡规划局对控制性详细规划进行了批前公示。")] == ["城乡规划局"]
+    assert [h.suggestion for h in scan_improper("团结在以习近平同志为总书记的党中央周围")] == ["以习近平同志为核心的党中央"]
     assert scan_improper("原市国土资源局局长") == []                   # marked as former
     assert scan_improper("将国土资源部的职责整合") == []               # about the reform itself
     assert scan_improper("他在县国土资源局工作期间") == []             # when it existed
