@@ -40,19 +40,20 @@ SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林�
                      "钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝"
                      "包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾"
                      "尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬"
-                     "师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝萧洪冼赖湛鄢钮")
+                     "师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝萧洪冼赖湛鄢钮惠")
 NAME_BEFORE = ("记者", "通讯员", "作者", "编辑", "摄影", "撰稿", "审核", "校对", "主持人", "联系人", "负责人",
                "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "厅长", "部长", "处长", "科长",
                "委员", "主席", "院长", "校长", "经理", "同志", "老师", "医生", "教授", "先生", "女士", "总统",
                "总理", "大使", "博士", "院士", "研究员", "工程师", "会长", "董事长", "队长", "组长", "站长",
                "所长", "馆长", "团长", "社长", "律师", "法官", "民警", "村民", "职工", "选手", "作家", "教练",
                "人员", "考生", "群众", "归侨", "侨眷", "渔民", "农民", "居民", "移民", "党员", "户主", "志愿者",
-               "村医")
+               "村医", "申请人")
+# What follows only a person's name: a biography in a 任前公示 (刘晨阳，男，1990年…) or an ID number.
+BIOGRAPHY_AFTER = ("，男，", "，女，", "，身份证", "（身份证", "身份证", "，公民身份")
 NAME_AFTER = ("同志", "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "副", "指出", "强调", "表示",
               "介绍", "说", "报道", "主持", "出席", "参加", "一行", "带队", "率队", "调研", "详细", "要求", "讲话",
               "代表", "等", "摄", "供图", "先生", "女士", "教授", "总统", "总理", "大使", "博士", "院士", "夫妇",
-              "一家", "家中", "老人", "案", "，男，", "，女，",     # a biography in a 任前公示: 刘晨阳，男，1990年…
-              "，身份证", "（身份证", "身份证", "，公民身份")   # a person's ID number follows a person's name
+              "一家", "家中", "老人", "案") + BIOGRAPHY_AFTER
 PUNCTUATION = "，。、：:；;（）()【】 \u3000"
 
 
@@ -73,6 +74,13 @@ def _person_length(line: str, start: int, vocabulary: dict[str, int]) -> int:
     """Length of what reads as a person's name at line[start], 0 for none: a common surname and
     one or two characters, not a dictionary word, with a byline or title next to it or
     punctuation on both sides."""
+    if line.endswith(NAME_BEFORE, 0, start):
+        # Between a role and a biography or ID number, a name of any people (申请人旦正加，公民身份号码…).
+        for length in (4, 3, 2):
+            span = line[start:start + length]
+            if len(span) == length and all(map(_is_hanzi, span)) and span not in vocabulary \
+                    and line.startswith(BIOGRAPHY_AFTER, start + length):
+                return length
     if line[start] not in SURNAMES:
         return 0
     for length in (3, 2):
@@ -154,6 +162,9 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
     for start in range(max(0, offset - 1), offset + 1):
         if _reads_as_township(line, start):
             return True
+    if line[offset + 1:offset + 2] == "家" and (line[offset + 2:offset + 3] in CLAN_VILLAGE or (
+            line[offset + 3:offset + 4] in CLAN_VILLAGE and _is_hanzi(line[offset + 2]))):
+        return True     # 戴家港村, 王家庄: a village named after a clan
     return _in_known_name(line, offset) or _in_trade_name(line, offset, vocabulary)
 
 
@@ -194,6 +205,10 @@ def _run(line: str, offset: int, characters: frozenset[str]) -> tuple[int, int]:
     while last < len(line) and line[last] in characters:
         last += 1
     return first, last
+
+
+# A village named after a clan (戴家港村, 王家庄): X家, a character or none, a village suffix.
+CLAN_VILLAGE = frozenset("村庄屯寨湾坝沟坪铺集营店洼台堡")
 
 
 def _reads_as_township(line: str, start: int) -> bool:

@@ -227,7 +227,7 @@ def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | st
 
 def _confident_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
     return without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere) + _realword_hits(text, True)
-                            + _swap_hits(text))
+                            + _swap_hits(text, elsewhere))
 
 
 @lru_cache(maxsize=8192)
@@ -235,10 +235,12 @@ def _swaps(text: str, holdout: lm.Holdout | None) -> tuple[swaps.Swap, ...]:
     return tuple(swaps.swapped_pairs(text, typolm.detector(holdout).model))
 
 
-def _swap_hits(text: str) -> list[Hit]:
-    """Two characters the wrong way round (度制 for 制度)."""
+def _swap_hits(text: str, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
+    """Two characters the wrong way round (度制 for 制度), unless the site writes them so in other
+    lines too: a local name (西漾荡, a lake), not a slip."""
     return [Hit(found.offset, found.written, found.meant, f"错别字：“{found.written}”应为“{found.meant}”（两字颠倒）",
-                CHECK, len(found.written)) for found in _swaps(text, _holdout)]
+                CHECK, len(found.written)) for found in _swaps(text, _holdout)
+            if elsewhere is None or elsewhere.count(found.written) <= text.count(found.written)]
 
 
 @lru_cache(maxsize=8192)

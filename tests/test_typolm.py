@@ -287,6 +287,19 @@ def test_a_name_is_overruled_where_the_fix_makes_a_common_longer_word():
     assert scan_typos("记者林雨萱报道") == []
 
 
+def test_names_of_any_surname_where_their_frame_says_so():
+    # Between 申请人 and an ID number, a Tibetan name (正加 is no 增加); a village named after a clan.
+    assert scan_typos("申请人旦正加，公民身份号码，现住查朗乡日肖村。") == []
+    assert scan_typos("沙墩镇金墩村、戴家港村等6个村的自来水管网改造工程近日完工。") == []
+    assert scan_suspects("沙墩镇金墩村、戴家港村等6个村的自来水管网改造工程近日完工。") == []
+
+
+def test_a_swap_the_site_writes_elsewhere_is_a_local_name():
+    line = "先后察看了西漾荡退圩还湖、潼湖东岸生态修复。"
+    assert [h.suggestion for h in scan_typos(line)] == ["荡漾"]
+    assert scan_typos(line, None, SiteText("西漾荡湿地公园开园。\n" + line)) == []
+
+
 def test_a_name_joined_by_a_dot_is_a_name():
     assert scan_typos("拟录用阿卜杜萨拉木·艾力等23名同志为乡镇机关公务员。") == []
 
