@@ -11,8 +11,10 @@ these thresholds flag nothing and find nine of the eleven swaps planted there (n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from checks import lm, propernames
+from checks.phrases import PhraseFinder
 from checks.typolm import is_hanzi, segmentation_gain, words
 
 MODEL_GAIN = 10.0       # nats the language model must gain with the pair reversed
@@ -29,27 +31,30 @@ class Swap:
     meant: str
 
 
+@lru_cache(maxsize=1)
+def swappable() -> PhraseFinder[str]:
+    """Every pair of characters that is no dictionary word but a common one reversed -> the word."""
+    vocabulary = words()
+    found = {word[::-1]: word for word, count in vocabulary.items()
+             if len(word) == 2 and count >= COMMON and word[0] != word[1] and is_hanzi(word[0]) and is_hanzi(word[1])
+             and word[::-1] not in vocabulary}
+    return PhraseFinder(found)
+
+
 def swapped_pairs(line: str, model: lm.Model) -> list[Swap]:
     """Every neighbouring pair in `line` that reads as a common word the other way round."""
-    vocabulary = words()
     found: list[Swap] = []
     text = ""
     named: set[int] | None = None
-    for i in range(len(line) - 1):
-        first, second = line[i], line[i + 1]
-        if first == second or not is_hanzi(first) or not is_hanzi(second):
-            continue
-        meant = second + first
-        if vocabulary.get(meant, 0) < COMMON or first + second in vocabulary:
-            continue
+    for i, written, meant in swappable().find(line):
         if not text:
             text = lm.BEGIN + lm.normalize(line) + lm.END
-        if model.gain(text, i + 1, first + second, meant) <= MODEL_GAIN \
+        if model.gain(text, i + 1, written, meant) <= MODEL_GAIN \
                 or segmentation_gain(line, i, i + 2, meant) <= SEGMENT_GAIN:
             continue
         if named is None:
-            named = propernames.person_positions(line, vocabulary)
+            named = propernames.person_positions(line, words())
         if named.intersection((i, i + 1)):
             continue        # a given name may read as a word reversed
-        found.append(Swap(i, first + second, meant))
+        found.append(Swap(i, written, meant))
     return found

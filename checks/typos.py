@@ -56,6 +56,7 @@ def preload() -> None:
     typolm.terms()
     automaton(_holdout)
     realwords.pairs()
+    swaps.swappable()
 
 
 @lru_cache(maxsize=2)
