@@ -40,7 +40,7 @@ NAME_BEFORE = re.compile(r"([" + "".join(sorted(SURNAMES)) + r"][\u4e00-\u9fff]{
 MINORITY_BEFORE = re.compile(r"([\u4e00-\u9fff]{3,5})" + _NAME_TO_NUMBER)
 # A title or role right before a name of any surname (村委会主任惠长林，联系电话…; 队长公保才旦，手机号…).
 TITLE_BEFORE = re.compile(r"(?:主任|书记|队长|组长|站长|所长|理事长|会长|社长|村长|镇长|乡长|局长|校长|院长|经理|员)"
-                          r"([\u4e00-\u9fff]{2,4})" + _NAME_TO_NUMBER)
+                          r"([\u4e00-\u9fff]{2,5})" + _NAME_TO_NUMBER)
 # A role ending in 员 or 人 and a colon before a name and its number (渔船安全联络员：衣德福，联系电话…):
 # the name is labelled, whatever its surname.
 ROLE_LABEL = re.compile(r"[员人][:：]\s*[\u4e00-\u9fff]{2,4}\s*[，,、（(]")

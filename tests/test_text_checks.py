@@ -76,6 +76,8 @@ def test_privacy_leaks_are_found_and_masked():
     (hit,) = scan_privacy("请与永丰现代农机专业合作社理事长孙宝山联系，手机15846213579。")
     assert hit.evidence == "158****3579"
     assert scan_privacy("请各村联络员做好报送，电话13812345678。") == []
+    (hit,) = scan_privacy("乌力吉图嘎查草原管护员那顺乌日图（13847956210）负责该片区日常巡查。")
+    assert hit.evidence == "138****6210"
     assert luhn("6222021234567890128")
     (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
     assert hit.evidence == "6222***********0128"
@@ -125,6 +127,10 @@ def test_improper_rules_and_exemptions():
     assert scan_improper("国家矿山安全监察局山西局开展检查，纪检监察部门跟进。") == []
     assert [h.evidence for h in scan_improper("县城乡规划局对控制性详细规划进行了批前公示。")] == ["城乡规划局"]
     assert [h.suggestion for h in scan_improper("团结在以习近平同志为总书记的党中央周围")] == ["以习近平同志为核心的党中央"]
+    assert [h.suggestion for h in scan_improper("鹿茸片去年首次出口南朝鲜。")] == ["韩国"]
+    assert [h.suggestion for h in scan_improper("请于12月31日前缴纳2026年度新型农村合作医疗个人缴费部分。")] == ["城乡居民基本医疗保险"]
+    assert scan_improper("2015年，全县新型农村合作医疗参合率达到98%。") == []
+    assert [h.suggestion for h in scan_improper("继续加大对四省藏区牧民定居的支持力度。")] == ["四省涉藏州县"]
     assert scan_improper("原市国土资源局局长") == []                   # marked as former
     assert scan_improper("将国土资源部的职责整合") == []               # about the reform itself
     assert scan_improper("他在县国土资源局工作期间") == []             # when it existed
@@ -226,6 +232,8 @@ def test_severe_names_formulations_and_titles():
     assert scan_severe("第十四届全国人民代表大会第二次会议") == []
     assert [h.suggestion for h in scan_severe("近日，中央中共、国务院印发意见")] == ["中共中央"]
     assert [h.suggestion for h in scan_severe("坚决维护党中央权威和集中同一领导")] == ["党中央权威和集中统一领导"]
+    assert [h.suggestion for h in scan_severe("庆祝中华人民政治协商会议成立75周年")] == ["中国人民政治协商会议"]
+    assert [h.suggestion for h in scan_severe("坚决维护以习近平同志为和心的党中央权威")] == ["以习近平同志为核心的党中央"]
     assert [h.suggestion for h in scan_severe("学习全国人大常委员会关于执法检查的报告")] == ["全国人大常委会"]
     assert scan_severe("学习贯彻党的二十大和二十届三中全会精神") == []
     assert [h.suggestion for h in scan_severe("增强“四个意识”、坚定“四个自信”、做到“两个确保”")] == ["两个维护"]
