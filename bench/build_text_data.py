@@ -194,6 +194,9 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
                     middle, rest = phrase[i:i + first], phrase[i + first:i + first + second]
                     if len(rest) == second and middle != rest:
                         found.add(phrase[:i] + rest + middle + phrase[i + first + second:])
+    if edits and phrase[:2] in ("中国", "中华") and size >= 6:
+        # 中国 and 中华 run into each other (中华人民政治协商会议, 中国人民共和国).
+        found.add(("中华" if phrase[:2] == "中国" else "中国") + phrase[2:])
     found.discard(phrase)
     return found
 
