@@ -294,6 +294,11 @@ def test_names_of_any_surname_where_their_frame_says_so():
     assert scan_suspects("沙墩镇金墩村、戴家港村等6个村的自来水管网改造工程近日完工。") == []
 
 
+def test_kham_tibetan_names_and_field_words():
+    assert scan_typos("如有疑问请联系松茸收购点负责人呷绒扎西，电话0836-1234567。") == []
+    assert scan_typos("在椒园行间套种黑麦草、放养土鸡。") == []
+
+
 def test_a_swap_the_site_writes_elsewhere_is_a_local_name():
     line = "先后察看了西漾荡退圩还湖、潼湖东岸生态修复。"
     assert [h.suggestion for h in scan_typos(line)] == ["荡漾"]
