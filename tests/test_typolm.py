@@ -297,6 +297,9 @@ def test_names_of_any_surname_where_their_frame_says_so():
 def test_kham_tibetan_names_and_field_words():
     assert scan_typos("如有疑问请联系松茸收购点负责人呷绒扎西，电话0836-1234567。") == []
     assert scan_typos("在椒园行间套种黑麦草、放养土鸡。") == []
+    assert scan_typos("深入民营胶园开展橡胶开割前技术培训。") == []
+    assert scan_typos("黎族传统美食斑兰粽深受游客喜爱。") == []
+    assert [h.suggestion for h in scan_typos("园区内花卉五彩斑兰，游人如织。")] == ["五彩斑斓"]
 
 
 def test_a_swap_the_site_writes_elsewhere_is_a_local_name():
