@@ -101,19 +101,24 @@ def _lossy_cp1252(text: str) -> Iterator[tuple[int, str, str]]:
 # character at under one byte position in a hundred; mojibake gives one for every one and a half
 # characters of the run, minus what was lost. A run is cut at the sentence punctuation real text
 # puts around it (。，、：；！？).
+LOSSY_GBK_REACH = 4        # characters of mojibake read before the first lost byte
 LOSSY_GBK_RUN = re.compile(r"[\u3003-\u33ff\u3400-\u9fff\uff02-\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uffef?]{6,}")
 
 
 def _lossy_gbk(text: str) -> Iterator[tuple[int, str, str]]:
     """(offset, mojibake, what it reads with "?" for what was lost) for GBK mojibake with lost bytes."""
     for match in LOSSY_GBK_RUN.finditer(text):
-        run = match.group(0)
-        if "?" not in run:
+        lost = [i for i, char in enumerate(match.group(0)) if char == "?"]
+        if not lost:
             continue
+        # Real text may run on into the mojibake with no punctuation between: judge only the
+        # stretch around the lost bytes (a piece between two of them is a few characters long).
+        first, last = max(0, lost[0] - LOSSY_GBK_REACH), min(len(match.group(0)), lost[-1] + 2)
+        run = match.group(0)[first:last]
         meant = run.encode("gb18030").decode("utf-8", errors="replace")
         han = len(HAN.findall(meant))
         if han >= 4 and 4 * han >= len(run):
-            yield match.start(), run, re.sub("[\ufffd?]+", "?", meant)
+            yield match.start() + first, run, re.sub("[\ufffd?]+", "?", meant)
 
 
 def garbled_spans(text: str) -> Iterator[tuple[int, str, str | None]]:

@@ -60,6 +60,9 @@ GARBLED = [
     "正文：" + "全县荔枝产量达到十四万六千吨".encode("utf-8").decode("cp1252", errors="replace").replace("\ufffd", "?"),
     # GBK mojibake saved again: the bytes GBK could not pair became "?", so no clean stretch is left.
     "通知。" + "沿边公路建设项目征地公示".encode("utf-8").decode("gbk", errors="replace").replace("\ufffd", "?") + "。",
+    # … and with real text running on into it, no punctuation between.
+    "通知" + "沿边公路建设项目征地公示".encode("utf-8").decode("gbk", errors="replace").replace("\ufffd", "?")
+    + "县自然资源局将于近日对沿边公路建设项目涉及的集体土地开展征地前期调查工作",
 ]
 CLEAN = [
     "清河市人民政府关于印发二〇二六年政府信息公开工作要点的通知",
