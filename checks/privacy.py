@@ -101,14 +101,14 @@ def _named(text: str, start: int, end: int) -> bool:
     if _minority_name(before) or _rare_surname_name(before):
         return True
     titled = TITLE_BEFORE.search(before)
-    if titled and not NOT_NAME.search(titled.group(1)) and not _reads_as_words(titled.group(1)):
+    if titled and not NOT_NAME.search(titled.group(1)) and not _all_words(titled.group(1)):
         return True
     clause = re.split(r"[。；;\n]", before)[-1]
     return bool(NAME_LABEL.search(clause) or ROLE_LABEL.search(clause))
 
 
-# What ends the name of an office or a role, before a person of it: 县农业农村局平措（139…）, 监测员玉罕.
-OFFICE_END = frozenset("局委办院站所队会村乡镇社员")
+# What ends the name of an office, before a person of it: 县农业农村局平措（139…）.
+OFFICE_END = frozenset("局委办院站所队会村乡镇社")
 # Surnames too rare, or too like common words (那, 才, 原), to read a name by anywhere: only right
 # after an office's name (县社保中心那丽娟（139…）).
 RARE_SURNAMES = frozenset("那揭宓仝谈逯扈茹郗蹇郜訾隗厍暴冀昝相亓钭帅凤过索练郦银原花禹达巴才植劳门仉")
@@ -148,7 +148,7 @@ def _words() -> dict[str, int]:
     return words()
 
 
-def _reads_as_words(token: str) -> bool:
+def _all_words(token: str) -> bool:
     """True when the dictionary reads `token` as words of two characters or more (及时报送), as it
     reads no name (惠长林: 惠 stands alone)."""
     from checks.typolm import segment

@@ -122,9 +122,9 @@ TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布
 # surname (额尔敦巴雅尔, 斯琴图雅, 阿依古丽), so it is known by its characters and a title before it.
 MINORITY_NAME = TRANSLITERATION | frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃"
                                             "平强宗边堆贡岩罕玉香咪呷绒降")  # 岩/玉: Dai names (岩罕, 玉香); 呷绒: Kham
-# One-character names of countries, as in 中菲关系 and 欢迎莫方参与.
 # The dot that joins the parts of a transliterated name (买买提·吐尔逊).
 NAME_DOTS = frozenset("·•・‧")
+# One-character names of countries, as in 中菲关系 and 欢迎莫方参与.
 COUNTRY = frozenset("美俄日韩朝英法德意印巴非菲泰越老柬缅马新澳加墨哈吉塔乌土伊沙埃希葡西荷比瑞芬挪丹捷匈"
                     "波罗塞克阿蒙尼孟斯摩莫厄秘智古委坦肯赞津刚苏以叙黎约")
 
