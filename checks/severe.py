@@ -233,16 +233,15 @@ def _plenary_of_congress(text: str) -> list[Hit]:
 
 
 # A congress is counted by 次, a Central Committee by 届: 中国共产党第二十届全国代表大会 mixes them.
-CONGRESS_BY_TERM = re.compile(r"(中国共产党|党的|中国共产主义青年团|共青团)第([一二三四五六七八九十]{1,4})届全国代表大会")
+CONGRESS_BY_TERM = re.compile(r"(?:中国共产党|党的|中国共产主义青年团|共青团)(第([一二三四五六七八九十]{1,4})届全国代表大会)")
 
 
 def _congress_by_term(text: str) -> list[Hit]:
     """A Party or League congress counted by 届 (中国共产党第二十届全国代表大会) rather than by 次."""
     hits = []
     for match in CONGRESS_BY_TERM.finditer(text):
-        bad = match[0][len(match[1]):]
-        right = f"第{match[2]}次全国代表大会"
-        hits.append(Hit(match.start(1) + len(match[1]), bad, right,
+        bad, right = match[1], f"第{match[2]}次全国代表大会"
+        hits.append(Hit(match.start(1), bad, right,
                         f"严重错别字（重要表述）：“{bad}”应为“{right}”（代表大会按“次”计，中央委员会按“届”计）",
                         CHECK, len(bad)))
     return hits
@@ -250,7 +249,8 @@ def _congress_by_term(text: str) -> list[Hit]:
 
 @lru_cache(maxsize=1)
 def _collocations() -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
-    """(pattern of a collocation with any 两个…/四个… in its place, the formulation it takes)."""
+    """(pattern of a collocation with any 两个…/四个… in its place, the formulation it takes, the
+    formulations that may stand there as themselves)."""
     data = reference().get("collocations", {})
     known = set(data.get("others", ())) | {right for _, right, _ in data.get("items", ())}
     return tuple((re.compile(re.escape(before) + f"({right[:2]}[\u4e00-\u9fff]{{2,3}})" + re.escape(after)),
