@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from itertools import chain
 from typing import Iterator
 
 from checks.finding import finding
@@ -135,12 +136,9 @@ def garbled_spans(text: str) -> Iterator[tuple[int, str, str | None]]:
             if found:
                 exact.append((match.start() + found[0], match.start() + found[0] + len(found[1])))
                 yield match.start() + found[0], found[1], found[2]
-    if "?" in text and not LOSSY_LEADS.isdisjoint(text):
-        for offset, run, meant in _lossy_cp1252(text):
-            if not any(start < offset + len(run) and offset < end for start, end in exact):
-                yield offset, run, meant
     if "?" in text:
-        for offset, run, meant in _lossy_gbk(text):
+        lossy = _lossy_gbk(text) if LOSSY_LEADS.isdisjoint(text) else chain(_lossy_cp1252(text), _lossy_gbk(text))
+        for offset, run, meant in lossy:
             if not any(start < offset + len(run) and offset < end for start, end in exact):
                 yield offset, run, meant
 

@@ -153,10 +153,11 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
         first, last = _run(line, offset, MINORITY_NAME)
         if last - first >= 3 and line.endswith(NAME_BEFORE, 0, first):
             return True     # 县委书记额尔敦巴雅尔
-    if char in MINORITY_NAME or line[offset - 1:offset] in NAME_DOTS or line[offset + 1:offset + 2] in NAME_DOTS:
-        first, last = _run(line, offset, MINORITY_NAME | {char})
-        if (first and line[first - 1] in NAME_DOTS) or line[last:last + 1] in NAME_DOTS:
+        if _joined_by_dot(line, first, last):
             return True     # 阿卜杜萨拉木·艾力: the parts of a name joined by a dot
+    elif line[offset - 1:offset] in NAME_DOTS or line[offset + 1:offset + 2] in NAME_DOTS:
+        if _joined_by_dot(line, *_run(line, offset, MINORITY_NAME | {char})):
+            return True
     if char in COUNTRY and (line[offset - 1:offset] == "中" or line[offset + 1:offset + 2] == "方"):
         return True
     for start in range(max(0, offset - 1), offset + 1):
@@ -195,6 +196,11 @@ PLACE_LEVELS = frozenset("省市县区")
 
 def _is_hanzi(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
+
+
+def _joined_by_dot(line: str, first: int, last: int) -> bool:
+    """True when a name dot stands right before line[first:last] or right after it."""
+    return (first > 0 and line[first - 1] in NAME_DOTS) or line[last:last + 1] in NAME_DOTS
 
 
 def _run(line: str, offset: int, characters: frozenset[str]) -> tuple[int, int]:
