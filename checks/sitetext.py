@@ -3,17 +3,21 @@
 A site writes its own places, people and terms of art again and again; the model knows none of
 them. So a suspect is dropped when the site writes the characters around it in another line
 (a local name), or when it is a character of the site's own place name or of a town it names
-twice; and a 疑似 becomes a typo when the site writes the corrected four characters in two other
-places (党祖成员 once, 党组成员 elsewhere).
+twice; a 疑似 becomes a typo when the site writes the corrected four characters in two other
+places (党祖成员 once, 党组成员 elsewhere); and a pair the dictionary reads only as two loose
+characters, written once, is a slip for the same-sounding word the site itself writes often
+(梯甜 once on a site that writes 梯田 throughout): site_words.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
-from checks import propernames, typolm
+from checks import lm, propernames, typolm
 
 
 # A 疑似 becomes a typo when the site itself writes the corrected four characters this often
@@ -138,3 +142,85 @@ def place_name(site_name: str) -> str:
     """The place a site is named after (瓯屿县人民政府 -> 瓯屿), '' for none."""
     found = PLACE_LEVEL.match(site_name)
     return found.group(1) if found else ""
+
+
+# A pair read as two loose characters is a slip for a same-sounding word (site_words) when the
+# site writes that word at least SITE_WORD_USES times, SITE_WORD_SALIENCE times as often as the
+# dictionary's frequency predicts for text of its length (a word of its own field, not one every
+# text writes: 梯田 on a terraced county, not 一条), the word is a common one (SITE_WORD_COMMON,
+# as words() keeps counts: 10 × ln, about 55 uses) and the model prefers it by SITE_WORD_GAIN
+# nats. On the clean text of 106 mock county sites these flag two phrases (茶舍, 巡河护湖) and find
+# 43 planted typos the detector missed; with a gain of 3 nats, 70 and eight.
+SITE_WORD_USES = 2
+SITE_WORD_SALIENCE = 4.0
+SITE_WORD_COMMON = 40
+SITE_WORD_GAIN = 5.0
+CHARACTERS_PER_WORD = 1.6
+# Grammatical characters: 向村 is 'to the villages', not 乡村; 年的 is no 年底; 现由 is 'now by', not 现有.
+GRAMMAR = frozenset("的了在是和与及等为对也都就而这那有个不一上中下大小人我们你他她它之其或以于把被将从向到"
+                    "已即至再得地着过同且并才又还由")
+# Administrative units, which a site writes as often as any word: 旗内 on a banner's site is no 期内.
+UNITS = frozenset("省市县区旗盟州乡镇村")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteWord:
+    """A pair written once that the site writes elsewhere as a word: where, as written, as meant,
+    and how often the site writes the word."""
+
+    offset: int
+    written: str
+    meant: str
+    uses: int
+
+
+def site_words(line: str, elsewhere: SiteText, model: lm.Model) -> list[SiteWord]:
+    """Pairs of `line` the dictionary reads as two loose characters that are slips for a
+    same-sounding word of the site's own (see SITE_WORD_SALIENCE): 梯甜 for 梯田."""
+    vocabulary, table = typolm.words(), typolm.confusion()
+    found: list[SiteWord] = []
+    ends = typolm.segment(line, vocabulary)[1]
+    loose = {end - 1 for start, end in zip([0] + ends, ends) if end - start == 1}
+    text = ""
+    words_on_site = len(elsewhere.text) / CHARACTERS_PER_WORD
+    for i in range(len(line) - 1):
+        written = line[i:i + 2]
+        if i not in loose or i + 1 not in loose or written in vocabulary or \
+                not (typolm.is_hanzi(written[0]) and typolm.is_hanzi(written[1])) or GRAMMAR.intersection(written):
+            continue
+        for k in (0, 1):
+            char = written[k]
+            if char in UNITS:
+                continue
+            for other in table.get(char, ("", ""))[0]:
+                meant = written[:k] + other + written[k + 1:]
+                count = vocabulary.get(meant, 0)
+                if count < SITE_WORD_COMMON or (char in typolm.CONNECTIVES and other in typolm.CONNECTIVES):
+                    continue
+                if not text:
+                    text = lm.BEGIN + lm.normalize(line) + lm.END
+                if model.gain(text, i + 1, written, meant) <= SITE_WORD_GAIN \
+                        or typolm.segmentation_gain(line, i, i + 2, meant) <= 0:
+                    continue
+                uses = elsewhere.count(meant)
+                expected = words_on_site * math.exp((count - vocabulary[typolm._TOTAL]) / 10)
+                if uses < SITE_WORD_USES or uses < SITE_WORD_SALIENCE * expected \
+                        or elsewhere.count(written) > line.count(written):
+                    continue
+                if _guarded(line, i, i + k, other, vocabulary):
+                    continue
+                found.append(SiteWord(i, written, meant, uses))
+                break
+            else:
+                continue
+            break
+    return found
+
+
+def _guarded(line: str, start: int, offset: int, other: str, vocabulary: dict[str, int]) -> bool:
+    """True when the pair at `start` stands where the detector would not question line[offset]
+    either: in a name, a pattern-built or paired phrase, a set term, or one correct form of a word
+    written two ways."""
+    return propernames.is_named(line, start, vocabulary) or propernames.is_named(line, start + 1, vocabulary) \
+        or typolm.in_set_phrase(line, offset) or typolm.in_paired_phrase(line, offset, vocabulary) \
+        or typolm.in_term(line, offset) or typolm.swaps_variant(line, offset, other)

@@ -270,24 +270,30 @@ def _word_length(ends: list[int], position: int) -> int:
 _NO_BIGRAMS: dict[str, float] = {}
 CONNECTIVES = frozenset("和或与及并且而跟同")
 # Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享;
-# 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农.
+# 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农; 宜粮则粮, 宜林则林, 宜园则园.
 # 护林员 names a post after what it guards, and so do 护渠员, 护河员, 护路员 and 护堤员.
-SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]|护[林路河渠堤坝草岸湖网线田]员")
+SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|宜([\u4e00-\u9fff])则\2|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]"
+                        r"|护[林路河渠堤坝草岸湖网线田]员")
 
 
-def _in_set_phrase(line: str, offset: int) -> bool:
+def in_set_phrase(line: str, offset: int) -> bool:
     """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛, 护渠员)."""
     return any(match.start() <= offset < match.end()
                for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
 
 
-def _in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
+def in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
     """True when line[offset] is any character of a paired phrase ABAC whose B and C make a word
-    (巡河巡湖: 河湖; 建城建乡: 城乡; 抢收抢储: 收储): a coordinate pair, spelled out. 检验检侧 (验侧)
-    is no such pair."""
+    (巡河巡湖: 河湖; 建城建乡: 城乡; 抢收抢储: 收储), or ABCB whose A and C do and whose halves AB
+    and CB are alike words or alike not (巡河护河: 巡护): a coordinate pair, spelled out. 检验检侧
+    (验侧) is no such pair, nor 条秀病发病 (秀发, but 发病 a word and 秀病 none)."""
     for a in (offset - 1, offset - 3, offset, offset - 2):
-        if a >= 0 and a + 3 < len(line) and line[a] == line[a + 2] != line[a + 1] and \
-                line[a + 1] + line[a + 3] in vocabulary:
+        if a < 0 or a + 3 >= len(line):
+            continue
+        if line[a] == line[a + 2] != line[a + 1] and line[a + 1] + line[a + 3] in vocabulary:
+            return True
+        if line[a + 1] == line[a + 3] != line[a] and line[a] + line[a + 2] in vocabulary \
+                and (line[a:a + 2] in vocabulary) == (line[a + 2:a + 4] in vocabulary):
             return True
     return False
 
@@ -428,8 +434,8 @@ class TypoDetector:
                 gain = sum([model.score(changed, j) for j in range(at, len(changed))]) - original
                 if gain <= MIN_GAIN:
                     continue
-                if propernames.is_named(line, i - 1, self.vocabulary) or _in_set_phrase(line, i - 1) \
-                        or _in_paired_phrase(line, i - 1, self.vocabulary):
+                if propernames.is_named(line, i - 1, self.vocabulary) or in_set_phrase(line, i - 1) \
+                        or in_paired_phrase(line, i - 1, self.vocabulary):
                     break
                 if _in_parallel_list(line, i - 1, other, self.vocabulary):
                     continue
@@ -471,6 +477,16 @@ def terms() -> frozenset[str]:
             if len(line) >= TERM_MIN and not line.startswith("#"):
                 found.add(line)
     return frozenset(found)
+
+
+def in_term(line: str, offset: int) -> bool:
+    """True when line[offset] stands in a set phrase of terms() as written (候考室)."""
+    known = terms()
+    for size in range(TERM_MIN, MAX_WORD + 1):
+        for start in range(max(0, offset - size + 1), min(offset, len(line) - size) + 1):
+            if line[start:start + size] in known:
+                return True
+    return False
 
 
 def completes_term(line: str, offset: int, right: str) -> bool:

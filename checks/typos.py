@@ -9,7 +9,8 @@
    staff confirm it in review. On a site, the site's own text decides where it can: a suspect
    is dropped when the site writes the same three characters in another of its lines (a local
    name or term the model never saw), and a 疑似 becomes a typo when the site writes the
-   corrected four characters in two other places (党祖成员 once, 党组成员 elsewhere): checks/sitetext.py.
+   corrected four characters in two other places (党祖成员 once, 党组成员 elsewhere); and a pair
+   written once is a slip for a same-sounding word the site writes often (梯甜, 梯田): checks/sitetext.py.
 3. Two neighbouring characters the wrong way round (度制 for 制度), checks/swaps.py.
 
 The same typo on many pages of a site counts once.
@@ -22,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from checks import lm, propernames, realwords, swaps, typolm
-from checks.sitetext import SiteText, of_site, own_place, site_town, site_writes_fix, used_elsewhere
+from checks.sitetext import SiteText, of_site, own_place, site_town, site_words, site_writes_fix, used_elsewhere
 from checks.phrases import PhraseFinder
 from checks.severe import scan_severe
 from checks.textscan import Hit, without_overlaps
@@ -227,8 +228,27 @@ def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | st
 
 
 def _confident_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
-    return without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere) + _realword_hits(text, True)
-                            + _swap_hits(text, elsewhere))
+    found = without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere) + _realword_hits(text, True)
+                             + _swap_hits(text, elsewhere))
+    # A slip for the site's own word is the last resort: where another rule names the character, its finding stands.
+    return without_overlaps(found + _outside(_site_word_hits(text, elsewhere),
+                                             [(h.offset, h.offset + h.length) for h in found]))
+
+
+def _site_word_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
+    """Slips for a word the site writes often (checks/sitetext.py, site_words); only on a site."""
+    if not isinstance(elsewhere, SiteText):
+        return []
+    hits = []
+    for found in site_words(text, elsewhere, typolm.detector(_holdout).model):
+        at = found.offset + (found.written[0] == found.meant[0])
+        if _repeated(text, at) or _unit_after_number(text, at) or used_elsewhere(text, at, elsewhere) \
+                or own_place(text, at, elsewhere) or site_town(text, at, elsewhere):
+            continue
+        hits.append(Hit(found.offset, found.written, found.meant,
+                        f"错别字：“{found.written}”应为“{found.meant}”（本站其他页面 {found.uses} 处写作“{found.meant}”）",
+                        CHECK, 2))
+    return hits
 
 
 @lru_cache(maxsize=8192)

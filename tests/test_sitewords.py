@@ -1,0 +1,40 @@
+"""A pair written once that the site writes elsewhere as a word of its own (checks/sitetext.py, site_words).
+
+The sentences were written for these tests in ordinary county-government phrasing.
+"""
+
+from __future__ import annotations
+
+from checks import typolm
+from checks.sitetext import SiteText, site_words
+from checks.typos import scan_typos
+
+TERRACES = "全县梯田面积达到3.2万亩。\n梯田保护与利用工作推进会召开。\n加强梯田灌溉设施建设。\n"
+LINE = "今年全县新修梯甜1200亩，完成年度任务。"
+
+
+def test_a_slip_for_the_sites_own_word_is_a_typo():
+    assert scan_typos(LINE) == []       # the detector alone makes it a 疑似 at most
+    [hit] = scan_typos(LINE, None, SiteText(TERRACES + LINE))
+    assert (hit.evidence, hit.suggestion, hit.check, hit.offset) == ("梯甜", "梯田", "text.typo", LINE.index("梯甜"))
+    assert "本站其他页面 3 处写作“梯田”" in hit.detail
+
+
+def test_the_word_must_be_the_sites_own():
+    # Written once elsewhere is not enough; nor is a pair the site itself writes again (a name).
+    assert scan_typos(LINE, None, SiteText("全县梯田面积达到3.2万亩。\n" + LINE)) == []
+    assert scan_typos(LINE, None, SiteText(TERRACES + "梯甜村委会\n" + LINE)) == []
+
+
+def test_a_word_every_text_writes_is_no_evidence():
+    # 一条 on a long site is what any text of that length holds, not a word of the site's field.
+    model = typolm.detector().model
+    line = "开发艾条、艾贴等产品。"
+    common = "县里召开会议研究部署工作。" * 2000 + "\n修建一条道路\n新增一条航线\n"
+    assert [w for w in site_words(line, SiteText(common + line), model) if w.meant == "一条"] == []
+
+
+def test_grammar_characters_names_and_set_phrases_are_left_alone():
+    site = "\n".join(["乡村振兴", "乡村治理", "河湖长制", "巡护河湖", "公示名单"] * 3) + "\n"
+    for line in ("推动政务服务向村延伸。", "持续开展巡河护河行动。", "坚持宜粮则粮、宜经则经。"):
+        assert scan_typos(line, None, SiteText(site + line)) == [], line
