@@ -38,3 +38,28 @@ def test_grammar_characters_names_and_set_phrases_are_left_alone():
     site = "\n".join(["乡村振兴", "乡村治理", "河湖长制", "巡护河湖", "公示名单"] * 3) + "\n"
     for line in ("推动政务服务向村延伸。", "持续开展巡河护河行动。", "坚持宜粮则粮、宜经则经。"):
         assert scan_typos(line, None, SiteText(site + line)) == [], line
+
+
+def test_a_word_the_dictionary_lacks_counts_when_the_site_writes_it_in_the_same_company():
+    # 嘎查 (a Mongolian village) is in no dictionary; the site writes 各嘎查 twice, so 各嘎茶 is a slip.
+    site = "全旗各嘎查要做好春季接羔保育工作。\n巴音嘎查组织牧民开展防疫。\n请各嘎查于月底前上报。\n"
+    line = "各嘎茶要在5月底前完成草场确权登记。"
+    [hit] = scan_typos(line, None, SiteText(site + line))
+    assert (hit.evidence, hit.suggestion) == ("嘎茶", "嘎查")
+    # Written beside other characters only, it is not enough for a word the dictionary lacks.
+    assert scan_typos(line, None, SiteText(site.replace("请各嘎查", "请各苏木") + line)) == []
+
+
+def test_a_name_in_a_personnel_notice_is_a_name():
+    line = "聘任魏东为县城乡供水服务中心主任。"
+    site = SiteText("卫东路改造工程开工。\n卫东小学新校区投用。\n卫东社区开展义诊。\n" + line)
+    assert scan_typos(line, None, site) == []
+
+
+def test_the_three_characters_ending_in_a_suspect_written_elsewhere_make_it_a_local_name():
+    from checks.sitetext import used_elsewhere
+    line = "崔成哲在检查时要求，压实责任。"
+    assert used_elsewhere(line, line.index("哲"), SiteText("县委书记崔成哲主持会议。\n" + line))
+    # Not the three starting at it: 和改革 stands in 发展和改革局, 综和改革 is still a slip.
+    slip = "深化综和改革试点。"
+    assert not used_elsewhere(slip, slip.index("和"), SiteText("县发展和改革局\n" + slip))
