@@ -14,8 +14,11 @@ from xunjian.store import decompress_text
 SIGNATURES = re.compile(r"锟斤拷|斤拷锟|烫烫烫|屯屯屯|\ufffd+")
 # Runs worth trying to re-decode: CJK/full-width mixtures (UTF-8 read as GBK) and
 # Latin-1 runs (UTF-8 read as Latin-1/cp1252).
-CJK_RUN = re.compile(r"[\u0391-\u03c9\u0401-\u0451\u00b7\u2010-\u2642\u3000-\u33ff\u3400-\u9fff"
-                     r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]{4,}")
+# A run may hold single spaces: page text collapses whitespace, and the ideographic space (GBK
+# A1 A1, two bytes of many a UTF-8 character) comes out as " " (草畜平衡 read as GBK holds one).
+_CJK = (r"[\u0391-\u03c9\u0401-\u0451\u00b7\u2010-\u2642\u3000-\u33ff\u3400-\u9fff"
+        r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+CJK_RUN = re.compile(_CJK + r"(?:" + _CJK + r"| (?=" + _CJK + r")){3,}")
 _CP1252 = r"\u0080-\u00ff\u2013-\u203a\u20ac\u2122\u0152-\u0192\u02c6-\u02dc"
 LATIN_RUN = re.compile(r"[\u00c0-\u00ff][" + _CP1252 + r"]{2,}(?:[\u00c0-\u00ff][" + _CP1252 + r"]+)*")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -74,6 +77,8 @@ def _mojibake(run: str, wrong: str) -> tuple[int, str, str] | None:
 
 def _could_be_mojibake(text: str, wrong: str) -> bool:
     """One pass over the whole text: does re-reading it as UTF-8 give a clean Chinese stretch?"""
+    if wrong != "cp1252":
+        text = text.replace(" ", "\u3000")
     raw = text.encode(wrong, errors="xunjian-c1-drop" if wrong == "cp1252" else "strict")
     return CLEAN_STRETCH.search(raw.decode("utf-8", errors="replace")) is not None
 
@@ -103,7 +108,8 @@ def _lossy_cp1252(text: str) -> Iterator[tuple[int, str, str]]:
 # characters of the run, minus what was lost. A run is cut at the sentence punctuation real text
 # puts around it (。，、：；！？).
 LOSSY_GBK_REACH = 4        # characters of mojibake read before the first lost byte
-LOSSY_GBK_RUN = re.compile(r"[\u3003-\u33ff\u3400-\u9fff\uff02-\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uffef?]{6,}")
+LOSSY_GBK_RUN = re.compile(r"[\u3003-\u33ff\u3400-\u9fff\ufe30-\ufe4f\uff02-\uff0b\uff0d-\uff19\uff1c-\uff1e"
+                           r"\uff20-\uffef?]{6,}")
 
 
 def _lossy_gbk(text: str) -> Iterator[tuple[int, str, str]]:
@@ -114,10 +120,13 @@ def _lossy_gbk(text: str) -> Iterator[tuple[int, str, str]]:
             continue
         # Real text may run on into the mojibake with no punctuation between: judge only the
         # stretch around the lost bytes (a piece between two of them is a few characters long).
-        first, last = max(0, lost[0] - LOSSY_GBK_REACH), min(len(match.group(0)), lost[-1] + 2)
+        # Where the stretch begins may cut a character's bytes: of the three ways to begin, the
+        # one that reads the most Han characters.
+        last = min(len(match.group(0)), lost[-1] + 2)
+        han, first, meant = max((len(HAN.findall(reading)), first, reading) for first, reading in (
+            (first, match.group(0)[first:last].encode("gb18030").decode("utf-8", errors="replace"))
+            for first in {max(0, lost[0] - LOSSY_GBK_REACH - k) for k in (0, 1, 2)}))
         run = match.group(0)[first:last]
-        meant = run.encode("gb18030").decode("utf-8", errors="replace")
-        han = len(HAN.findall(meant))
         if han >= 4 and 4 * han >= len(run):
             yield match.start() + first, run, re.sub("[\ufffd?]+", "?", meant)
 
@@ -132,10 +141,12 @@ def garbled_spans(text: str) -> Iterator[tuple[int, str, str | None]]:
         if not _could_be_mojibake(text, wrong):
             continue
         for match in runs.finditer(text):
-            found = _mojibake(match.group(0), wrong)
+            run = match.group(0)
+            found = _mojibake(run.replace(" ", "\u3000") if wrong != "cp1252" else run, wrong)
             if found:
-                exact.append((match.start() + found[0], match.start() + found[0] + len(found[1])))
-                yield match.start() + found[0], found[1], found[2]
+                start, end = match.start() + found[0], match.start() + found[0] + len(found[1])
+                exact.append((start, end))
+                yield start, text[start:end], found[2]
     if "?" in text:
         lossy = _lossy_gbk(text) if LOSSY_LEADS.isdisjoint(text) else chain(_lossy_cp1252(text), _lossy_gbk(text))
         for offset, run, meant in lossy:

@@ -38,9 +38,10 @@ NAME_BEFORE = re.compile(r"([" + "".join(sorted(SURNAMES)) + r"][\u4e00-\u9fff]{
 # Names of the Mongolian, Tibetan, Uyghur … peoples have no Han surname (斯琴图雅, 格桑拉姆,
 # 阿依古丽): three to five characters of the transliteration tables, right before the number.
 MINORITY_BEFORE = re.compile(r"([\u4e00-\u9fff]{3,5})" + _NAME_TO_NUMBER)
-# A title or role right before a name of any surname (村委会主任惠长林，联系电话…; 队长公保才旦，手机号…).
-TITLE_BEFORE = re.compile(r"(?:主任|书记|队长|组长|站长|所长|理事长|会长|社长|村长|镇长|乡长|局长|校长|院长|经理|员)"
-                          r"([\u4e00-\u9fff]{2,5})" + _NAME_TO_NUMBER)
+# A title or role right before a name of any surname (村委会主任惠长林，联系电话…; 队长公保才旦，手机号…;
+# 社区干部俄木阿衣联系，电话…; 嘎查达宝音德力格尔, a Mongolian village head and a name of six).
+TITLE_BEFORE = re.compile(r"(?:主任|书记|队长|组长|站长|所长|理事长|会长|社长|村长|镇长|乡长|局长|校长|院长|经理|员|"
+                          r"干部|嘎查达)([\u4e00-\u9fff]{2,6})" + _NAME_TO_NUMBER)
 # A role ending in 员 or 人 and a colon before a name and its number (渔船安全联络员：衣德福，联系电话…):
 # the name is labelled, whatever its surname.
 ROLE_LABEL = re.compile(r"[员人][:：]\s*[\u4e00-\u9fff]{2,4}\s*[，,、（(]")
@@ -148,12 +149,18 @@ def _words() -> dict[str, int]:
     return words()
 
 
+# A word the dictionary counts this rarely (10 × ln: about 20 uses) may be a name it has met (宝音, 德力格尔).
+RARE_WORD = 30
+
+
 def _all_words(token: str) -> bool:
-    """True when the dictionary reads `token` as words of two characters or more (及时报送), as it
-    reads no name (惠长林: 惠 stands alone)."""
+    """True when the dictionary reads `token` as common words of two characters or more (及时报送),
+    as it reads no name (惠长林: 惠 stands alone; 宝音德力格尔: two names it has met a few times)."""
     from checks.typolm import segment
-    _, ends = segment(token, _words())
-    return all(end - start >= 2 for start, end in zip([0, *ends], ends))
+    vocabulary = _words()
+    _, ends = segment(token, vocabulary)
+    return all(end - start >= 2 and vocabulary.get(token[start:end], 0) >= RARE_WORD
+               for start, end in zip([0, *ends], ends))
 
 
 def _reads_as_name(name: str) -> bool:

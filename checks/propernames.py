@@ -120,8 +120,9 @@ TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布
                             "提图托瓦韦维温沃乌西希谢休亚伊尤约泽扎詹兹佐")
 # Characters of Mongolian, Tibetan, Uyghur … names besides those tables: such a name has no Han
 # surname (额尔敦巴雅尔, 斯琴图雅, 阿依古丽), so it is known by its characters and a title before it.
+# 岩/玉: Dai names (岩罕, 玉香); 呷绒: Kham; 旦增, 尕藏, 顿珠: Tibetan.
 MINORITY_NAME = TRANSLITERATION | frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃"
-                                            "平强宗边堆贡岩罕玉香咪呷绒降")  # 岩/玉: Dai names (岩罕, 玉香); 呷绒: Kham
+                                            "平强宗边堆贡岩罕玉香咪呷绒降旦增尕顿")
 # The dot that joins the parts of a transliterated name (买买提·吐尔逊).
 NAME_DOTS = frozenset("·•・‧")
 # One-character names of countries, as in 中菲关系 and 欢迎莫方参与.

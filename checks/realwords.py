@@ -138,8 +138,8 @@ def confusions(line: str, model: lm.Model) -> list[Confusion]:
             # The rule reads the words on either side itself (度过难关 holds the rare word 过难).
             found.append(Confusion(start, written, by_usage[0], float("inf"), by_usage[1]))
             continue
-        if typolm.straddles_word(line, start, start + len(written)):
-            continue        # 检察院 holds 检察, 反映出 is no 反应出: not the word where it stands
+        if typolm.straddles_word(line, start, start + len(written)) or typolm.in_term(line, start):
+            continue        # 检察院 holds 检察, 反映出 is no 反应出, 响应文件 is a term: not the word where it stands
         if text is None:
             text = lm.BEGIN + lm.normalize(line) + lm.END
         weighed = [(meant, note) for meant, note in options if (written, meant) not in BY_RULE_ONLY

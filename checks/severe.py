@@ -233,16 +233,21 @@ def _plenary_of_congress(text: str) -> list[Hit]:
 
 
 # A congress is counted by 次, a Central Committee by 届: 中国共产党第二十届全国代表大会 mixes them.
-CONGRESS_BY_TERM = re.compile(r"(?:中国共产党|党的|中国共产主义青年团|共青团)(第([一二三四五六七八九十]{1,4})届全国代表大会)")
+# And the Party's congress is a 全国代表大会: 第二十次全国人民代表大会 puts in the name of the
+# state's legislature, which is counted by 届 besides.
+CONGRESS_BY_TERM = re.compile(r"(?:中国共产党|党的|中国共产主义青年团|共青团)"
+                              r"(第([一二三四五六七八九十]{1,4})(?:届全国代表大会|次全国人民代表大会))")
 
 
 def _congress_by_term(text: str) -> list[Hit]:
-    """A Party or League congress counted by 届 (中国共产党第二十届全国代表大会) rather than by 次."""
+    """A Party or League congress counted by 届 (中国共产党第二十届全国代表大会) rather than by 次,
+    or named as the legislature (中国共产党第二十次全国人民代表大会)."""
     hits = []
     for match in CONGRESS_BY_TERM.finditer(text):
         bad, right = match[1], f"第{match[2]}次全国代表大会"
-        hits.append(Hit(match.start(1), bad, right,
-                        f"严重错别字（重要表述）：“{bad}”应为“{right}”（代表大会按“次”计，中央委员会按“届”计）",
+        why = "党的代表大会称“全国代表大会”，“全国人民代表大会”是国家权力机关" if "人民" in bad \
+            else "代表大会按“次”计，中央委员会按“届”计"
+        hits.append(Hit(match.start(1), bad, right, f"严重错别字（重要表述）：“{bad}”应为“{right}”（{why}）",
                         CHECK, len(bad)))
     return hits
 
@@ -271,7 +276,8 @@ def _miscollocated(text: str) -> list[Hit]:
 # A character dropped from or two swapped in a phrase of up to this many characters leave so short a
 # string that other words may write it: it counts only where the words around do not run into it.
 SHORT_EDIT = 4
-TRUNCATION_MIN = 6         # organ names; key formulations from four characters (三个代表)
+TRUNCATION_MIN = 6         # organ names, or five characters where the four left are no word (中国共产);
+#                            key formulations from four characters (三个代表)
 # A ministry is named by its field alone in lists (住房和城乡建设、教育等部门): those ends may go.
 GENERIC_ENDS = frozenset("部局厅委办署行院")
 
@@ -281,8 +287,10 @@ def truncations() -> PhraseFinder[tuple[str, str]]:
     """Each organ name and key formulation less its last character -> (the phrase, its kind)."""
     data = reference()
     found = {phrase[:-1]: (phrase, "重要表述") for phrase in data["formulations"]["items"] if len(phrase) >= 4}
+    vocabulary = words()
     found.update({name[:-1]: (name, "机构名称") for name in data["names"]["items"]
-                  if len(name) >= TRUNCATION_MIN and name[-1] not in GENERIC_ENDS})
+                  if (len(name) >= TRUNCATION_MIN or len(name) == TRUNCATION_MIN - 1 and name[:-1] not in vocabulary)
+                  and name[-1] not in GENERIC_ENDS})
     return PhraseFinder(found)
 
 
@@ -332,7 +340,7 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
         hits += _congress_numbers(text)
     if "中全会" in text:
         hits += _plenary_of_congress(text)
-    if "届全国代表大会" in text:
+    if "届全国代表大会" in text or "次全国人民代表大会" in text:
         hits += _congress_by_term(text)
     if "个" in text:
         hits += _miscollocated(text)

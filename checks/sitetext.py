@@ -109,6 +109,24 @@ def used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
     return False
 
 
+# A character the site writes OWN_CHARACTER_USES times or more, and OWN_CHARACTER_SALIENCE times as
+# often as the language model expects of text of its length, is a character of its own field (蟹 on
+# a crab county's site, 荔 on a lychee county's, 垸 on a polder county's): the model questions it
+# because it does not know the field, not because it is a slip. On the mock counties' own text this
+# took seven false alarms away (稻田里养了蟹: 了解) and two planted typos (大黄渔, 蟹糖).
+OWN_CHARACTER_USES = 5
+OWN_CHARACTER_SALIENCE = 15.0
+
+
+def own_character(char: str, elsewhere: "SiteText | str", model: lm.Model) -> bool:
+    """True when the site writes `char` far more than text of its length would (see OWN_CHARACTER_SALIENCE)."""
+    if not isinstance(elsewhere, SiteText):
+        return False
+    uses = elsewhere.count(char)
+    return uses >= OWN_CHARACTER_USES and \
+        uses >= OWN_CHARACTER_SALIENCE * len(elsewhere.text) * math.exp(model.score(char, 0))
+
+
 # The suffixes of places named after the county (屿城街道, 屿头村), and of its islands, bays and rivers.
 PLACE_SUFFIXES = propernames.PLACE_AFTER + ("市", "街", "岛", "湾", "港", "山", "江", "溪")
 

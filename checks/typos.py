@@ -23,7 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from checks import lm, propernames, realwords, swaps, typolm
-from checks.sitetext import SiteText, of_site, own_place, site_town, site_words, site_writes_fix, used_elsewhere
+from checks.sitetext import (SiteText, of_site, own_character, own_place, site_town, site_words, site_writes_fix,
+                             used_elsewhere)
 from checks.phrases import PhraseFinder
 from checks.severe import scan_severe
 from checks.textscan import Hit, without_overlaps
@@ -147,7 +148,8 @@ def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" =
             continue
         if elsewhere is not None:
             if used_elsewhere(text, suspect.offset, elsewhere) or own_place(text, suspect.offset, elsewhere) \
-                    or site_town(text, suspect.offset, elsewhere):
+                    or site_town(text, suspect.offset, elsewhere) \
+                    or own_character(suspect.wrong, elsewhere, typolm.detector(_holdout).model):
                 continue
             if not suspect.confident:
                 confirmed = site_writes_fix(text, suspect, elsewhere)
@@ -323,3 +325,4 @@ def typos(ctx):
 def typo_suspects(ctx):
     """text.typo_suspect: the same for the weaker suspects, kept for staff to confirm."""
     yield from _findings(ctx)[SUSPECT_CHECK]
+

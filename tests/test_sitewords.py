@@ -63,3 +63,18 @@ def test_the_three_characters_ending_in_a_suspect_written_elsewhere_make_it_a_lo
     # Not the three starting at it: 和改革 stands in 发展和改革局, 综和改革 is still a slip.
     slip = "深化综和改革试点。"
     assert not used_elsewhere(slip, slip.index("和"), SiteText("县发展和改革局\n" + slip))
+
+
+def test_a_character_the_site_writes_far_more_than_text_would_is_its_own():
+    from checks.sitetext import own_character
+    model = typolm.detector().model
+    line = "养殖户介绍，稻田里养了蟹，杂草少了，化肥用量也降了。"
+    crabs = "\n".join(["稻蟹综合种养面积达到1.2万亩", "扣蟹投放", "河蟹上市", "蟹田米品牌", "蟹塘改造"] * 2)
+    assert own_character("蟹", SiteText(crabs + "\n" + line), model)
+    assert not own_character("蟹", SiteText("县里召开会议研究部署工作。\n" + line), model)
+    assert [h.suggestion for h in scan_typos(line, None, SiteText("县里召开会议研究部署工作。\n" + line))] == ["解"]
+    assert scan_typos(line, None, SiteText(crabs + "\n" + line)) == []
+
+
+def test_a_term_holds_a_confusable_word_as_it_is():
+    assert scan_typos("逾期送达或不符合规定的响应文件不予受理。") == []

@@ -78,6 +78,11 @@ def test_privacy_leaks_are_found_and_masked():
     assert scan_privacy("请各村联络员做好报送，电话13812345678。") == []
     (hit,) = scan_privacy("乌力吉图嘎查草原管护员那顺乌日图（13847956210）负责该片区日常巡查。")
     assert hit.evidence == "138****6210"
+    # a cadre of a Yi name; a Mongolian village head and a name of six, of two words the dictionary met as names
+    (hit,) = scan_privacy("如有异议，可与社区干部俄木阿衣联系，电话15983420718。")
+    assert hit.evidence == "159****0718"
+    (hit,) = scan_privacy("如对公示内容有异议，请联系嘎查达宝音德力格尔，手机13847562918。")
+    assert hit.evidence == "138****2918"
     assert luhn("6222021234567890128")
     (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
     assert hit.evidence == "6222***********0128"
@@ -108,6 +113,10 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("中港两地合作")] == ["中港两地"]
     assert [h.evidence for h in scan_improper("合作的中港农产品冷链物流项目")] == ["中港"]
     assert [h.evidence for h in scan_improper("县卫计委发布通知")] == ["卫计委"]
+    # The border police left active service in the 2018 reform; 中台 side by side, not 数据中台.
+    assert [h.suggestion for h in scan_improper("县公安边防大队联合护边员开展边境巡逻")] == ["边境管理大队"]
+    assert [h.evidence for h in scan_improper("推动中台农业交流合作")] == ["中台"]
+    assert scan_improper("建设政务数据中台合作平台") == []
     # Taiwan listed among countries; the war on poverty as still to be won; the poverty office's full name.
     assert [h.suggestion for h in scan_improper("山茶油已销往新加坡、马来西亚、台湾等国家。")] == ["国家和地区"]
     assert scan_improper("产品销往美国、台湾等国家和地区。") == []
@@ -235,6 +244,14 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("庆祝中华人民政治协商会议成立75周年")] == ["中国人民政治协商会议"]
     assert [h.suggestion for h in scan_severe("坚决维护以习近平同志为和心的党中央权威")] == ["以习近平同志为核心的党中央"]
     assert [h.suggestion for h in scan_severe("学习全国人大常委员会关于执法检查的报告")] == ["全国人大常委会"]
+    # The Party's congress named as the legislature; the Party's name without its last character;
+    # the Politburo (one shape-alike character); a formulation quoted with 式 dropped.
+    assert [h.suggestion for h in scan_severe("中国共产党第二十次全国人民代表大会作出战略部署")] == ["第二十次全国代表大会"]
+    assert [h.suggestion for h in scan_severe("开展纪念中国共产成立104周年系列活动")] == ["中国共产党"]
+    assert scan_severe("中国共产主义青年团县委召开全会") == []
+    assert [h.suggestion for h in scan_severe("中共中央政冶局召开会议")] == ["中共中央政治局"]
+    assert [h.suggestion for h in scan_severe("紧紧围绕推进中国现代化这个最大的政治谋划工作")] == \
+        ["推进中国式现代化这个最大的政治"]
     assert scan_severe("学习贯彻党的二十大和二十届三中全会精神") == []
     assert [h.suggestion for h in scan_severe("增强“四个意识”、坚定“四个自信”、做到“两个确保”")] == ["两个维护"]
     assert scan_severe("做到“两个维护”，牢记“两个务必”，坚持“两个结合”") == []
