@@ -211,19 +211,18 @@ class SiteWord:
 def site_words(line: str, elsewhere: SiteText, model: lm.Model) -> list[SiteWord]:
     """Pairs of `line` the dictionary reads as two loose characters that are slips for a
     same-sounding pair the site writes as its own (see SITE_WORD_SALIENCE): 梯甜 for 梯田."""
-    vocabulary, table = typolm.words(), typolm.confusion()
+    vocabulary = typolm.words()
     found: list[SiteWord] = []
     ends = typolm.segment(line, vocabulary)[1]
     loose = {end - 1 for start, end in zip([0] + ends, ends) if end - start == 1}
-    text = ""
+    text = lm.BEGIN + lm.normalize(line) + lm.END
     for i in range(len(line) - 1):
         written = line[i:i + 2]
         if i not in loose or i + 1 not in loose or written in vocabulary or \
                 not (typolm.is_hanzi(written[0]) and typolm.is_hanzi(written[1])) or GRAMMAR.intersection(written):
             continue
         for k in (0, 1):
-            meant = _meant(line, i, k, elsewhere, model, text or lm.BEGIN + lm.normalize(line) + lm.END)
-            text = text or lm.BEGIN + lm.normalize(line) + lm.END
+            meant = _meant(line, i, k, elsewhere, model, text)
             if meant and not _guarded(line, i, i + k, meant[k], vocabulary):
                 found.append(SiteWord(i, written, meant, elsewhere.count(meant)))
                 break
@@ -232,7 +231,7 @@ def site_words(line: str, elsewhere: SiteText, model: lm.Model) -> list[SiteWord
 
 def _meant(line: str, i: int, k: int, elsewhere: SiteText, model: lm.Model, text: str) -> str | None:
     """The same-sounding pair meant for line[i:i + 2] with its character k replaced, if the site's
-    own writing shows it (see SITE_WORD_SALIENCE)."""
+    own writing shows it (see SITE_WORD_SALIENCE). `text`: the line as the model reads it."""
     written, char = line[i:i + 2], line[i + k]
     if char in UNITS or elsewhere.count(written) > line.count(written):
         return None
@@ -248,14 +247,14 @@ def _meant(line: str, i: int, k: int, elsewhere: SiteText, model: lm.Model, text
             continue
         fixed = line[:i] + meant + line[i + 2:]
         beside = [fixed[a:a + 3] for a in (i - 1, i) if a >= 0 and a + 3 <= len(fixed)]
-        if any(elsewhere.count(piece) >= SITE_CONFIRMS for piece in beside if all(map(typolm.is_hanzi, piece))) \
-                and uses >= SITE_WORD_SALIENCE * len(elsewhere.text) * math.exp(model.score(meant, 0) + model.score(meant, 1)):
+        expected = len(elsewhere.text) * math.exp(model.score(meant, 0) + model.score(meant, 1))
+        if uses >= SITE_WORD_SALIENCE * expected and any(
+                elsewhere.count(piece) >= SITE_CONFIRMS for piece in beside if all(map(typolm.is_hanzi, piece))):
             return meant
         # A common word needs no neighbour: the model and the dictionary both want it strongly.
-        count = typolm.words().get(meant, 0)
-        if count >= SITE_WORD_COMMON and gain > SITE_WORD_STRONG and typolm.segmentation_gain(line, i, i + 2, meant) > 0 \
-                and uses >= SITE_WORD_SALIENCE * len(elsewhere.text) / CHARACTERS_PER_WORD \
-                * math.exp((count - typolm.words()[typolm._TOTAL]) / 10):
+        expected = len(elsewhere.text) / CHARACTERS_PER_WORD * typolm.word_probability(meant)
+        if typolm.words().get(meant, 0) >= SITE_WORD_COMMON and gain > SITE_WORD_STRONG \
+                and uses >= SITE_WORD_SALIENCE * expected and typolm.segmentation_gain(line, i, i + 2, meant) > 0:
             return meant
     return None
 

@@ -204,6 +204,13 @@ def words() -> dict[str, int]:
 _TOTAL = "\x00total"
 
 
+def word_probability(word: str) -> float:
+    """The dictionary's relative frequency of `word` among all words it counts, 0 for none."""
+    table = words()
+    count = table.get(word)
+    return 0.0 if count is None else math.exp((count - table[_TOTAL]) / 10)
+
+
 @lru_cache(maxsize=1)
 def word_endings() -> dict[str, int]:
     """Character -> length of the longest dictionary word ending in it (at most MAX_WORD): a
