@@ -283,7 +283,7 @@ def test_neighbours_that_each_make_a_word_with_the_other_are_one_slip():
 
 def test_a_name_is_overruled_where_the_fix_makes_a_common_longer_word():
     # After 镇长 a person may be named, but 侯选人 corrected is 候选人; 林雨萱 stays a person.
-    assert [h.suggestion for h in scan_typos("依法提名陈志刚为镇长侯选人。")] == ["候选"]
+    assert [h.suggestion for h in scan_typos("依法提名陈志刚为镇长侯选人。")] == ["候选人"]
     assert scan_typos("记者林雨萱报道") == []
 
 
