@@ -242,6 +242,7 @@ def _site_word_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
     if not isinstance(elsewhere, SiteText):
         return []
     hits = []
+    # Not cached as the model's suspects are: the key would hold every site's text in memory.
     for found in site_words(text, elsewhere, typolm.detector(_holdout).model):
         at = found.offset + (found.written[0] == found.meant[0])
         if _repeated(text, at) or _unit_after_number(text, at) or used_elsewhere(text, at, elsewhere) \
@@ -325,4 +326,3 @@ def typos(ctx):
 def typo_suspects(ctx):
     """text.typo_suspect: the same for the weaker suspects, kept for staff to confirm."""
     yield from _findings(ctx)[SUSPECT_CHECK]
-
