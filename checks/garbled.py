@@ -51,6 +51,8 @@ CLEAN_STRETCH = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]{4,}")
 
 def _mojibake(run: str, wrong: str) -> tuple[int, str, str] | None:
     """(offset in run, mojibake, meant text) if part of `run` is UTF-8 bytes read as `wrong`."""
+    if wrong != "cp1252":
+        run = run.replace(" ", "\u3000")      # a collapsed ideographic space (CJK_RUN)
     try:
         raw = run.encode(wrong, errors="xunjian-c1")
     except UnicodeEncodeError:
@@ -122,11 +124,12 @@ def _lossy_gbk(text: str) -> Iterator[tuple[int, str, str]]:
         # stretch around the lost bytes (a piece between two of them is a few characters long).
         # Where the stretch begins may cut a character's bytes: of the three ways to begin, the
         # one that reads the most Han characters.
-        last = min(len(match.group(0)), lost[-1] + 2)
-        han, first, meant = max((len(HAN.findall(reading)), first, reading) for first, reading in (
-            (first, match.group(0)[first:last].encode("gb18030").decode("utf-8", errors="replace"))
-            for first in {max(0, lost[0] - LOSSY_GBK_REACH - k) for k in (0, 1, 2)}))
-        run = match.group(0)[first:last]
+        whole = match.group(0)
+        last = min(len(whole), lost[-1] + 2)
+        readings = [(first, whole[first:last].encode("gb18030").decode("utf-8", errors="replace"))
+                    for first in {max(0, lost[0] - LOSSY_GBK_REACH - k) for k in (0, 1, 2)}]
+        first, meant = max(readings, key=lambda reading: (len(HAN.findall(reading[1])), reading[0]))
+        han, run = len(HAN.findall(meant)), whole[first:last]
         if han >= 4 and 4 * han >= len(run):
             yield match.start() + first, run, re.sub("[\ufffd?]+", "?", meant)
 
@@ -141,8 +144,7 @@ def garbled_spans(text: str) -> Iterator[tuple[int, str, str | None]]:
         if not _could_be_mojibake(text, wrong):
             continue
         for match in runs.finditer(text):
-            run = match.group(0)
-            found = _mojibake(run.replace(" ", "\u3000") if wrong != "cp1252" else run, wrong)
+            found = _mojibake(match.group(0), wrong)
             if found:
                 start, end = match.start() + found[0], match.start() + found[0] + len(found[1])
                 exact.append((start, end))

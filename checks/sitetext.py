@@ -123,8 +123,12 @@ def own_character(char: str, elsewhere: "SiteText | str", model: lm.Model) -> bo
     if not isinstance(elsewhere, SiteText):
         return False
     uses = elsewhere.count(char)
-    return uses >= OWN_CHARACTER_USES and \
-        uses >= OWN_CHARACTER_SALIENCE * len(elsewhere.text) * math.exp(model.score(char, 0))
+    return uses >= OWN_CHARACTER_USES and uses >= OWN_CHARACTER_SALIENCE * _expected(char, elsewhere, model)
+
+
+def _expected(piece: str, elsewhere: SiteText, model: lm.Model) -> float:
+    """How often text as long as the site's would hold `piece`, by the language model."""
+    return len(elsewhere.text) * math.exp(sum(model.score(piece, j) for j in range(len(piece))))
 
 
 # The suffixes of places named after the county (屿城街道, 屿头村), and of its islands, bays and rivers.
@@ -247,8 +251,7 @@ def _meant(line: str, i: int, k: int, elsewhere: SiteText, model: lm.Model, text
             continue
         fixed = line[:i] + meant + line[i + 2:]
         beside = [fixed[a:a + 3] for a in (i - 1, i) if a >= 0 and a + 3 <= len(fixed)]
-        expected = len(elsewhere.text) * math.exp(model.score(meant, 0) + model.score(meant, 1))
-        if uses >= SITE_WORD_SALIENCE * expected and any(
+        if uses >= SITE_WORD_SALIENCE * _expected(meant, elsewhere, model) and any(
                 elsewhere.count(piece) >= SITE_CONFIRMS for piece in beside if all(map(typolm.is_hanzi, piece))):
             return meant
         # A common word needs no neighbour: the model and the dictionary both want it strongly.
