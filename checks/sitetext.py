@@ -160,6 +160,13 @@ def own_place(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
     return line.startswith(PLACE_SUFFIXES, offset + 1) or line.startswith(PLACE_SUFFIXES, offset + 2)
 
 
+def site_name_at(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
+    """True when the site's own writing shows line[offset] to stand in a name of its own: written
+    so in another line (used_elsewhere), its place's name (own_place) or a town it names (site_town)."""
+    return used_elsewhere(line, offset, elsewhere) or own_place(line, offset, elsewhere) \
+        or site_town(line, offset, elsewhere)
+
+
 @lru_cache(maxsize=2)
 def of_site(facts) -> SiteText:
     """The SiteText of a site's facts (checks/textscan.py), built once per site."""

@@ -23,8 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from checks import lm, propernames, realwords, swaps, typolm
-from checks.sitetext import (SiteText, of_site, own_character, own_place, site_town, site_words, site_writes_fix,
-                             used_elsewhere)
+from checks.sitetext import SiteText, of_site, own_character, site_name_at, site_words, site_writes_fix
 from checks.phrases import PhraseFinder
 from checks.severe import scan_severe
 from checks.textscan import Hit, without_overlaps
@@ -147,8 +146,7 @@ def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" =
         if _repeated(text, suspect.offset) or _unit_after_number(text, suspect.offset):
             continue
         if elsewhere is not None:
-            if used_elsewhere(text, suspect.offset, elsewhere) or own_place(text, suspect.offset, elsewhere) \
-                    or site_town(text, suspect.offset, elsewhere) \
+            if site_name_at(text, suspect.offset, elsewhere) \
                     or own_character(suspect.wrong, elsewhere, typolm.detector(_holdout).model):
                 continue
             if not suspect.confident:
@@ -245,8 +243,7 @@ def _site_word_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
     # Not cached as the model's suspects are: the key would hold every site's text in memory.
     for found in site_words(text, elsewhere, typolm.detector(_holdout).model):
         at = found.offset + (found.written[0] == found.meant[0])
-        if _repeated(text, at) or _unit_after_number(text, at) or used_elsewhere(text, at, elsewhere) \
-                or own_place(text, at, elsewhere) or site_town(text, at, elsewhere):
+        if _repeated(text, at) or _unit_after_number(text, at) or site_name_at(text, at, elsewhere):
             continue
         hits.append(Hit(found.offset, found.written, found.meant,
                         f"错别字：“{found.written}”应为“{found.meant}”（本站其他页面 {found.uses} 处写作“{found.meant}”）",
