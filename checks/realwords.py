@@ -27,7 +27,8 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 # Where usage alone decides, whatever the model says, (written, meant) -> one or more rules, each
 # (what the clause before it ends with, what follows it), either None for anything:
 # - 截止 (to close) takes no time after it: a date after it wants 截至 (截至3月底), while
-#   截止到3月底 and 报名截止 are right;
+#   截止到3月底 and 报名截止 are right; 截止日前 is 截至日前 (as of these days) unless what closes is
+#   named before it (挂牌截止日前: before the listing's closing day);
 # - one logs in (登录) to a website or system; 登陆 is a landing (台风登陆);
 # - one reports (反映) to somebody (向县委组织部反映); 反应 is a reaction;
 # - one reports for duty (报到) on time, with a deadline after it; 报道 is news;
@@ -45,7 +46,9 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 Rule = tuple[re.Pattern | None, re.Pattern | None]
 RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("截止", "截至"): ((None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
-                                      r"年底|年末|月底|月末|日前|发稿")),),
+                                      r"年底|年末|月底|月末|发稿")),
+                     (re.compile(r"(?<!报名|申报|挂牌|公示|征集|投标|受理|申请|缴费|报送|提交|交易|竞买|登记|注册|"
+                                 r"认购|活动|评选|报价|竞价|应聘|招标|采购)$"), re.compile(r"日前"))),
     ("登陆", "登录"): ((None, re.compile(r"[^，。；]{0,12}?(网站|网页|平台|系统|账号|账户|客户端|小程序|官网|邮箱|"
                                       r"APP|App|app)")),),
     ("反应", "反映"): ((re.compile(r"向[^，。；、]{1,12}$"), None),),
@@ -80,10 +83,12 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
 # (施行) with nothing after it (自2025年1月1日起施行。), so 实行 with an object is right
 # (自6月1日起实行延时服务, 实行24小时值班); 施行之日 stays open. The other way, 施行 that ends
 # its clause is a rule coming into force (不得印发施行。), never 实行. And 实时 before what is
-# sent, watched or shown (实时传输, 实时监测, 实时路况) means "in real time", not 实施.
+# sent, watched or shown (实时传输, 实时监测, 实时路况) means "in real time", not 实施. Goods that
+# are stored, shipped or handed out (物资装备, 物资储备, 物资调运) are 物资, whatever the model says.
 RULED_OUT: dict[tuple[str, str], re.Pattern] = {
     ("实行", "施行"): re.compile(r"(?!之)[^，,。；;：:！？!?、）)”\s]"),
     ("施行", "实行"): re.compile(r"[，,。；;：:！？!?、）)”\s]|$"),
+    ("物资", "物质"): re.compile(r"(装备|储备|储运|调运|调配|采购|运输|发放|捐赠|仓库|配送|供应|清单|保供|转运)"),
     ("实时", "实施"): re.compile(r"(传|监|更新|查|显示|播|采集|上传|在线|掌握|发布|共享|同步|推送|定位|跟踪|响应|预警|"
                              r"数据|动态|画面|视频|路况|信息|调度|反馈|比对|核验)"),
 }

@@ -278,13 +278,24 @@ _NO_BIGRAMS: dict[str, float] = {}
 CONNECTIVES = frozenset("和或与及并且而跟同")
 # Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享;
 # 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农; 宜粮则粮, 宜林则林, 宜园则园.
-# 护林员 names a post after what it guards, and so do 护渠员, 护河员, 护路员 and 护堤员.
+# 护林员 names a post after what it guards, and so do 护渠员, 护河员, 护路员 and 护堤员. 因地制宜 is
+# made for the village (因村制宜) and the household; 本县籍 and 外省籍 say where one is registered.
 SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|宜([\u4e00-\u9fff])则\2|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]"
-                        r"|护[林路河渠堤坝草岸湖网线田]员")
+                        r"|护[林路河渠堤坝草岸湖网线田]员|因[\u4e00-\u9fff]制宜|[本外][省市县区镇乡村旗]籍")
+
+
+# What frames two parallel halves, A_A_: 一村一品, 边干边学, 不等不靠, 无职无权, 助餐助浴, 多病多灾.
+# Not any repeated character: in 煤改汽改造 the second 改 starts a word of its own.
+FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦")
 
 
 def in_set_phrase(line: str, offset: int) -> bool:
-    """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛, 护渠员)."""
+    """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛, 护渠员), or
+    fills the slot of a frame (一坝一主导产业, 助餐助浴): the frame, not the character in it, is what
+    the model would be reading."""
+    if 0 < offset < len(line) - 1 and line[offset - 1] == line[offset + 1] != line[offset] \
+            and line[offset - 1] in FRAME:
+        return True
     return any(match.start() <= offset < match.end()
                for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
 

@@ -198,11 +198,22 @@ NUMERAL_BEFORE = frozenset("0123456789０１２３４５６７８９〇一二三
 CLASSIFIERS = frozenset("项个条件类次批所座户名人位家篇场轮组支台辆套处")
 
 
+# What a figure counts: 化解矛盾纠纷213宗 is no 213家, nor 8000万穗 any 岁. One measure word for
+# another is the writer's choice; the model only knows which is commoner.
+MEASURE_WORDS = frozenset("个项条件类次批所座户名人位家篇场轮组支台辆套处宗起例株棵亩头只尾匹吨斤元岁栋幢间张本册份"
+                          "枚颗粒穗束根片块层部架艘列趟笔箱袋盒瓶桶罐包担斗顷")
+
+
 def _unit_after_number(line: str, offset: int) -> bool:
-    """True when line[offset] stands in a unit written right after a number (30学时), or is a
-    Chinese numeral before what it counts (十项)."""
+    """True when line[offset] stands in a unit written right after a number (30学时), is a measure
+    word after a figure in digits (213宗, 8000万穗), or is a Chinese numeral before what it counts
+    (十项). After 一 a measure word may be a slip (进一部 for 进一步): not this rule's."""
     for start in (offset - 1, offset):
         if start >= 1 and line[start:start + 2] in UNITS and line[start - 1] in NUMERAL_BEFORE:
+            return True
+    if line[offset] in MEASURE_WORDS and offset >= 1:
+        figure_end = offset - 1 if line[offset - 1] not in "万千百亿" else offset - 2
+        if figure_end >= 0 and line[figure_end].isdigit():
             return True
     return line[offset] in NUMERAL_BEFORE and line[offset + 1:offset + 2] in CLASSIFIERS \
         and not line[offset].isdigit()

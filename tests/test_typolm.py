@@ -38,6 +38,9 @@ CLEAN = [
     "一种责任感在内心深处油然而生。",
     "该乡组建由乡村干部、护渠员和志愿者组成的巡护队伍。",       # a post named after what it guards
     "今年我县确定的十项民生实事进展顺利。",                       # a numeral before what it counts
+    "全年共排查化解矛盾纠纷213宗，年加工能力达到8000万穗。",      # a measure word after a figure
+    "推行“一坝一主导产业”，为老年人提供助餐助浴等服务。",          # the slot of a frame A_A_
+    "坚持因村制宜，优先招录本县籍退役军人。",
     "关于槐安路实行单向通行管理的通告。即日起，槐安路（燕山大街至长城路段）实行单向通行。",  # written twice
 ]
 
@@ -132,6 +135,11 @@ def test_real_word_errors_are_weighed_in_context():
     # A usage rule where the model is unsure: 截止 takes no date after it.
     (hit,) = scan_typos("截止3月底，全县已完成春播面积12.6万亩。")
     assert (hit.evidence, hit.suggestion, hit.length) == ("截止", "截至", 2) and "按用法" in hit.detail
+    # 截止日前 is 截至日前 (as of these days), unless the closing day is something's own.
+    assert [h.suggestion for h in scan_typos("截止日前，全县已发放补贴资金1200万元。")] == ["截至"]
+    assert scan_typos("意向受让方可于挂牌截止日前到县公共资源交易中心报名。") == []
+    # Goods stored or shipped are 物资, whatever the model prefers.
+    assert scan_typos("扎实做好扑火队伍、物资装备和应急预案准备。") == []
     # One logs in to a system, reports to somebody, reports for duty, holds a post in 编制; a typhoon
     # lands, chemicals react, reporters report, and straw is woven.
     assert [h.suggestion for h in scan_typos("家长可登陆县教育局招生平台提交申请。")] == ["登录"]
