@@ -298,12 +298,15 @@ def _misnamed_comrades(text: str) -> list[Hit]:
 
 
 def _own_title(own: list[str], written: str) -> str:
-    """The leader's title to put for `written`: one as long, else the shortest for a short one
-    (主席 -> 委员长) and the longest for a full one (中央组织部部长 -> 中央纪委书记)."""
+    """The leader's title to put for `written`: one as long (中共中央政治局委员 -> 中共中央政治局常委),
+    else the shortest for a short one (主席 -> 委员长) and the leader's own office, listed first,
+    for a full one (中央组织部部长 -> 中央纪委书记). A rank in the Political Bureau stands for a rank
+    there, an office for an office (国务院总理 -> 国家主席, not 政治局常委)."""
+    own = [title for title in own if ("政治局" in title) == ("政治局" in written)] or own
     same = next((title for title in own if len(title) == len(written)), None)
     if same is not None:
         return same
-    return max(own, key=len) if len(written) > 3 else min(own, key=len)
+    return own[0] if len(written) > 3 else min(own, key=len)
 
 
 # A leader's title made deputy next to the leader's name (副委员长赵乐际) is wrong from the date in

@@ -32,16 +32,18 @@ BANK_LABEL = re.compile(r"(卡号|银行卡|账号|帐号|账户|帐户|开户|�
 NAME_LABEL = re.compile(r"(姓名|联系人|户主|申请人|本人|家属|负责人|监护人|当事人|经办人|被申请人|举报人|"
                         r"收件人|领取人|患者|学生|职工)\s*[:：]?\s*[\u4e00-\u9fff]{2,4}")
 # The name may follow a role word (考核优秀人员李婷婷，联系电话…; 热心群众张海军（手机号码…）).
-# What may stand between a name and its number: 同志, a bracket or comma, a 电话/手机 label.
-_NAME_TO_NUMBER = r"(?:同志|先生|女士|老师|医生|律师|警官)?(?:联系)?\s*[（(:：,，、\s]?\s*(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$"
+# What may stand between a name and its number: 同志, 负责 (王建国负责，联系电话…), a bracket or comma,
+# a 电话/手机 label.
+_NAME_TO_NUMBER = r"(?:同志|先生|女士|老师|医生|律师|警官)?(?:负责)?(?:联系)?\s*[（(:：,，、\s]?\s*(?:电话|手机|联系电话|手机号码?|Tel)?\s*[:：]?\s*$"
 NAME_BEFORE = re.compile(r"([" + "".join(sorted(SURNAMES)) + r"][\u4e00-\u9fff]{1,2})" + _NAME_TO_NUMBER)
 # Names of the Mongolian, Tibetan, Uyghur … peoples have no Han surname (斯琴图雅, 格桑拉姆,
 # 阿依古丽): three to five characters of the transliteration tables, right before the number.
 MINORITY_BEFORE = re.compile(r"([\u4e00-\u9fff]{3,5})" + _NAME_TO_NUMBER)
 # A title or role right before a name of any surname (村委会主任惠长林，联系电话…; 队长公保才旦，手机号…;
-# 社区干部俄木阿衣联系，电话…; 嘎查达宝音德力格尔, a Mongolian village head and a name of six).
+# 社区干部俄木阿衣联系，电话…; 嘎查达宝音德力格尔, a Mongolian village head and a name of six;
+# 技术员努尔艾力·卡德尔负责, a name in two parts joined by a dot).
 TITLE_BEFORE = re.compile(r"(?:主任|书记|队长|组长|站长|所长|理事长|会长|社长|村长|镇长|乡长|局长|校长|院长|经理|员|"
-                          r"干部|嘎查达)([\u4e00-\u9fff]{2,6})" + _NAME_TO_NUMBER)
+                          r"干部|嘎查达)([\u4e00-\u9fff]{2,6}(?:[·•・‧][\u4e00-\u9fff]{2,6})?)" + _NAME_TO_NUMBER)
 # A role ending in 员 or 人 and a colon before a name and its number (渔船安全联络员：衣德福，联系电话…):
 # the name is labelled, whatever its surname.
 ROLE_LABEL = re.compile(r"[员人][:：]\s*[\u4e00-\u9fff]{2,4}\s*[，,、（(]")

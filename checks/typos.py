@@ -22,7 +22,7 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-from checks import lm, propernames, realwords, swaps, typolm
+from checks import idioms, lm, propernames, realwords, swaps, typolm
 from checks.sitetext import SiteText, of_site, own_character, site_name_at, site_words, site_writes_fix
 from checks.phrases import PhraseFinder
 from checks.severe import scan_severe
@@ -240,7 +240,7 @@ def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | st
 
 def _confident_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
     found = without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere) + _realword_hits(text, True)
-                             + _swap_hits(text, elsewhere))
+                             + _swap_hits(text, elsewhere) + _idiom_hits(text))
     # A slip for the site's own word is the last resort: where another rule names the character, its finding stands.
     return without_overlaps(found + _outside(_site_word_hits(text, elsewhere),
                                              [(h.offset, h.offset + h.length) for h in found]))
@@ -273,6 +273,17 @@ def _swap_hits(text: str, elsewhere: "SiteText | str | None" = None) -> list[Hit
     return [Hit(found.offset, found.written, found.meant, f"错别字：“{found.written}”应为“{found.meant}”（两字颠倒）",
                 CHECK, len(found.written)) for found in _swaps(text, _holdout)
             if elsewhere is None or elsewhere.count(found.written) <= text.count(found.written)]
+
+
+@lru_cache(maxsize=8192)
+def _idiom_slips(text: str, holdout: lm.Holdout | None) -> tuple[idioms.Slip, ...]:
+    return tuple(idioms.misspelt_idioms(text, typolm.detector(holdout).model))
+
+
+def _idiom_hits(text: str) -> list[Hit]:
+    """A common idiom written with a character off (时不我带 for 时不我待)."""
+    return [Hit(found.offset, found.written, found.meant, f"错别字：“{found.written}”应为“{found.meant}”（成语）",
+                CHECK, len(found.written)) for found in _idiom_slips(text, _holdout)]
 
 
 @lru_cache(maxsize=8192)

@@ -41,13 +41,14 @@ def test_grammar_characters_names_and_set_phrases_are_left_alone():
 
 
 def test_a_word_the_dictionary_lacks_counts_when_the_site_writes_it_in_the_same_company():
-    # 嘎查 (a Mongolian village) is in no dictionary; the site writes 各嘎查 twice, so 各嘎茶 is a slip.
-    site = "全旗各嘎查要做好春季接羔保育工作。\n巴音嘎查组织牧民开展防疫。\n请各嘎查于月底前上报。\n"
-    line = "各嘎茶要在5月底前完成草场确权登记。"
+    # 滩田 (fields on a tidal flat) is in no dictionary; the site writes 各滩田 twice, so 各滩恬 is a slip.
+    site = "全乡各滩田要做好春季育秧工作。\n下洋滩田组织农户开展病虫防治。\n请各滩田于月底前上报。\n"
+    line = "各滩恬要在5月底前完成土地确权登记。"
+    assert "滩田" not in typolm.words()
     [hit] = scan_typos(line, None, SiteText(site + line))
-    assert (hit.evidence, hit.suggestion) == ("嘎茶", "嘎查")
+    assert (hit.evidence, hit.suggestion) == ("滩恬", "滩田")
     # Written beside other characters only, it is not enough for a word the dictionary lacks.
-    assert scan_typos(line, None, SiteText(site.replace("请各嘎查", "请各苏木") + line)) == []
+    assert scan_typos(line, None, SiteText(site.replace("请各滩田", "请各村组") + line)) == []
 
 
 def test_a_name_in_a_personnel_notice_is_a_name():

@@ -58,6 +58,9 @@ def test_privacy_leaks_are_found_and_masked():
     (hit,) = scan_privacy("如有疑问，请与县社保中心那丽娟（139-4271-6853）联系。")
     assert hit.evidence == "139****6853"
     assert scan_privacy("请与县社保中心那里（139-4271-6853）联系。") == []
+    # a name in two parts joined by a dot after a role, and 负责 between the name and the number
+    (hit,) = scan_privacy("维修服务由技术员努尔艾力·卡德尔负责，联系电话18099853061。")
+    assert hit.evidence == "180****3061"
     # a Hakka surname (赖) the privacy check once lacked
     (hit,) = scan_privacy("如有疑问，请与县农业农村局赖小军（139-7073-2561）联系。")
     assert hit.evidence == "139****2561"
@@ -156,6 +159,13 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("根据农业部的统一部署")] == ["农业部"]
     assert scan_improper("各级农业部门要做好春耕") == [] and scan_improper("县文化和旅游局") == []
     assert [h.evidence for h in scan_improper("县旅游局举办推介活动")] == ["旅游局"]
+    assert scan_improper("县旅游局举办推介活动")[0].suggestion.startswith("文化和旅游局")
+    # 前 marks a former body only right before its name: 月底前 is a deadline, 老旧小区 old houses.
+    assert [h.evidence for h in scan_improper("请各乡镇于本月底前将用地情况报送县国土资源局")] == ["国土资源局"]
+    assert [h.evidence for h in scan_improper("将老旧小区供热情况报县卫生和计划生育委员会备案")] == ["卫生和计划生育委员会"]
+    assert scan_improper("前县国土资源局局长王某") == [] and scan_improper("其前身为县国土资源局") == []
+    # The population and family-planning bodies went in 2013.
+    assert [h.evidence for h in scan_improper("县人口和计划生育局工作人员入户调查")] == ["人口和计划生育局"]
     assert [h.evidence for h in scan_improper("开展中国与台湾青年交流活动")] == ["中国与台湾"]
     assert [h.evidence for h in scan_improper("下塘村村长带领村民")] == ["村长"]
     assert scan_improper("建立乡村长效管护机制") == []
@@ -341,6 +351,14 @@ def test_severe_dropped_swapped_and_doubled_characters():
     assert [h.suggestion for h in scan_severe("县第十八届民人代表大会第四次会议开幕")] == ["人民代表大会"]
     assert [h.suggestion for h in scan_severe("推动构建人人类命运共同体")] == ["人类命运共同体"]
     assert [h.suggestion for h in scan_severe("国家发展和和改革委员会印发通知")] == ["国家发展和改革委员会"]
+    # A character of the phrase typed again in its neighbour's place; a rare homophone in a leader's name.
+    assert [h.suggestion for h in scan_severe("奋力谱写中国式现代代锦溪篇章")] == ["中国式现代化"]
+    assert [h.suggestion for h in scan_severe("传达学习中共中共办公厅印发的意见")] == ["中共中央办公厅"]
+    assert [h.suggestion for h in scan_severe("国务院总理李镪主持召开国务院常务会议")] == ["国务院总理李强"]
+    # The seven of the Standing Committee are 常委, not 政治局委员; the other members are 委员.
+    assert [h.suggestion for h in scan_severe("中共中央政治局委员、中央纪委书记李希出席")] == ["中共中央政治局常委"]
+    assert scan_severe("中共中央政治局常委、国务院总理李强出席") == []
+    assert scan_severe("中共中央政治局委员、国务院副总理刘国中出席") == []
     # What is left reads as other words around it; the doubled character ends a word, or is a place word.
     # A listed leader's name one character off right after a long title shared with other holders.
     assert [h.suggestion for h in scan_severe("中央书记处书记祭奇出席会议")] == ["蔡奇"]

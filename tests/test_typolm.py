@@ -138,6 +138,13 @@ def test_real_word_errors_are_weighed_in_context():
     # 截止日前 is 截至日前 (as of these days), unless the closing day is something's own.
     assert [h.suggestion for h in scan_typos("截止日前，全县已发放补贴资金1200万元。")] == ["截至"]
     assert scan_typos("意向受让方可于挂牌截止日前到县公共资源交易中心报名。") == []
+    # A common idiom with a character off: a slip, a character typed twice, a repeated one slipped twice.
+    for line, meant in (("全县各级各部门要以时不我带的紧迫感推进项目建设。", "时不我待"),
+                        ("全县上下要在接再厉，奋力推动发展。", "再接再厉"), ("各项工作有条不素推进。", "有条不紊"),
+                        ("源源流长的茶文化吸引游客。", "源远流长"), ("干部职工兢兢叶叶干好本职工作。", "兢兢业业")):
+        assert [h.suggestion for h in scan_typos(line)] == [meant], line
+    for line in ("要克服以点代面的做法。", "以时不我待的紧迫感推进项目建设。", "坚持实事求是，一切从实际出发。"):
+        assert scan_typos(line) == [], line
     # Goods stored or shipped are 物资, whatever the model prefers.
     assert scan_typos("扎实做好扑火队伍、物资装备和应急预案准备。") == []
     # One logs in to a system, reports to somebody, reports for duty, holds a post in 编制; a typhoon

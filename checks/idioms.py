@@ -1,0 +1,129 @@
+"""text.typo: a common idiom (成语) with a character picked wrong (时不我带, 有条不素, 在接再厉).
+
+An idiom is four fixed characters, so one written with a character off is recognisable whatever
+the model knows of the line around it: a window of four that differs from a common idiom in one
+place, where the written character is a same-sound or similar-shape slip for the idiom's
+(typolm.confusion) or its neighbour typed twice (源源流长); or in the two places of a character
+the idiom repeats, with the same slip (兢兢叶叶, 再歌再舞); or in two neighbouring places, each a
+same-sound slip (未雨筹谋). The window must be no dictionary word or listed term itself, and the
+language model must read the line better with the idiom (MODEL_GAIN): a phrase that happens to
+share three characters with an idiom reads as well as it is written.
+
+The idioms are ECSpell's list (MIT, checks/data/LICENSE.ECSpell) with their counts; only those
+used at least COMMON times, which staff write and readers know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from checks import lm
+from checks.typolm import confusion, in_set_phrase, in_term, is_hanzi, words
+
+IDIOMS = Path(__file__).parent / "data" / "idioms.tsv"
+COMMON = 500            # an idiom's count in ECSpell's list (坚定不移 54,113; 时不我待 4,164)
+MODEL_GAIN = 2.0        # nats the language model must gain with the idiom in place (时不我带: 3.4)
+MASK = "\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class Slip:
+    """An idiom written with a character off: where, as written, as meant."""
+
+    offset: int
+    written: str
+    meant: str
+
+
+@lru_cache(maxsize=1)
+def common_idioms() -> frozenset[str]:
+    """The four-character idioms of the list used at least COMMON times."""
+    found = set()
+    for line in IDIOMS.read_text(encoding="utf-8").splitlines():
+        idiom, _, count = line.partition("\t")
+        if len(idiom) == 4 and not line.startswith("#") and int(count or 0) >= COMMON:
+            found.add(idiom)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def _masked() -> dict[str, tuple[tuple[str, tuple[int, ...]], ...]]:
+    """An idiom with the places a slip may take masked -> (idiom, those places): one place, the two
+    places of a repeated character, two neighbouring places."""
+    index: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+    for idiom in common_idioms():
+        places = [(i,) for i in range(4)] + [(i, i + 1) for i in range(3)]
+        places += [(i, j) for i in range(4) for j in range(i + 1, 4) if idiom[i] == idiom[j] and j != i + 1]
+        for where in places:
+            key = "".join(MASK if i in where else c for i, c in enumerate(idiom))
+            index.setdefault(key, []).append((idiom, where))
+    return {key: tuple(value) for key, value in index.items()}
+
+
+def _sounds_alike(written: str, meant: str) -> bool:
+    table = confusion()
+    return meant in table.get(written, ("", ""))[0] or written in table.get(meant, ("", ""))[0]
+
+
+def _slip(written: str, meant: str) -> bool:
+    """True when `written` is a same-sound or similar-shape slip for `meant`, either way round."""
+    table = confusion()
+    sound, shape = table.get(written, ("", ""))
+    back_sound, back_shape = table.get(meant, ("", ""))
+    return meant in sound or meant in shape or written in back_sound or written in back_shape
+
+
+def _fits(window: str, idiom: str, where: tuple[int, ...]) -> bool:
+    """True when `window` is `idiom` with a slip in the places `where`."""
+    if any(window[i] == idiom[i] for i in where):
+        return False
+    if len(where) == 1:
+        (i,) = where
+        repeated = (i > 0 and window[i] == window[i - 1]) or (i < 3 and window[i] == window[i + 1])
+        return _slip(window[i], idiom[i]) or repeated
+    i, j = where
+    if idiom[i] == idiom[j]:
+        return window[i] == window[j] and _slip(window[i], idiom[i])
+    return _sounds_alike(window[i], idiom[i]) and _sounds_alike(window[j], idiom[j])
+
+
+def misspelt_idioms(line: str, model: lm.Model) -> list[Slip]:
+    """Every window of `line` that reads as a common idiom with a character picked wrong."""
+    index = _masked()
+    if not index:
+        return []
+    vocabulary = words()
+    found: list[Slip] = []
+    text = ""
+    for start in range(len(line) - 3):
+        window = line[start:start + 4]
+        if not all(map(is_hanzi, window)) or window in vocabulary:
+            continue
+        for place in range(4):
+            key = window[:place] + MASK + window[place + 1:]
+            for idiom, where in _candidates(index, window, key, place):
+                if not _fits(window, idiom, where) or in_term(line, start + where[0]) \
+                        or in_set_phrase(line, start + where[0]):
+                    continue
+                if not text:
+                    text = lm.BEGIN + lm.normalize(line) + lm.END
+                if model.gain(text, start + 1, window, idiom) > MODEL_GAIN:
+                    found.append(Slip(start, window, idiom))
+    return _one_per_window(found)
+
+
+def _candidates(index, window: str, key: str, place: int):
+    """The idioms whose masked form matches `window` with `place` masked, or two places from it."""
+    yield from index.get(key, ())
+    for other in range(place + 1, 4):
+        yield from index.get(key[:other] + MASK + key[other + 1:], ())
+
+
+def _one_per_window(found: list[Slip]) -> list[Slip]:
+    kept: list[Slip] = []
+    for slip in found:
+        if not kept or kept[-1].offset + 4 <= slip.offset:
+            kept.append(slip)
+    return kept
