@@ -231,6 +231,12 @@ def variants(phrase: str, table: dict[str, set[str]], edits: bool, words: bool =
             for j in range(max(0, i - 2), min(size, i + 3)):
                 if phrase[j] != phrase[i]:
                     found.add(phrase[:i] + phrase[j] + phrase[i + 1:])
+    if edits:
+        # 中央 and 中共 written for each other (以习近平同志为核心的党中共, 中央中央办公厅).
+        for i in range(size - 1):
+            pair = phrase[i:i + 2]
+            if pair in ("中央", "中共"):
+                found.add(phrase[:i] + ("中共" if pair == "中央" else "中央") + phrase[i + 2:])
     if edits and phrase[:2] in ("中国", "中华") and size >= 6:
         # 中国 and 中华 run into each other (中华人民政治协商会议, 中国人民共和国).
         found.add(("中华" if phrase[:2] == "中国" else "中国") + phrase[2:])

@@ -20,7 +20,8 @@ _CJK = (r"[\u0391-\u03c9\u0401-\u0451\u00b7\u2010-\u2642\u3000-\u33ff\u3400-\u9f
         r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 CJK_RUN = re.compile(_CJK + r"(?:" + _CJK + r"| (?=" + _CJK + r")){3,}")
 _CP1252 = r"\u0080-\u00ff\u2013-\u203a\u20ac\u2122\u0152-\u0192\u02c6-\u02dc"
-LATIN_RUN = re.compile(r"[\u00c0-\u00ff][" + _CP1252 + r"]{2,}(?:[\u00c0-\u00ff][" + _CP1252 + r"]+)*")
+# A no-break space (0xA0, a continuation byte of many a UTF-8 character) comes out of page text as " ".
+LATIN_RUN = re.compile(r"[\u00c0-\u00ff][" + _CP1252 + r" ]{2,}(?:[\u00c0-\u00ff][" + _CP1252 + r" ]+)*")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -51,8 +52,8 @@ CLEAN_STRETCH = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]{4,}")
 
 def _mojibake(run: str, wrong: str) -> tuple[int, str, str] | None:
     """(offset in run, mojibake, meant text) if part of `run` is UTF-8 bytes read as `wrong`."""
-    if wrong != "cp1252":
-        run = run.replace(" ", "\u3000")      # a collapsed ideographic space (CJK_RUN)
+    # A collapsed ideographic space (CJK_RUN) or no-break space (LATIN_RUN).
+    run = run.replace(" ", "\u00a0" if wrong == "cp1252" else "\u3000")
     try:
         raw = run.encode(wrong, errors="xunjian-c1")
     except UnicodeEncodeError:
@@ -89,7 +90,7 @@ def _could_be_mojibake(text: str, wrong: str) -> bool:
 # undefined (0x81 0x8D 0x8F 0x90 0x9D) became "?", so no four characters in a row decode cleanly.
 # Every Chinese character's lead byte (0xE4-0xE9: ä å æ ç è é) survives, and "?" stands only
 # for a continuation byte.
-LOSSY_RUN = re.compile(r"[\u00e4-\u00e9][" + _CP1252 + r"?]{2}(?:[\u00e4-\u00e9][" + _CP1252 + r"?]{2}){3,}")
+LOSSY_RUN = re.compile(r"[\u00e4-\u00e9][" + _CP1252 + r"? ]{2}(?:[\u00e4-\u00e9][" + _CP1252 + r"? ]{2}){3,}")
 LOSSY_LEADS = frozenset("äåæçèé")
 
 
@@ -99,7 +100,7 @@ def _lossy_cp1252(text: str) -> Iterator[tuple[int, str, str]]:
         run = match.group(0)
         if "?" not in run:
             continue            # whole: the exact re-decoding finds it
-        meant = run.encode("cp1252", errors="xunjian-c1-drop").decode("utf-8", errors="replace")
+        meant = run.replace(" ", "\u00a0").encode("cp1252", errors="xunjian-c1-drop").decode("utf-8", errors="replace")
         if len(HAN.findall(meant)) >= 4:
             yield match.start(), run, meant.replace("\ufffd", "?")
 

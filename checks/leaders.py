@@ -30,6 +30,11 @@ def _replaced(word: str) -> list[str]:
     return found
 
 
+def _dropped(title: str) -> list[str]:
+    """`title` with one inner character left out (国务总理 for 国务院总理), if it has four or more."""
+    return [title[:i] + title[i + 1:] for i in range(1, len(title) - 1)] if len(title) >= 4 else []
+
+
 def _swaps(word: str) -> set[str]:
     """`word` with two neighbouring characters swapped (赵乐际 -> 赵际乐, 乐赵际)."""
     return {word[:i] + word[i + 1] + word[i] + word[i + 2:]
@@ -39,7 +44,7 @@ def _swaps(word: str) -> set[str]:
 def leader_variants(leaders: list[dict]) -> dict[str, str]:
     """Misspellings written next to a leader's title, made when the tables load: the name with two
     characters swapped (委员长赵际乐), and the title with one character replaced by a same-sound or
-    similar-shape one (国务院总埋李强). Pinned to the exact title and name, they cannot fire on
+    similar-shape one (国务院总埋李强) or, in four or more, one inner character left out (国务总理李强). Pinned to the exact title and name, they cannot fire on
     ordinary text, so they need no filtering on clean text as the generated list does."""
     found: dict[str, str] = {}
     for leader in leaders:
@@ -51,7 +56,7 @@ def leader_variants(leaders: list[dict]) -> dict[str, str]:
                 found[swapped + title] = name + title
             if len(title) < 3:
                 continue        # 主席, 总理: a slip in two characters is too often another word
-            for wrong_title in _replaced(title):
+            for wrong_title in _replaced(title) + _dropped(title):
                 found[wrong_title + name] = title + name
                 found[name + wrong_title] = name + title
         if leader.get("anywhere"):
@@ -184,6 +189,24 @@ def _misnamed_holders(text: str) -> list[Hit]:
             continue
         hits.append(Hit(start, written, holder,
                         f"严重错别字（领导人姓名）：“{match[0]}{written}”应为“{match[0]}{holder}”", CHECK, len(holder)))
+    return hits + _misnamed_before_holders(text)
+
+
+def _misnamed_before_holders(text: str) -> list[Hit]:
+    """A three-character holder's name with one given-name character wrong right before the title
+    only that holder holds (习近年总书记): the title says who is meant, written after the name too."""
+    titles, names = reference()["exclusive_titles"], held_titles()
+    hits = []
+    for match in _holder_pattern().finditer(text):
+        holder = titles[match[0]]
+        start = match.start() - len(holder)
+        written = text[max(0, start):match.start()]
+        if len(holder) != 3 or len(written) != 3 or written in names or not all(map(is_hanzi, written)):
+            continue
+        wrong = [i for i, (a, b) in enumerate(zip(written, holder)) if a != b]
+        if len(wrong) == 1 and wrong != [0]:
+            hits.append(Hit(start, written, holder,
+                            f"严重错别字（领导人姓名）：“{written}{match[0]}”应为“{holder}{match[0]}”", CHECK, 3))
     return hits
 
 
@@ -242,6 +265,11 @@ def _comrade_variants() -> PhraseFinder[tuple[str, tuple[str, ...]]]:
     return PhraseFinder(found)
 
 
+# What a leader does, written right after the name in a report of it (赵乐际在…会议上, 王沪宁出席):
+# with the leader's office named in the sentence, a given name one character off before them is a slip.
+LEADER_ACTS = ("在", "出席", "主持", "强调", "指出", "会见", "考察", "调研", "视察", "发表", "作", "讲话")
+
+
 @lru_cache(maxsize=1)
 def _given_name_pattern() -> tuple[re.Pattern, dict[str, tuple[str, tuple[str, ...]]]]:
     """Three-character leaders' names with any one given-name character (王沪?, 王?宁) before 同志 or
@@ -252,7 +280,7 @@ def _given_name_pattern() -> tuple[re.Pattern, dict[str, tuple[str, tuple[str, .
         name, context = leader["name"], tuple(leader.get("context", ()))
         if len(name) != 3 or not context:
             continue
-        after = _longest_first(["同志", *leader["titles"]])
+        after = _longest_first(["同志", *leader["titles"], *LEADER_ACTS])
         for i in (1, 2):
             key = name[:i] + "." + name[i + 1:]
             table[key] = (name, context)
@@ -289,9 +317,12 @@ def _misnamed_comrades(text: str) -> list[Hit]:
         sentence_end = min((i for i in (text.find(stop, start) for stop in "。！？；\n") if i >= 0), default=len(text))
         sentence = text[sentence_start + 1:sentence_end]
         before = text[max(0, start - 8):start]
-        # Any title the checks know, or one of a county's (局长, 委员, 主任, 书记), before the name.
-        if not any(word in sentence for word in context) or _title_at_end().search(before) \
-                or before.endswith(("长", "员", "任", "记")):
+        # A county's title (局长, 委员, 主任, 书记) before the name: a local official. A national
+        # office of four characters or more (中央纪委书记赵乐继) is no county's.
+        title = _title_at_end().search(before)
+        national = title is not None and len(title[0]) >= 4 and title[0] not in LOCAL_TITLES
+        if not any(word in sentence for word in context) \
+                or (not national and (title is not None or before.endswith(("长", "员", "任", "记")))):
             continue
         hits.append(Hit(start, wrong, name, f"严重错别字（领导人姓名）：“{wrong}”应为“{name}”", CHECK, len(wrong)))
     return hits

@@ -19,6 +19,8 @@ The same typo on many pages of a site counts once.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -135,8 +137,20 @@ def _fix_makes_word(text: str, start: int, stop: int, right: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _suspects(text: str, holdout: lm.Holdout | None) -> tuple[typolm.Suspect, ...]:
-    # Typos and 疑似 come from one pass, and a site repeats its lines on many pages.
-    return tuple(typolm.detector(holdout).suspects(text))
+    # Typos and 疑似 come from one pass, and a site repeats its lines on many pages. The detector
+    # weighs a sentence, as it was fitted on sentences: a paragraph of several is read one sentence
+    # at a time, so that how familiar the rest of the paragraph is does not decide a slip in one.
+    detector = typolm.detector(holdout)
+    found: list[typolm.Suspect] = []
+    start = 0
+    for sentence in SENTENCE_END.split(text):
+        if sentence:
+            found += [replace(suspect, offset=suspect.offset + start) for suspect in detector.suspects(sentence)]
+        start += len(sentence)
+    return tuple(found)
+
+
+SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 
 
 def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" = None) -> list[Hit]:

@@ -58,6 +58,9 @@ GARBLED = [
     "标题：" + "政府信息公开工作要点".encode("utf-8").decode("latin-1"),
     # cp1252 mojibake saved again through a legacy code page: its undefined bytes became "?".
     "正文：" + "全县荔枝产量达到十四万六千吨".encode("utf-8").decode("cp1252", errors="replace").replace("\ufffd", "?"),
+    # ... holding a no-break space (0xA0, a continuation byte), which page text collapses to " ".
+    "正文：" + " ".join("怀山药地理标志产品保护".encode("utf-8").decode("cp1252", errors="replace")
+                       .replace("\ufffd", "?").split("\xa0")) + "。",
     # GBK mojibake saved again: the bytes GBK could not pair became "?", so no clean stretch is left.
     "通知。" + "沿边公路建设项目征地公示".encode("utf-8").decode("gbk", errors="replace").replace("\ufffd", "?") + "。",
     # … and with real text running on into it, no punctuation between.

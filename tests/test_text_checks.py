@@ -164,6 +164,7 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("请各乡镇于本月底前将用地情况报送县国土资源局")] == ["国土资源局"]
     assert [h.evidence for h in scan_improper("将老旧小区供热情况报县卫生和计划生育委员会备案")] == ["卫生和计划生育委员会"]
     assert scan_improper("前县国土资源局局长王某") == [] and scan_improper("其前身为县国土资源局") == []
+    assert [h.suggestion for h in scan_improper("县扶贫开发局组织召开会议")] == ["乡村振兴局"]
     # The population and family-planning bodies went in 2013.
     assert [h.evidence for h in scan_improper("县人口和计划生育局工作人员入户调查")] == ["人口和计划生育局"]
     assert [h.evidence for h in scan_improper("开展中国与台湾青年交流活动")] == ["中国与台湾"]
@@ -355,6 +356,21 @@ def test_severe_dropped_swapped_and_doubled_characters():
     assert [h.suggestion for h in scan_severe("奋力谱写中国式现代代锦溪篇章")] == ["中国式现代化"]
     assert [h.suggestion for h in scan_severe("传达学习中共中共办公厅印发的意见")] == ["中共中央办公厅"]
     assert [h.suggestion for h in scan_severe("国务院总理李镪主持召开国务院常务会议")] == ["国务院总理李强"]
+    # The halves of 两个维护 swapped are an error where the phrase ends, not where words read on.
+    assert [h.suggestion for h in scan_severe("要坚决做到维护两个，增强四个意识")] == ["两个维护"]
+    assert scan_severe("新增智能设备运行与维护两个专业") == []
+    # 中共 for 中央; a character doubled inside the Party's constitution and the state's; a name one
+    # character off before the title only its holder holds; a title with a character left out.
+    assert [h.suggestion for h in scan_severe("紧密团结在以习近平同志为核心的党中共周围")] == ["以习近平同志为核心的党中央"]
+    assert [h.suggestion for h in scan_severe("认真学习中国共产党党章程")] == ["中国共产党章程"]
+    assert [h.suggestion for h in scan_severe("开展《中华人民共和国国宪法》宣传")] == ["中华人民共和国宪法"]
+    assert scan_severe("认真学习中国共产党党章，增强党章意识") == []
+    assert [h.suggestion for h in scan_severe("传达学习习近年总书记的重要讲话精神")] == ["习近平"]
+    assert [h.suggestion for h in scan_severe("传达学习了国务总理李强的讲话要求")] == ["国务院总理李强"]
+    # A given name one character off before what a leader does, in a sentence about the leader's
+    # office, even after a national title; after a county's title it is a local official's.
+    assert [h.suggestion for h in scan_severe("中央纪委书记赵乐继在全国人大常委会会议上作讲话")] == ["赵乐际"]
+    assert scan_severe("县纪委书记赵乐继在全国人大常委会精神宣讲会上讲话") == []
     # The seven of the Standing Committee are 常委, not 政治局委员; the other members are 委员.
     assert [h.suggestion for h in scan_severe("中共中央政治局委员、中央纪委书记李希出席")] == ["中共中央政治局常委"]
     assert scan_severe("中共中央政治局常委、国务院总理李强出席") == []

@@ -145,6 +145,7 @@ def test_real_word_errors_are_weighed_in_context():
         assert [h.suggestion for h in scan_typos(line)] == [meant], line
     for line in ("要克服以点代面的做法。", "以时不我待的紧迫感推进项目建设。", "坚持实事求是，一切从实际出发。"):
         assert scan_typos(line) == [], line
+    assert scan_typos("按照同一岗位考试总成绩从高到低依次递补。") == []
     # Goods stored or shipped are 物资, whatever the model prefers.
     assert scan_typos("扎实做好扑火队伍、物资装备和应急预案准备。") == []
     # One logs in to a system, reports to somebody, reports for duty, holds a post in 编制; a typhoon
