@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from checks import lm
+from checks.phrases import PhraseFinder
 from checks.typolm import confusion, in_set_phrase, in_term, is_hanzi, words
 
 IDIOMS = Path(__file__).parent / "data" / "idioms.tsv"
@@ -89,15 +90,38 @@ def _fits(window: str, idiom: str, where: tuple[int, ...]) -> bool:
     return _sounds_alike(window[i], idiom[i]) and _sounds_alike(window[j], idiom[j])
 
 
+@lru_cache(maxsize=1)
+def _anchors() -> PhraseFinder[tuple[int, ...]]:
+    """Two neighbouring characters of an idiom -> where they may stand in it: a window is weighed
+    only where one of these stands. Every slip leaves one standing but the same slip in both places
+    of a repeated character apart (再歌再舞); for those, the four characters as slipped. (Two
+    neighbouring slips in the middle, 实是求事's kind, are left: weighing them would take a million
+    strings here.)"""
+    table: dict[str, set[int]] = {}
+    sound = confusion()
+    for idiom in common_idioms():
+        for k in range(3):
+            table.setdefault(idiom[k:k + 2], set()).add(k)
+        for i, j in ((0, 2), (1, 3)):
+            if idiom[i] == idiom[j]:
+                for slip in sound.get(idiom[i], ("", ""))[0]:
+                    table.setdefault(idiom[:i] + slip + idiom[i + 1:j] + slip + idiom[j + 1:], set()).add(0)
+    return PhraseFinder({piece: tuple(sorted(at)) for piece, at in table.items()})
+
+
 def misspelt_idioms(line: str, model: lm.Model) -> list[Slip]:
     """Every window of `line` that reads as a common idiom with a character picked wrong."""
     index = _masked()
     if not index:
         return []
+    starts = sorted({begin - k for begin, _, at in _anchors().find(line) for k in at
+                     if 0 <= begin - k <= len(line) - 4})
+    if not starts:
+        return []
     vocabulary = words()
     found: list[Slip] = []
     text = ""
-    for start in range(len(line) - 3):
+    for start in starts:
         window = line[start:start + 4]
         if not all(map(is_hanzi, window)) or window in vocabulary:
             continue
