@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from checks.propernames import MINORITY_NAME, SURNAMES
+from checks.propernames import MINORITY_NAME, OFFICE_END, SURNAMES
 from checks.textscan import Hit
 
 CHECK = "privacy.leak"
@@ -110,8 +110,6 @@ def _named(text: str, start: int, end: int) -> bool:
     return bool(NAME_LABEL.search(clause) or ROLE_LABEL.search(clause))
 
 
-# What ends the name of an office, before a person of it: 县农业农村局平措（139…）.
-OFFICE_END = frozenset("局委办院站所队会村乡镇社")
 # Surnames too rare, or too like common words (那, 才, 原), to read a name by anywhere: only right
 # after an office's name (县社保中心那丽娟（139…）).
 RARE_SURNAMES = frozenset("那揭宓仝谈逯扈茹郗蹇郜訾隗厍暴冀昝相亓钭帅凤过索练郦银原花禹达巴才植劳门仉")

@@ -94,9 +94,14 @@ def _person_length(line: str, start: int, vocabulary: dict[str, int]) -> int:
             return length       # 群众安全撤离: 安全 is no 安 surname and given name
         if line.startswith(NAME_AFTER, end) and not _inside_words(line, start, vocabulary):
             return length
-        if (not start or line[start - 1] in PUNCTUATION) and (end == len(line) or line[end] in PUNCTUATION):
-            return length
+        after_office = start and line[start - 1] in OFFICE_END and not _inside_words(line, start, vocabulary)
+        if (not start or line[start - 1] in PUNCTUATION or after_office) and (end == len(line) or line[end] in PUNCTUATION):
+            return length       # 请与县农业农村局邢志强（188…）联系: a name right after an office's (not 村庄规化)
     return 0
+
+
+# What ends the name of an office, before a person of it: 县农业农村局平措（139…）, 局邢志强（188…）.
+OFFICE_END = frozenset("局委办院站所队会村乡镇社")
 
 
 def _inside_words(line: str, start: int, vocabulary: dict[str, int]) -> bool:

@@ -41,6 +41,7 @@ CLEAN = [
     "全年共排查化解矛盾纠纷213宗，年加工能力达到8000万穗。",      # a measure word after a figure
     "推行“一坝一主导产业”，为老年人提供助餐助浴等服务。",          # the slot of a frame A_A_
     "坚持因村制宜，优先招录本县籍退役军人。",
+    "如有疑问，请与县农业农村局邢志强（188-8953-6027）联系。",  # a name right after an office's
     "关于槐安路实行单向通行管理的通告。即日起，槐安路（燕山大街至长城路段）实行单向通行。",  # written twice
 ]
 
@@ -146,6 +147,8 @@ def test_real_word_errors_are_weighed_in_context():
     for line in ("要克服以点代面的做法。", "以时不我待的紧迫感推进项目建设。", "坚持实事求是，一切从实际出发。"):
         assert scan_typos(line) == [], line
     assert scan_typos("按照同一岗位考试总成绩从高到低依次递补。") == []
+    # After an office a surname and given name are a name, but not where the surname ends a word (村庄).
+    assert [h.suggestion for h in scan_typos("组织编制石笋乡竹坪村村庄规化，并广泛征求村民意见。")] == ["划"]
     # Goods stored or shipped are 物资, whatever the model prefers.
     assert scan_typos("扎实做好扑火队伍、物资装备和应急预案准备。") == []
     # One logs in to a system, reports to somebody, reports for duty, holds a post in 编制; a typhoon
