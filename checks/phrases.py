@@ -13,6 +13,7 @@ from typing import Generic, Iterable, Iterator, Mapping, TypeVar
 import ahocorasick_rs
 
 Value = TypeVar("Value")
+COMPACT_FROM = 50_000       # phrases from which the automaton is built for memory, not speed
 
 
 class PhraseFinder(Generic[Value]):
@@ -21,7 +22,12 @@ class PhraseFinder(Generic[Value]):
     def __init__(self, phrases: Mapping[str, Value]):
         self._phrases = [phrase for phrase in phrases if phrase]
         self._values = [phrases[phrase] for phrase in self._phrases]
-        self._matcher = ahocorasick_rs.AhoCorasick(self._phrases)
+        # For a large set the noncontiguous automaton takes a fifth less memory than the default
+        # contiguous one (62 MB against 79 for the 140,000 severe variants); it scans two or three
+        # times slower, which only the many small sets scanned on every line would feel.
+        compact = len(self._phrases) >= COMPACT_FROM
+        self._matcher = ahocorasick_rs.AhoCorasick(
+            self._phrases, **({"implementation": ahocorasick_rs.Implementation.NoncontiguousNFA} if compact else {}))
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> "PhraseFinder[str]":

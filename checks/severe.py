@@ -31,13 +31,16 @@ def automata() -> tuple[PhraseFinder[tuple[str, str, str]], PhraseFinder[str]]:
     data = reference()
     wrong: dict[str, tuple[str, str, str]] = {}
     raw = (DATA / "severe_variants.tsv").read_bytes()
-    variants = [line.split("\t") for line in raw.decode("utf-8").splitlines() if not line.startswith("#")]
+    lines = [line for line in raw.decode("utf-8").splitlines() if not line.startswith("#")]
     # A generated misspelling that correct text writes is another name or word (检察委员会 is
     # an organ of its own, 共享发展理念 holds 享发展理念): the statutes showed both.
-    used = set(lm.used_in_training_text([bad for bad, _, _ in variants], raw))
-    for bad, good, kind in variants:
+    used = set(lm.used_in_training_text([line.partition("\t")[0] for line in lines], raw))
+    shared: dict[str, str] = {}         # each phrase and kind once in memory, not once per variant
+    for line in lines:
+        bad, good, kind = line.split("\t")
         if bad not in used:
-            wrong[bad] = (bad, good, kind)
+            wrong[bad] = (bad, shared.setdefault(good, good), shared.setdefault(kind, kind))
+    del lines
     for bad, good in data.get("wrong", {}).items():
         wrong[bad] = (bad, good, "重要表述")
     for bad, good in leader_variants(data["leaders"]).items():
