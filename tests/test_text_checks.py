@@ -58,6 +58,12 @@ def test_privacy_leaks_are_found_and_masked():
     (hit,) = scan_privacy("如有疑问，请与县社保中心那丽娟（139-4271-6853）联系。")
     assert hit.evidence == "139****6853"
     assert scan_privacy("请与县社保中心那里（139-4271-6853）联系。") == []
+    # 负责 and what is in one's charge, or 的…为, between a name and the number; an office is no name
+    (hit,) = scan_privacy("本次电网改造由敖其尔负责现场协调，联系电话15849571206。")
+    assert hit.evidence == "158****1206"
+    (hit,) = scan_privacy("护林员起则阿木的联系电话为18787152436，负责巴拉么村片区巡护。")
+    assert hit.evidence == "187****2436"
+    assert scan_privacy("由县交通运输局负责现场协调，联系电话15849571206。") == []
     # a name in two parts joined by a dot after a role, and 负责 between the name and the number
     (hit,) = scan_privacy("维修服务由技术员努尔艾力·卡德尔负责，联系电话18099853061。")
     assert hit.evidence == "180****3061"
@@ -165,6 +171,10 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("将老旧小区供热情况报县卫生和计划生育委员会备案")] == ["卫生和计划生育委员会"]
     assert scan_improper("前县国土资源局局长王某") == [] and scan_improper("其前身为县国土资源局") == []
     assert [h.suggestion for h in scan_improper("县扶贫开发局组织召开会议")] == ["乡村振兴局"]
+    # The labour and social-security bodies went in 2008, 五保户 in 2016.
+    assert [h.suggestion for h in scan_improper("县劳动和社会保障局开展再就业培训")] == ["人力资源和社会保障局"]
+    assert [h.suggestion for h in scan_improper("县民政局对农村五保户开展走访慰问")] == ["特困人员"]
+    assert scan_improper("2007年，县劳动和社会保障局开展再就业培训") == []
     # The population and family-planning bodies went in 2013.
     assert [h.evidence for h in scan_improper("县人口和计划生育局工作人员入户调查")] == ["人口和计划生育局"]
     assert [h.evidence for h in scan_improper("开展中国与台湾青年交流活动")] == ["中国与台湾"]
