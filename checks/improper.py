@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from checks.textscan import Hit, quoted, without_overlaps
@@ -42,6 +42,16 @@ class Rule:
     since: dt.date
     source: str
     word: bool = False      # the match must stand as a word of its own where it is written
+    # Provinces that kept the body through their own reform (内蒙古's 农牧局), or the only ones
+    # known to have ended it: a rule with `only_regions` applies where the site's region is known.
+    except_regions: frozenset[str] = frozenset()
+    only_regions: frozenset[str] = frozenset()
+
+    def applies_in(self, region: str | None) -> bool:
+        """Whether the rule holds on a site of `region` (None: not known)."""
+        if self.only_regions:
+            return region in self.only_regions
+        return region not in self.except_regions
 
 
 @lru_cache(maxsize=4)
@@ -49,7 +59,28 @@ def load_rules(path: Path = DATA) -> tuple[Rule, ...]:
     with open(path, "rb") as handle:
         document = tomllib.load(handle)
     return tuple(Rule(r["kind"], re.compile(r["pattern"]), r["suggestion"], dt.date.fromisoformat(r["since"]),
-                      r["source"], r.get("word", False)) for r in document["rules"])
+                      r["source"], r.get("word", False), frozenset(r.get("except_regions", ())),
+                      frozenset(r.get("only_regions", ()))) for r in document["rules"])
+
+
+REGIONS = ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建",
+           "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏",
+           "陕西", "甘肃", "青海", "宁夏", "新疆")
+# Inner Mongolia's townships and villages (苏木, 嘎查) name its region as surely as its name does.
+REGION_WORDS = {"嘎查": "内蒙古", "苏木": "内蒙古"}
+REGION_MIN = 3          # mentions, and twice those of the next region
+
+
+def region_of(site_text: str) -> str | None:
+    """The province-level region a site's text speaks of most (闽宁协作 on a Ningxia site names
+    Fujian too), or None where none stands clearly first."""
+    counts = {region: site_text.count(region) for region in REGIONS}
+    for word, region in REGION_WORDS.items():
+        counts[region] += site_text.count(word)
+    first, second = sorted(counts.values(), reverse=True)[:2]
+    if first < REGION_MIN or first < 2 * second:
+        return None
+    return max(counts, key=counts.__getitem__)
 
 
 # A lookbehind or lookahead with no group inside it (the rules' only kind).
@@ -80,13 +111,14 @@ def _marked_former(text: str, start: int, end: int) -> bool:
     return bool(FORMER_BEFORE.search(before) or FORMER_AFTER.search(text[end:end + 14]))
 
 
-def scan_improper(text: str, date: dt.date | None = None) -> list[Hit]:
-    """Improper expressions in `text`, given the publication date of its page (None: current)."""
+def scan_improper(text: str, date: dt.date | None = None, region: str | None = None) -> list[Hit]:
+    """Improper expressions in `text`, given the publication date of its page (None: current) and
+    the region of its site (region_of; None: not known)."""
     if not _screen().search(text):
         return []
     hits = []
     for rule in load_rules(DATA):    # as _screen asks: lru_cache keys load_rules() and load_rules(DATA) apart
-        if date and date < rule.since:
+        if (date and date < rule.since) or not rule.applies_in(region):
             continue
         for match in rule.pattern.finditer(text):
             start, end = match.span()
@@ -104,6 +136,10 @@ def scan_improper(text: str, date: dt.date | None = None) -> list[Hit]:
 
 
 def improper_wording(ctx):
-    """text.improper over every page of the run (template text once per site)."""
-    from checks.textscan import site_findings
-    yield from site_findings(ctx, CHECK, scan_improper)
+    """text.improper over every page of the run (template text once per site), each site's rules
+    as they hold in its region."""
+    from checks.textscan import site_findings, site_text
+
+    def for_site(facts):
+        return partial(scan_improper, region=region_of(site_text(facts)))
+    yield from site_findings(ctx, CHECK, scan_improper, per_site=for_site)

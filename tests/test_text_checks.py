@@ -171,6 +171,18 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("将老旧小区供热情况报县卫生和计划生育委员会备案")] == ["卫生和计划生育委员会"]
     assert scan_improper("前县国土资源局局长王某") == [] and scan_improper("其前身为县国土资源局") == []
     assert [h.suggestion for h in scan_improper("县扶贫开发局组织召开会议")] == ["乡村振兴局"]
+    # 农牧局 stays right in Inner Mongolia only; 海洋与渔业局 is flagged only where it is known to
+    # be gone, and a site's region is what its text speaks of most.
+    from checks.improper import region_of
+    assert [h.suggestion for h in scan_improper("县农牧局组织技术人员指导春播", None, "甘肃")] == ["农业农村局"]
+    assert [h.suggestion for h in scan_improper("县农牧局组织技术人员指导春播")] == ["农业农村局"]
+    assert scan_improper("旗农牧局组织技术人员指导春播", None, "内蒙古") == []
+    assert [h.suggestion for h in scan_improper("旗农牧业局调运玉米种子", None, "内蒙古")] == ["农牧局"]
+    assert [h.evidence for h in scan_improper("县海洋与渔业局指导扇贝越冬", None, "辽宁")] == ["海洋与渔业局"]
+    assert scan_improper("县海洋与渔业局指导大黄鱼养殖", None, "福建") == []
+    assert region_of("全旗各嘎查、苏木要做好防火工作。" * 3) == "内蒙古"
+    assert region_of("闽宁协作推动移民村发展。宁夏" * 2 + "福建" * 3) is None
+    assert region_of("辽宁省沿海经济带。" * 3) == "辽宁"
     # The labour and social-security bodies went in 2008, 五保户 in 2016.
     assert [h.suggestion for h in scan_improper("县劳动和社会保障局开展再就业培训")] == ["人力资源和社会保障局"]
     assert [h.suggestion for h in scan_improper("县民政局对农村五保户开展走访慰问")] == ["特困人员"]
