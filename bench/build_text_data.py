@@ -128,10 +128,15 @@ def fuzzy_homophones(phrase: str, by_key: dict[tuple[str, ...], set[str]]) -> se
     return found
 
 
+def readings(char: str) -> list[str]:
+    """Every toneless pinyin reading of `char` (茜: qian and xi). Needs pypinyin."""
+    from pypinyin import Style, pinyin
+    return pinyin(char, style=Style.NORMAL, heteronym=True)[0]
+
+
 @lru_cache(maxsize=1)
 def gbk_by_sound() -> dict[str, frozenset[str]]:
-    """The GBK characters by toneless pinyin. Needs pypinyin."""
-    from pypinyin import lazy_pinyin
+    """The GBK characters by toneless pinyin, under each of their readings."""
     by_sound: dict[str, set[str]] = {}
     for code in range(0x4E00, 0x9FA6):
         char = chr(code)
@@ -139,17 +144,18 @@ def gbk_by_sound() -> dict[str, frozenset[str]]:
             char.encode("gbk")
         except UnicodeEncodeError:
             continue
-        by_sound.setdefault(lazy_pinyin(char)[0], set()).add(char)
+        for sound in readings(char):
+            by_sound.setdefault(sound, set()).add(char)
     return {sound: frozenset(chars) for sound, chars in by_sound.items()}
 
 
 def name_homophones(name: str) -> set[str]:
-    """`name` with one character replaced by any character of the same toneless pinyin among the
-    GBK ones, however rare (李镪 for 李强): the confusion sets hold only the common homophones, and
-    an input method offers the rare ones too."""
+    """`name` with one character replaced by any character that has a reading of the same toneless
+    pinyin among the GBK ones, however rare (李镪 for 李强, 李茜 for 李希): the confusion sets hold only
+    the common homophones, and an input method offers the rare ones too."""
     from pypinyin import lazy_pinyin
     found = set()
-    for i, char in enumerate(name):
+    for i, char in enumerate(name):      # the name's character as the name reads it, any reading of the slip
         for other in gbk_by_sound().get(lazy_pinyin(char)[0], ()):
             if other != char:
                 found.add(name[:i] + other + name[i + 1:])

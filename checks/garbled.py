@@ -101,7 +101,8 @@ def _lossy_cp1252(text: str) -> Iterator[tuple[int, str, str]]:
         if "?" not in run:
             continue            # whole: the exact re-decoding finds it
         meant = run.replace(" ", "\u00a0").encode("cp1252", errors="xunjian-c1-drop").decode("utf-8", errors="replace")
-        if len(HAN.findall(meant)) >= 4:
+        # Four characters' lead bytes or more, three of them read whole (香?产业: 菇 lost a byte).
+        if len(HAN.findall(meant)) >= 3:
             yield match.start(), run, meant.replace("\ufffd", "?")
 
 

@@ -48,6 +48,9 @@ TITLE_BEFORE = re.compile(r"(?:主任|书记|队长|组长|站长|所长|理事�
 # A role ending in 员 or 人 and a colon before a name and its number (渔船安全联络员：衣德福，联系电话…):
 # the name is labelled, whatever its surname.
 ROLE_LABEL = re.compile(r"[员人][:：]\s*[\u4e00-\u9fff]{2,4}\s*[，,、（(]")
+# A name followed by its ID number in the same clause (海丽萍，身份证号6403…，联系电话139…): the
+# number after it is that person's too.
+NAMED_BY_ID = re.compile(r"(?:^|[：:，,、（(\s])[\u4e00-\u9fff]{2,4}[，,（(]\s*(?:公民)?身份证")
 NOT_NAME = re.compile(r"(电话|手机|热线|咨询|投诉|举报|监督|办公室|服务|中心|单位|地址|传真|邮编|号码|专线)")
 DIGITS = re.compile(r"\D")
 
@@ -108,7 +111,13 @@ def _named(text: str, start: int, end: int) -> bool:
     if titled and not NOT_NAME.search(titled.group(1)) and not _all_words(titled.group(1)):
         return True
     clause = re.split(r"[。；;\n]", before)[-1]
-    return bool(NAME_LABEL.search(clause) or ROLE_LABEL.search(clause))
+    if NAME_LABEL.search(clause) or ROLE_LABEL.search(clause):
+        return True
+    # The ID number between the name and this one takes the 24 characters looked at above.
+    return bool(NAMED_BY_ID.search(re.split(r"[。；;\n]", text[max(0, start - ID_SPAN):start])[-1]))
+
+
+ID_SPAN = 60
 
 
 # Surnames too rare, or too like common words (那, 才, 原), to read a name by anywhere: only right

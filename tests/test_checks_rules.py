@@ -61,6 +61,8 @@ GARBLED = [
     # ... holding a no-break space (0xA0, a continuation byte), which page text collapses to " ".
     "正文：" + " ".join("怀山药地理标志产品保护".encode("utf-8").decode("cp1252", errors="replace")
                        .replace("\ufffd", "?").split("\xa0")) + "。",
+    # ... four characters of it, one of which lost a byte (香?产业).
+    "通知：" + "香菇产业".encode("utf-8").decode("cp1252", errors="replace").replace("\ufffd", "?") + "。",
     # GBK mojibake saved again: the bytes GBK could not pair became "?", so no clean stretch is left.
     "通知。" + "沿边公路建设项目征地公示".encode("utf-8").decode("gbk", errors="replace").replace("\ufffd", "?") + "。",
     # … and with real text running on into it, no punctuation between.

@@ -29,7 +29,7 @@ from tests.hostile_server import HostileServer
 # the dictionary's words as model text and 32 more key formulations' variants added 55 MiB
 # (2026-11-28), for fewer false alarms and more severe errors found; the run peaked at 633 MiB.
 # 33,000 more severe variants (2026-11-29) took it to 730 MiB; each phrase stored once and the
-# noncontiguous automaton (checks/phrases.py) brought it back to 672 MiB.
+# noncontiguous automaton (checks/phrases.py) brought it back to about 670 MiB.
 MEMORY_BOUND_KB = 700 * 1024
 
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the forking parent, so a child

@@ -64,6 +64,9 @@ def test_privacy_leaks_are_found_and_masked():
     (hit,) = scan_privacy("护林员起则阿木的联系电话为18787152436，负责巴拉么村片区巡护。")
     assert hit.evidence == "187****2436"
     assert scan_privacy("由县交通运输局负责现场协调，联系电话15849571206。") == []
+    # a name, its ID number, then the phone number: both are the person's
+    hits = scan_privacy("合格人员名单：海丽萍，身份证号640381198803141262，联系电话13909517264。")
+    assert [h.evidence for h in hits][-1] == "139****7264"
     # a name in two parts joined by a dot after a role, and 负责 between the name and the number
     (hit,) = scan_privacy("维修服务由技术员努尔艾力·卡德尔负责，联系电话18099853061。")
     assert hit.evidence == "180****3061"
@@ -183,6 +186,7 @@ def test_improper_rules_and_exemptions():
     assert region_of("全旗各嘎查、苏木要做好防火工作。" * 3) == "内蒙古"
     assert region_of("闽宁协作推动移民村发展。宁夏" * 2 + "福建" * 3) is None
     assert region_of("辽宁省沿海经济带。" * 3) == "辽宁"
+    assert [h.suggestion for h in scan_improper("有关事宜请咨询县民政局优抚安置股")] == ["退役军人事务局"]
     # The labour and social-security bodies went in 2008, 五保户 in 2016.
     assert [h.suggestion for h in scan_improper("县劳动和社会保障局开展再就业培训")] == ["人力资源和社会保障局"]
     assert [h.suggestion for h in scan_improper("县民政局对农村五保户开展走访慰问")] == ["特困人员"]
@@ -378,6 +382,15 @@ def test_severe_dropped_swapped_and_doubled_characters():
     assert [h.suggestion for h in scan_severe("奋力谱写中国式现代代锦溪篇章")] == ["中国式现代化"]
     assert [h.suggestion for h in scan_severe("传达学习中共中共办公厅印发的意见")] == ["中共中央办公厅"]
     assert [h.suggestion for h in scan_severe("国务院总理李镪主持召开国务院常务会议")] == ["国务院总理李强"]
+    # A polyphone's other reading in a leader's name after the holder's title (茜 reads xi too); 习总书记;
+    # a congress's 精神 by 届; 谱写中国现代化; a given name slipped where the sentence names the office.
+    assert [h.suggestion for h in scan_severe("中央纪委书记李茜在全会上作工作报告")] == ["中央纪委书记李希"]
+    assert [h.suggestion for h in scan_severe("传达学习习总书纪的重要讲话精神")] == ["习总书记"]
+    assert [h.suggestion for h in scan_severe("深入学习贯彻党的二十届精神")] == ["党的二十大精神"]
+    assert scan_severe("深入学习贯彻党的二十届三中全会精神") == []
+    assert [h.suggestion for h in scan_severe("奋力谱写中国现代化江西篇章")] == ["谱写中国式现代化"]
+    assert scan_severe("推进中国现代化进程的历史经验") == []
+    assert [h.suggestion for h in scan_severe("丁雪祥在国家防总会议上作出部署")] == ["丁薛祥"]
     # The halves of 两个维护 swapped are an error where the phrase ends, not where words read on.
     assert [h.suggestion for h in scan_severe("要坚决做到维护两个，增强四个意识")] == ["两个维护"]
     assert scan_severe("新增智能设备运行与维护两个专业") == []
