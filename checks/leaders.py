@@ -169,12 +169,16 @@ def _misnamed_holders(text: str) -> list[Hit]:
     title says who is meant. In a three-character name only the given name (全国政协主席王沪宇: a
     surname that differs is another person); in a two-character one only the surname, for another
     given name is another person (国务院总理李鹏) while 国务院总理季强 is a slip, as long as the
-    written surname is one and its given name begins no word (国务院总理也强调 is no name)."""
-    titles = reference()["exclusive_titles"]
+    written surname is one and its given name begins no word (国务院总理也强调 is no name). A
+    three-character name written before the title is read the same way (习近年总书记)."""
+    titles, names = reference()["exclusive_titles"], held_titles()
     vocabulary = words()
     hits = []
     for match in _holder_pattern().finditer(text):
         holder = titles[match[0]]
+        before = _misnamed_before(text, match, holder, names)
+        if before is not None:
+            hits.append(before)
         start = match.end()
         written = text[start:start + len(holder)]
         if len(written) != len(holder) or not all(map(is_hanzi, written)):
@@ -189,25 +193,20 @@ def _misnamed_holders(text: str) -> list[Hit]:
             continue
         hits.append(Hit(start, written, holder,
                         f"严重错别字（领导人姓名）：“{match[0]}{written}”应为“{match[0]}{holder}”", CHECK, len(holder)))
-    return hits + _misnamed_before_holders(text)
-
-
-def _misnamed_before_holders(text: str) -> list[Hit]:
-    """A three-character holder's name with one given-name character wrong right before the title
-    only that holder holds (习近年总书记): the title says who is meant, written after the name too."""
-    titles, names = reference()["exclusive_titles"], held_titles()
-    hits = []
-    for match in _holder_pattern().finditer(text):
-        holder = titles[match[0]]
-        start = match.start() - len(holder)
-        written = text[max(0, start):match.start()]
-        if len(holder) != 3 or len(written) != 3 or written in names or not all(map(is_hanzi, written)):
-            continue
-        wrong = [i for i, (a, b) in enumerate(zip(written, holder)) if a != b]
-        if len(wrong) == 1 and wrong != [0]:
-            hits.append(Hit(start, written, holder,
-                            f"严重错别字（领导人姓名）：“{written}{match[0]}”应为“{holder}{match[0]}”", CHECK, 3))
     return hits
+
+
+def _misnamed_before(text: str, match: re.Match, holder: str, names: dict[str, list[str]]) -> Hit | None:
+    """The three-character holder's name with one given-name character wrong right before the title
+    only that holder holds (习近年总书记), else None."""
+    start = match.start() - len(holder)
+    written = text[max(0, start):match.start()]
+    if len(holder) != 3 or len(written) != 3 or written in names or not all(map(is_hanzi, written)):
+        return None
+    wrong = [i for i, (a, b) in enumerate(zip(written, holder)) if a != b]
+    if len(wrong) != 1 or wrong == [0]:
+        return None
+    return Hit(start, written, holder, f"严重错别字（领导人姓名）：“{written}{match[0]}”应为“{holder}{match[0]}”", CHECK, 3)
 
 
 @lru_cache(maxsize=1)

@@ -19,12 +19,12 @@ The same typo on many pages of a site counts once.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from checks import idioms, lm, propernames, realwords, swaps, typolm
+from checks.attachments import SENTENCE_END
 from checks.sitetext import SiteText, of_site, own_character, site_name_at, site_words, site_writes_fix
 from checks.phrases import PhraseFinder
 from checks.severe import scan_severe
@@ -149,8 +149,6 @@ def _suspects(text: str, holdout: lm.Holdout | None) -> tuple[typolm.Suspect, ..
         start += len(sentence)
     return tuple(found)
 
-
-SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 
 
 def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
