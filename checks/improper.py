@@ -138,8 +138,9 @@ def scan_improper(text: str, date: dt.date | None = None, region: str | None = N
 def improper_wording(ctx):
     """text.improper over every page of the run (template text once per site), each site's rules
     as they hold in its region."""
-    from checks.textscan import site_findings, site_text
+    from checks.sitetext import of_site      # the site's joined text, shared with text.typo
+    from checks.textscan import site_findings
 
     def for_site(facts):
-        return partial(scan_improper, region=region_of(site_text(facts)))
+        return partial(scan_improper, region=region_of(of_site(facts).text))
     yield from site_findings(ctx, CHECK, scan_improper, per_site=for_site)
