@@ -35,10 +35,21 @@ DATA_NAMES = ("CSS", "GARBLED", "GBK_PAGES", "IMPROPER", "OLD_PAGE", "OLD_PAGE_I
               "SEVERE", "TITLES", "TYPO", "COUNTY", "DOMAIN")
 
 
+# The ICP licence prefix of the province a data module's first line names (…（榆泊县, 辽宁省）…), as
+# a real site's footer carries it; 清 (no province) where none is named.
+ICP_PREFIX = dict(zip(("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
+                       "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
+                       "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆"), "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝蜀黔滇藏陕陇青宁新"))
+ICP = "清"
+
+
 def use_data(module_name: str) -> None:
     """Build the site from another data module of the same shape (a second, unseen mock county)."""
+    global ICP
     module = importlib.import_module(module_name)
     globals().update({name: getattr(module, name) for name in DATA_NAMES if hasattr(module, name)})
+    first_line = (module.__doc__ or "").split("\n")[0]
+    ICP = next((prefix for region, prefix in ICP_PREFIX.items() if region in first_line), "清")
 AS_OF = "2025-04-30"
 
 CHECKS = ["text.typo", "text.typo_severe", "text.improper", "privacy.leak", "layout.garbled"]
@@ -151,8 +162,8 @@ def _page(title: str, crumb: str, body: str, cname: str = "", col_kind: str = ""
             f'<div id="nav"><a href="/index.html">首页</a>{nav}</div></div>'
             f'<div class="wrap"><div class="crumb">当前位置：<a href="/index.html">首页</a> &gt; {crumb}</div>{body}</div>'
             f'<div id="foot">主办：{COUNTY}人民政府办公室　网站标识码：6230210001　'
-            f'<a href="http://beian.miit.gov.cn/">陇ICP备05001234号</a>　'
-            f'陇公网安备 62302102000001号　<a href="https://zfwzzc.www.gov.cn/">我为政府网站找错</a>　'
+            f'<a href="http://beian.miit.gov.cn/">{ICP}ICP备05001234号</a>　'
+            f'{ICP}公网安备 62302102000001号　<a href="https://zfwzzc.www.gov.cn/">我为政府网站找错</a>　'
             f'<img src="/dzjg.png" alt="党政机关"></div></body></html>')
 
 

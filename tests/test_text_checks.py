@@ -186,6 +186,8 @@ def test_improper_rules_and_exemptions():
     assert region_of("全旗各嘎查、苏木要做好防火工作。" * 3) == "内蒙古"
     assert region_of("闽宁协作推动移民村发展。宁夏" * 2 + "福建" * 3) is None
     assert region_of("辽宁省沿海经济带。" * 3) == "辽宁"
+    # The ICP licence in the footer says where a site stands, whatever its text speaks of.
+    assert region_of("闽宁协作。福建福建福建\n主办：县人民政府办公室　宁ICP备05001234号") == "宁夏"
     assert [h.suggestion for h in scan_improper("有关事宜请咨询县民政局优抚安置股")] == ["退役军人事务局"]
     # The labour and social-security bodies went in 2008, 五保户 in 2016.
     assert [h.suggestion for h in scan_improper("县劳动和社会保障局开展再就业培训")] == ["人力资源和社会保障局"]
