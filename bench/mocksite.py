@@ -28,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mocksite_data import (CSS, GARBLED, GBK_PAGES, IMPROPER, OLD_PAGE, OLD_PAGE_IMPROPER, POOLS,  # noqa: E402
                            PRIVACY, SEVERE, TITLES, TYPO)
 
+from checks.improper import ICP_REGION  # noqa: E402
+
 XUNJIAN = str(Path(sys.executable).with_name("xunjian"))
 COUNTY = "白杨县"
 DOMAIN = "www.baiyang.gov.cn"
@@ -36,10 +38,10 @@ DATA_NAMES = ("CSS", "GARBLED", "GBK_PAGES", "IMPROPER", "OLD_PAGE", "OLD_PAGE_I
 
 
 # The ICP licence prefix of the province a data module's first line names (…（榆泊县, 辽宁省）…), as
-# a real site's footer carries it; 清 (no province) where none is named.
-ICP_PREFIX = dict(zip(("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
-                       "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
-                       "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆"), "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝蜀黔滇藏陕陇青宁新"))
+# a real site's footer carries it (each region's first abbreviation); 清 (no province) where none is named.
+ICP_PREFIX: dict[str, str] = {}
+for _prefix, _region in ICP_REGION.items():
+    ICP_PREFIX.setdefault(_region, _prefix)
 ICP = "清"
 
 

@@ -63,20 +63,19 @@ def load_rules(path: Path = DATA) -> tuple[Rule, ...]:
                       frozenset(r.get("only_regions", ()))) for r in document["rules"])
 
 
-REGIONS = ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建",
-           "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏",
-           "陕西", "甘肃", "青海", "宁夏", "新疆")
 # Inner Mongolia's townships and villages (苏木, 嘎查) name its region as surely as its name does.
 REGION_WORDS = {"嘎查": "内蒙古", "苏木": "内蒙古"}
 REGION_MIN = 3          # mentions, and twice those of the next region
 # A site's ICP licence number in its footer begins with its province's abbreviation (辽ICP备…):
-# a government site is licensed where it stands.
-ICP = re.compile(r"([京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝蜀川黔贵滇云藏陕甘陇青宁新])ICP备")
-ICP_REGION = dict(zip("京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝蜀川黔贵滇云藏陕甘陇青宁新",
+# a government site is licensed where it stands. Each abbreviation -> its region; the first of a
+# region's is the one its licences use.
+ICP_REGION = dict(zip("京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝蜀川黔贵滇云藏陕陇甘青宁新",
                       ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江",
                        "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆",
                        "四川", "四川", "贵州", "贵州", "云南", "云南", "西藏", "陕西", "甘肃", "甘肃", "青海",
                        "宁夏", "新疆")))
+REGIONS = tuple(dict.fromkeys(ICP_REGION.values()))     # the 31 province-level regions
+ICP = re.compile(f"([{''.join(ICP_REGION)}])ICP备")
 
 
 def region_of(site_text: str) -> str | None:

@@ -44,8 +44,9 @@ def _swaps(word: str) -> set[str]:
 def leader_variants(leaders: list[dict]) -> dict[str, str]:
     """Misspellings written next to a leader's title, made when the tables load: the name with two
     characters swapped (委员长赵际乐), and the title with one character replaced by a same-sound or
-    similar-shape one (国务院总埋李强) or, in four or more, one inner character left out (国务总理李强). Pinned to the exact title and name, they cannot fire on
-    ordinary text, so they need no filtering on clean text as the generated list does."""
+    similar-shape one (国务院总埋李强) or, in four or more, one inner character left out (国务总理李强).
+    Pinned to the exact title and name, they cannot fire on ordinary text, so they need no filtering
+    on clean text as the generated list does."""
     found: dict[str, str] = {}
     for leader in leaders:
         name = leader["name"]

@@ -201,11 +201,18 @@ def words() -> dict[str, int]:
     table[_TOTAL] = round(10 * math.log(total))
     # The field terms of government writing the dictionary lacks (降渍, 根蛆, 渔排): words to the
     # segmentation, so that a correct term is not read as loose characters that a fix would join.
-    for line in (lm.DATA / "gov_terms.txt").read_text(encoding="utf-8").splitlines():
-        term = line.strip()
-        if len(term) >= 2 and not term.startswith("#") and term not in table:
+    for term in listed("gov_terms.txt"):
+        if len(term) >= 2 and term not in table:
             table[term] = TERM_WORD
     return table
+
+
+@lru_cache(maxsize=2)
+def listed(name: str) -> tuple[str, ...]:
+    """The entries of one of the model's phrase lists (lm/phrases.txt, lm/gov_terms.txt), read once
+    for the dictionary and the set phrases both."""
+    lines = (line.strip() for line in (lm.DATA / name).read_text(encoding="utf-8").splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#"))
 
 
 _TOTAL = "\x00total"
@@ -498,13 +505,8 @@ SHORT_TERM = 4
 @lru_cache(maxsize=1)
 def terms() -> frozenset[str]:
     """Set phrases of TERM_MIN characters or more: idioms and 公文 vocabulary, government terms."""
-    found = set()
-    for name in ("phrases.txt", "gov_terms.txt"):
-        for line in (lm.DATA / name).read_text(encoding="utf-8").splitlines():
-            line = line.strip()
-            if len(line) >= TERM_MIN and not line.startswith("#"):
-                found.add(line)
-    return frozenset(found)
+    return frozenset(line for name in ("phrases.txt", "gov_terms.txt") for line in listed(name)
+                     if len(line) >= TERM_MIN)
 
 
 def in_term(line: str, offset: int) -> bool:

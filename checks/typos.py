@@ -150,7 +150,6 @@ def _suspects(text: str, holdout: lm.Holdout | None) -> tuple[typolm.Suspect, ..
     return tuple(found)
 
 
-
 def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
     hits = []
     for suspect in _suspects(text, _holdout):
