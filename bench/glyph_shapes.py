@@ -23,6 +23,7 @@ import argparse
 import functools
 import json
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -162,9 +163,23 @@ def evaluate(chars: list[str], sim: np.ndarray, pairs: list[tuple[str, str]],
 @functools.lru_cache(maxsize=2)     # bench/build_text_data.py asks twice; rendering takes seconds
 def similar_shapes(top: int = 5, floor: float = 0.8, levels: int = 2) -> dict[str, str]:
     """Character -> the characters that look most like it, best first (what --out writes)."""
-    chars = load_chars(levels)
-    rows = top_similar(similarity(render(chars, 1.5), 0.5, 0.0), top, floor)
+    chars, sim = shape_similarity(levels)
+    rows = top_similar(sim, top, floor)
     return {c: "".join(chars[j] for j in r) for c, r in zip(chars, rows) if r}
+
+
+@functools.lru_cache(maxsize=1)
+def shape_similarity(levels: int = 2) -> tuple[list[str], np.ndarray]:
+    """The characters of `levels` and their all-pairs similarity, as similar_shapes weighs them."""
+    chars = load_chars(levels)
+    return chars, similarity(render(chars, 1.5), 0.5, 0.0)
+
+
+def look_alike(pairs: Iterable[tuple[str, str]], floor: float, levels: int = 2) -> list[tuple[str, str]]:
+    """Those of `pairs` (characters of `levels`) whose glyphs are at least `floor` alike."""
+    chars, sim = shape_similarity(levels)
+    index = {c: i for i, c in enumerate(chars)}
+    return [(a, b) for a, b in pairs if a in index and b in index and sim[index[a], index[b]] >= floor]
 
 
 def main() -> None:

@@ -85,13 +85,19 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
 # its clause is a rule coming into force (不得印发施行。), never 实行. And 实时 before what is
 # sent, watched or shown (实时传输, 实时监测, 实时路况) means "in real time", not 实施. Goods that
 # are stored, shipped or handed out (物资装备, 物资储备, 物资调运) are 物资, whatever the model says.
-# 同一 before what is one and the same (同一岗位, 同一地块) is no 统一.
+# 同一 before what is one and the same (同一岗位, 同一地块) is no 统一. Things stood upright are
+# 竖立 (竖立警示牌, 竖立鹰架), not 树立 (a model, an idea); a journey's 行程 has its days, its route
+# and its stages (行程一般为二至四天), which 形成 never takes.
+
 RULED_OUT: dict[tuple[str, str], re.Pattern] = {
     ("实行", "施行"): re.compile(r"(?!之)[^，,。；;：:！？!?、）)”\s]"),
     ("施行", "实行"): re.compile(r"[，,。；;：:！？!?、）)”\s]|$"),
     ("同一", "统一"): re.compile(r"(岗位|职位|单位|地区|地点|时间|时段|时期|批次|批|个|人|户|家|所|对象|主体|事项|案件|"
                              r"村|乡镇|区域|地块|企业|车辆|产品|品种|考场|考点)"),
     ("物资", "物质"): re.compile(r"(装备|储备|储运|调运|调配|采购|运输|发放|捐赠|仓库|配送|供应|清单|保供|转运)"),
+    ("竖立", "树立"): re.compile(r"[^，,。；;]{0,8}?(牌|碑|(?<!标)杆|架|桩|柱|标志|标识|旗|塔|雕塑|塑像|屏|栏|板|界石)"),
+    ("行程", "形成"): re.compile(r"(一般为|一般|约为?|共计?|全程|全长|安排|路线|天数|时间|结束|期间|中|单|码|"
+                             r"[0-9０-９一二三四五六七八九十两半]+(天|日|小时|公里|千米))"),
     ("实时", "实施"): re.compile(r"(传|监|更新|查|显示|播|采集|上传|在线|掌握|发布|共享|同步|推送|定位|跟踪|响应|预警|"
                              r"数据|动态|画面|视频|路况|信息|调度|反馈|比对|核验)"),
 }

@@ -150,6 +150,13 @@ def test_real_word_errors_are_weighed_in_context():
     assert scan_typos("按照同一岗位考试总成绩从高到低依次递补。") == []
     # After an office a surname and given name are a name, but not where the surname ends a word (村庄).
     assert [h.suggestion for h in scan_typos("组织编制石笋乡竹坪村村庄规化，并广泛征求村民意见。")] == ["划"]
+    # A same-reading character that looks alike, the sound part shared, which the same-pinyin list lacked.
+    assert [h.suggestion for h in scan_typos("对村内三处清代民居进行修善加固。")] == ["缮"]
+    assert [h.suggestion for h in scan_typos("矿区堆放的煤杆石已全部清运。")] == ["矸"]
+    # Things stood upright are 竖立, a journey's days its 行程, whatever the model prefers.
+    assert scan_typos("完成防治面积12万亩，竖立鹰架320个。") == []
+    assert scan_typos("突出高原生态和康巴文化特色，行程一般为二至四天。") == []
+    assert [h.suggestion for h in scan_typos("要竖立榜样，")] == ["树立"]
     # Goods stored or shipped are 物资, whatever the model prefers.
     assert scan_typos("扎实做好扑火队伍、物资装备和应急预案准备。") == []
     # One logs in to a system, reports to somebody, reports for duty, holds a post in 编制; a typhoon
