@@ -132,7 +132,9 @@ def _lossy_gbk(text: str) -> Iterator[tuple[int, str, str]]:
                     for first in {max(0, lost[0] - LOSSY_GBK_REACH - k) for k in (0, 1, 2)}]
         first, meant = max(readings, key=lambda reading: (len(HAN.findall(reading[1])), reading[0]))
         han, run = len(HAN.findall(meant)), whole[first:last]
-        if han >= 4 and 4 * han >= len(run):
+        # Counted over what was not lost: a run that lost a byte of most characters (国家通用语言
+        # 文字培训班开班 lost one of eight) reads few whole characters, but none of its "?" can be read.
+        if han >= 4 and 4 * han >= len(run) - run.count("?"):
             yield match.start() + first, run, re.sub("[\ufffd?]+", "?", meant)
 
 

@@ -256,23 +256,38 @@ def _congress_by_term(text: str) -> list[Hit]:
 
 
 @lru_cache(maxsize=1)
-def _collocations() -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
+def _collocations() -> tuple[tuple[re.Pattern, str, frozenset[str], bool], ...]:
     """(pattern of a collocation with any 两个…/四个… in its place, the formulation it takes, the
-    formulations that may stand there as themselves)."""
+    formulations that may stand there as themselves, whether the pattern is the unquoted form).
+
+    Sites drop the quotation marks too (做到两个拥护, 领悟两个树立的决定性意义). Unquoted, a
+    collocation with nothing after the formulation (做到“两个维护”) is so common a frame (做到两个
+    确保：…) that only a two-character word sharing a character with the right one counts (拥护 for
+    维护); with words after it (“的决定性意义”) any two characters do."""
     data = reference().get("collocations", {})
     known = set(data.get("others", ())) | {right for _, right, _ in data.get("items", ())}
-    return tuple((re.compile(re.escape(before) + f"({right[:2]}[\u4e00-\u9fff]{{2,3}})" + re.escape(after)),
-                  right, frozenset(known)) for before, right, after in data.get("items", ()))
+    found = []
+    for before, right, after in data.get("items", ()):
+        found.append((re.compile(re.escape(before) + f"({right[:2]}[\u4e00-\u9fff]{{2,3}})" + re.escape(after)),
+                      right, frozenset(known), False))
+        bare_before, bare_after = before.rstrip("“"), after.lstrip("”")
+        if (bare_before, bare_after) != (before, after):
+            found.append((re.compile(re.escape(bare_before) + f"({right[:2]}[\u4e00-\u9fff]{{2}})"
+                                     + (re.escape(bare_after) if bare_after else "(?![\u4e00-\u9fff])")),
+                          right, frozenset(known), not bare_after))
+    return tuple(found)
 
 
 def _miscollocated(text: str) -> list[Hit]:
     """A formulation miswritten in a collocation that takes only it (做到“两个确保” for “两个维护”)."""
     hits = []
-    for pattern, right, known in _collocations():
+    for pattern, right, known, word_slip in _collocations():
         for match in pattern.finditer(text):
-            if match[1] not in known:
-                hits.append(Hit(match.start(1), match[1], right,
-                                f"严重错别字（重要表述）：“{match[1]}”应为“{right}”", CHECK, len(match[1])))
+            written = match[1]
+            if written in known or (word_slip and not set(written[2:]) & set(right[2:])):
+                continue
+            hits.append(Hit(match.start(1), written, right,
+                            f"严重错别字（重要表述）：“{written}”应为“{right}”", CHECK, len(written)))
     return hits
 
 

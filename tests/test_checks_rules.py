@@ -68,6 +68,8 @@ GARBLED = [
     # … and with real text running on into it, no punctuation between.
     "通知" + "沿边公路建设项目征地公示".encode("utf-8").decode("gbk", errors="replace").replace("\ufffd", "?")
     + "县自然资源局将于近日对沿边公路建设项目涉及的集体土地开展征地前期调查工作",
+    # ... with a byte of most characters lost (one in eight read whole).
+    "通知：" + "国家通用语言文字培训班开班".encode("utf-8").decode("gbk", errors="replace").replace("\ufffd", "?"),
     # GBK mojibake holding an ideographic space (衡 is E8 A1 A1), as page text keeps it: collapsed to " ".
     " ".join("草畜平衡责任书签订情况".encode("utf-8").decode("gbk", errors="replace").replace("\ufffd", "?").split()),
     # ... and lossy, from a vertical form (︾) on, with a character's bytes cut where the stretch begins.

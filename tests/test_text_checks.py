@@ -195,6 +195,13 @@ def test_improper_rules_and_exemptions():
     assert scan_improper("2007年，县劳动和社会保障局开展再就业培训") == []
     # The population and family-planning bodies went in 2013.
     assert [h.evidence for h in scan_improper("县人口和计划生育局工作人员入户调查")] == ["人口和计划生育局"]
+    # ... its short forms too, but not 卫生计生委 twice nor the 计生协, a society still in being.
+    assert [h.evidence for h in scan_improper("县民政局与县计生委联合开展困难家庭走访慰问。")] == ["计生委"]
+    assert [h.evidence for h in scan_improper("县卫生计生委召开会议")] == ["卫生计生委"]
+    assert scan_improper("县计生协组织会员开展志愿服务") == []
+    assert scan_improper("原县计生委办公楼改建为老年活动中心") == []
+    # 蒙古国 is not to be called 外蒙.
+    assert [h.suggestion for h in scan_improper("组织企业赴俄罗斯和外蒙考察果蔬出口市场")] == ["蒙古国"]
     assert [h.evidence for h in scan_improper("开展中国与台湾青年交流活动")] == ["中国与台湾"]
     assert [h.evidence for h in scan_improper("下塘村村长带领村民")] == ["村长"]
     assert scan_improper("建立乡村长效管护机制") == []
@@ -294,6 +301,13 @@ def test_severe_names_formulations_and_titles():
     assert scan_severe("学习贯彻党的二十大和二十届三中全会精神") == []
     assert [h.suggestion for h in scan_severe("增强“四个意识”、坚定“四个自信”、做到“两个确保”")] == ["两个维护"]
     assert scan_severe("做到“两个维护”，牢记“两个务必”，坚持“两个结合”") == []
+    # Without the quotation marks: a word slipped for the formulation's own (拥护 for 维护), or any two
+    # characters before 的决定性意义; not another 两个… the sentence lists (做到两个确保：…).
+    assert [h.suggestion for h in scan_severe("各级党组织要坚决做到两个拥护，确保决策部署落地见效。")] == ["两个维护"]
+    assert [h.suggestion for h in scan_severe("深刻领悟两个树立的决定性意义。")] == ["两个确立"]
+    assert scan_severe("坚决做到两个确保：确保群众安全、确保工程安全。") == []
+    assert scan_severe("坚决做到两个维护，深刻领悟两个确立的决定性意义。") == []
+    assert [h.suggestion for h in scan_severe("推进中国化现代化澄湾实践")] == ["中国式现代化"]
     assert [h.suggestion for h in scan_severe("要坚持以习近平中国特色社会主义思想为指导")] == \
         ["习近平新时代中国特色社会主义思想"]
     assert scan_severe("国家副主席习近平会见", dt.date(2010, 5, 1)) == []      # he was, then
