@@ -78,6 +78,14 @@ REGIONS = tuple(dict.fromkeys(ICP_REGION.values()))     # the 31 province-level 
 ICP = re.compile(f"([{''.join(ICP_REGION)}])ICP备")
 
 
+def region_named(name: str) -> str | None:
+    """The region of REGIONS a province's name names (内蒙古自治区, 辽宁省, 辽宁), or None."""
+    name = name.strip()
+    for suffix in ("自治区", "维吾尔", "壮族", "回族", "省", "市"):
+        name = name.removesuffix(suffix)
+    return name if name in REGIONS else None
+
+
 def region_of(site_text: str) -> str | None:
     """The province-level region of a site: its ICP licence's, else the one its text speaks of most
     (闽宁协作 on a Ningxia site names Fujian too), or None where none stands clearly first."""

@@ -482,6 +482,24 @@ def test_check_text_jsonl(tmp_path):
     assert "错别字" in table and "安居乐业" in table
 
 
+def test_check_text_takes_the_region_its_rules_need(tmp_path):
+    path = tmp_path / "draft.txt"
+    path.write_text("县农牧局组织技术人员指导春播。\n县海洋与渔业局指导扇贝越冬。\n", encoding="utf-8")
+
+    def flagged(*options: str) -> list[str]:
+        run = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "--format", "jsonl", *options, str(path)],
+                             capture_output=True, text=True, check=True, cwd=ROOT)
+        return [json.loads(line)["evidence"] for line in run.stdout.splitlines()]
+
+    # Not known: the rules of the whole country. Inner Mongolia kept its 农牧局; Liaoning ended its 海洋与渔业局.
+    assert flagged() == ["农牧局"]
+    assert flagged("--region", "内蒙古自治区") == []
+    assert flagged("--region", "辽宁省") == ["农牧局", "海洋与渔业局"]
+    wrong = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "--region", "火星", str(path)],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert wrong.returncode == 2 and "未知的省级地区“火星”" in wrong.stderr and "内蒙古" in wrong.stderr
+
+
 FOOTER = "<div>主办：清河市国土资源局</div>"
 
 

@@ -29,12 +29,14 @@ def scanners(suspects: bool = False) -> dict:
     return found
 
 
-def check_line(text: str, allow: tuple[str, ...] = (), suspects: bool = False) -> list[dict]:
+def check_line(text: str, allow: tuple[str, ...] = (), suspects: bool = False, region: str | None = None) -> list[dict]:
     """Every finding of the text checks in one line (a typo inside a severe error is reported once,
-    as severe: checks/typos.py)."""
+    as severe: checks/typos.py). `region`: the province the text is written for, for the improper
+    wording rules that hold in some provinces only (None: not known)."""
     found = []
     for check_id, scan in scanners(suspects).items():
-        for hit in scan(text, None):
+        hits = scan(text, None, region) if check_id == "text.improper" else scan(text, None)
+        for hit in hits:
             if any(word in hit.evidence for word in allow if word):
                 continue
             found.append({"check": check_id, "evidence": hit.evidence, "suggestion": hit.suggestion,
@@ -49,16 +51,26 @@ def check_line(text: str, allow: tuple[str, ...] = (), suspects: bool = False) -
 @click.option("--allow", "allow", multiple=True, help="不报告的词（可多次指定）。")
 @click.option("--suspects", is_flag=True,
               help="同时列出统计模型把握不足的疑似错别字（text.typo_suspect）。Also list weaker suspects.")
+@click.option("--region", metavar="省份",
+              help="文本所属省级地区（如 内蒙古、辽宁）：部分机构名称只在某些省份已撤销，"
+                   "如内蒙古的农牧局仍保留、辽宁的海洋与渔业局已撤销；不指定时按全国通行规则判断。")
 @click.option("--holdout", metavar="CORPUS:FOLD", hidden=True,
               help="Benchmarks only: build the typo model without one fold of a clean corpus (bench/text.py).")
-def check_text(source, fmt: str, allow: tuple[str, ...], suspects: bool, holdout: str | None) -> None:
+def check_text(source, fmt: str, allow: tuple[str, ...], suspects: bool, region: str | None,
+               holdout: str | None) -> None:
     """检查文本文件（- 为标准输入）中的错别字、严重表述错误、不恰当表述与个人信息泄露；每行为一个单元。
 
     错别字先按已知错词对照表查找，再由内置的统计语言模型（首次使用时由随附的授权语料构建，约需数秒，
     之后缓存）判断；把握不足的结果仅在 --suspects 时列出。
     """
     from checks import lm
+    from checks.improper import REGIONS, region_named
     from checks.typos import preload, use_holdout
+    if region is not None:
+        named = region_named(region)
+        if named is None:
+            raise click.BadParameter(f"未知的省级地区“{region}”；可用：{'、'.join(REGIONS)}", param_hint="--region")
+        region = named
     try:
         use_holdout(lm.Holdout.parse(holdout))
     except ValueError as exc:
@@ -73,7 +85,7 @@ def check_text(source, fmt: str, allow: tuple[str, ...], suspects: bool, holdout
     for number, line in enumerate(source, start=1):
         text = line.rstrip("\n")
         lines, chars = number, chars + len(text)
-        for item in check_line(text, allow, suspects):
+        for item in check_line(text, allow, suspects, region):
             item = {"line": number, **item}
             if fmt == "jsonl":
                 out.write(json.dumps(item, ensure_ascii=False) + "\n")
