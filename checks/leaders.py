@@ -231,13 +231,16 @@ SHARED_TITLE_MIN = 5
 def _misnamed_title_holders(text: str) -> list[Hit]:
     """A listed leader's name one character off right after a long title the leader shares with
     others: the given name slipped in three characters (国务院副总理丁雪祥), either character in two
-    when the two read as no word (中央书记处书记祭奇)."""
+    when the two read as no word (中央书记处书记祭奇). After such a title a three-character name
+    with its given name slipped is read as that of any listed leader, holder of the title or not
+    (中央书记处书记丁雪祥): nobody else stands there."""
     pattern, holders = _shared_title_pattern()
     names, vocabulary = held_titles(), words()
+    others = [name for name in names if len(name) == 3]
     hits = []
     for match in pattern.finditer(text):
         start = match.end()
-        for holder in holders[match[0]]:
+        for holder in holders[match[0]] + [name for name in others if name not in holders[match[0]]]:
             written = text[start:start + len(holder)]
             if len(written) != len(holder) or written in names or not all(map(is_hanzi, written)):
                 continue
@@ -248,6 +251,7 @@ def _misnamed_title_holders(text: str) -> list[Hit]:
                 continue
             hits.append(Hit(start, written, holder,
                             f"严重错别字（领导人姓名）：“{match[0]}{written}”应为“{match[0]}{holder}”", CHECK, len(holder)))
+            break
     return hits
 
 

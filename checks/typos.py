@@ -19,6 +19,7 @@ The same typo on many pages of a site counts once.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -201,7 +202,7 @@ FUNCTION_CHARACTERS = frozenset("的了在是和与及等为对也都就而这�
 # Units counted after a number: terms of their trade, not slips for the commoner unit the model
 # prefers (不少于30学时 is no 30小时).
 UNITS = frozenset({"学时", "课时", "工时", "机时", "台时", "台班", "学分", "人次", "户次", "车次", "架次", "班次",
-                   "艘次", "批次", "航次", "标箱", "工日", "床日"})
+                   "艘次", "批次", "航次", "标箱", "工日", "床日", "剂次", "针次", "例次"})
 NUMERAL_BEFORE = frozenset("0123456789０１２３４５６７８９〇一二三四五六七八九十百千万两")
 
 
@@ -212,7 +213,9 @@ CLASSIFIERS = frozenset("项个条件类次批所座户名人位家篇场轮组�
 # What a figure counts: 化解矛盾纠纷213宗 is no 213家, nor 8000万穗 any 岁. One measure word for
 # another is the writer's choice; the model only knows which is commoner.
 MEASURE_WORDS = frozenset("个项条件类次批所座户名人位家篇场轮组支台辆套处宗起例株棵亩头只尾匹吨斤元岁栋幢间张本册份"
-                          "枚颗粒穗束根片块层部架艘列趟笔箱袋盒瓶桶罐包担斗顷")
+                          "枚颗粒穗束根片块层部架艘列趟笔箱袋盒瓶桶罐包担斗顷剂")
+# What may stand between a figure and what it counts: 8900余剂次, 300多株.
+ROUGHLY = frozenset("余多")
 
 
 def _unit_after_number(line: str, offset: int) -> bool:
@@ -220,14 +223,27 @@ def _unit_after_number(line: str, offset: int) -> bool:
     word after a figure in digits (213宗, 8000万穗), or is a Chinese numeral before what it counts
     (十项). After 一 a measure word may be a slip (进一部 for 进一步): not this rule's."""
     for start in (offset - 1, offset):
-        if start >= 1 and line[start:start + 2] in UNITS and line[start - 1] in NUMERAL_BEFORE:
-            return True
+        if start >= 1 and line[start:start + 2] in UNITS:
+            before = start - 1 if line[start - 1] not in ROUGHLY else start - 2
+            if before >= 0 and line[before] in NUMERAL_BEFORE:
+                return True
     if line[offset] in MEASURE_WORDS and offset >= 1:
-        figure_end = offset - 1 if line[offset - 1] not in "万千百亿" else offset - 2
+        figure_end = offset - 1 if line[offset - 1] not in ROUGHLY else offset - 2
+        figure_end = figure_end if line[figure_end:figure_end + 1] not in ("万", "千", "百", "亿") else figure_end - 1
         if figure_end >= 0 and line[figure_end].isdigit():
             return True
     return line[offset] in NUMERAL_BEFORE and line[offset + 1:offset + 2] in CLASSIFIERS \
         and not line[offset].isdigit()
+
+
+# A document number (芦卫计发〔2016〕8号): its issuing code is the issuer's abbreviation and no word,
+# so the model would make words of it (芦卫: 芦苇).
+DOCUMENT_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})[〔［\[【(（]\s*(?:19|20)\d{2}\s*[〕］\]】)）]\s*\d+\s*号")
+
+
+def _document_codes(text: str) -> list[tuple[int, int]]:
+    """Spans of the issuing codes of the document numbers in `text`."""
+    return [match.span(1) for match in DOCUMENT_NUMBER.finditer(text)] if "号" in text else []
 
 
 def _outside(hits: list[Hit], spans: list[tuple[int, int]]) -> list[Hit]:
@@ -246,7 +262,7 @@ def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | st
     overrules the model.
     """
     found = _confident_hits(text, elsewhere)
-    return _outside(found, _severe_spans(text, date)) if found else found
+    return _outside(found, _severe_spans(text, date) + _document_codes(text)) if found else found
 
 
 def _confident_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
@@ -329,7 +345,7 @@ def scan_both(text: str, date: dt.date | None = None, elsewhere: "SiteText | Non
     suspects = without_overlaps(_model_hits(text, False, elsewhere) + _realword_hits(text, False))
     if not typos_found and not suspects:
         return []
-    severe = _severe_spans(text, date)      # scanned once for both tiers
+    severe = _severe_spans(text, date) + _document_codes(text)      # scanned once for both tiers
     typos_found = _outside(typos_found, severe)
     taken = severe + [(h.offset, h.offset + h.length) for h in typos_found]
     return typos_found + _outside(suspects, taken)

@@ -200,6 +200,8 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("县卫生计生委召开会议")] == ["卫生计生委"]
     assert scan_improper("县计生协组织会员开展志愿服务") == []
     assert scan_improper("原县计生委办公楼改建为老年活动中心") == []
+    # 农村经济委员会 was many counties' name for their 农委.
+    assert [h.evidence for h in scan_improper("县农村经济委员会牵头制定谷子产业扶持资金使用方案。")] == ["农村经济委员会"]
     # 蒙古国 is not to be called 外蒙.
     assert [h.suggestion for h in scan_improper("组织企业赴俄罗斯和外蒙考察果蔬出口市场")] == ["蒙古国"]
     assert [h.evidence for h in scan_improper("开展中国与台湾青年交流活动")] == ["中国与台湾"]
@@ -308,6 +310,11 @@ def test_severe_names_formulations_and_titles():
     assert scan_severe("坚决做到两个确保：确保群众安全、确保工程安全。") == []
     assert scan_severe("坚决做到两个维护，深刻领悟两个确立的决定性意义。") == []
     assert [h.suggestion for h in scan_severe("推进中国化现代化澄湾实践")] == ["中国式现代化"]
+    # After a long national title any listed leader's three-character name with its given name
+    # slipped, holder of the title or not; there is no 国务院副主席.
+    assert [h.suggestion for h in scan_severe("中共中央政治局常委、中央书记处书记丁雪祥的讲话指明了方向。")] == ["丁薛祥"]
+    assert scan_severe("中央书记处书记蔡奇出席会议") == []
+    assert [h.suggestion for h in scan_severe("国务院副主席韩正出席活动并致辞。")] == ["国家副主席韩正"]
     assert [h.suggestion for h in scan_severe("要坚持以习近平中国特色社会主义思想为指导")] == \
         ["习近平新时代中国特色社会主义思想"]
     assert scan_severe("国家副主席习近平会见", dt.date(2010, 5, 1)) == []      # he was, then

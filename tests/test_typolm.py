@@ -153,6 +153,11 @@ def test_real_word_errors_are_weighed_in_context():
     # A same-reading character that looks alike, the sound part shared, which the same-pinyin list lacked.
     assert [h.suggestion for h in scan_typos("对村内三处清代民居进行修善加固。")] == ["缮"]
     assert [h.suggestion for h in scan_typos("矿区堆放的煤杆石已全部清运。")] == ["矸"]
+    # A Dai name (刀 is its surname), doses counted after a rough figure, a document number's issuing code.
+    assert scan_typos("经县人力资源和社会保障局审核，现将刀玉香等45名拟聘用人员名单予以公示。") == []
+    assert scan_typos("服务站共接诊边民3.62万人次，开展预防接种8900余剂次。") == []
+    assert scan_typos("根据《芦洲县卫生和计划生育委员会关于印发血吸虫病防治工作方案的通知》（芦卫计发〔2016〕8号），"
+                      "全县当年完成查病3.2万人次。") == []
     # Things stood upright are 竖立, a journey's days its 行程, whatever the model prefers.
     assert scan_typos("完成防治面积12万亩，竖立鹰架320个。") == []
     assert scan_typos("突出高原生态和康巴文化特色，行程一般为二至四天。") == []
