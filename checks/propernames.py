@@ -114,7 +114,10 @@ def _inside_words(line: str, start: int, vocabulary: dict[str, int]) -> bool:
 
 # Two characters before a place suffix, after a list separator: 辖柳渡镇、桐坪乡, 以东、桐江路 (a place the
 # national list may not have yet).
-PLACE_BEFORE = frozenset("、，,：:；;辖（(")
+# ...or after 到 (来到宏岭村); after the town it lies in, a village (清湾镇汪湾村; not 城关镇对瞎区).
+PLACE_BEFORE = frozenset("、，,：:；;辖（(到")
+TOWN_BEFORE = frozenset("镇乡")
+VILLAGE_AFTER = ("村", "社区")
 PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区", "路", "大道", "大街")
 
 
@@ -126,9 +129,9 @@ TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布
                             "提图托瓦韦维温沃乌西希谢休亚伊尤约泽扎詹兹佐")
 # Characters of Mongolian, Tibetan, Uyghur … names besides those tables: such a name has no Han
 # surname (额尔敦巴雅尔, 斯琴图雅, 阿依古丽), so it is known by its characters and a title before it.
-# 岩/玉: Dai names (岩罕, 玉香); 呷绒: Kham; 旦增, 尕藏, 顿珠: Tibetan.
+# 岩/玉: Dai names (岩罕, 玉香); 呷绒: Kham; 旦增, 尕藏, 顿珠: Tibetan; 阿布都, 肉孜, 阿布力孜: Uyghur.
 MINORITY_NAME = TRANSLITERATION | frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃"
-                                            "平强宗边堆贡岩罕玉香咪呷绒降旦增尕顿")
+                                            "平强宗边堆贡岩罕玉香咪呷绒降旦增尕顿都肉力")
 # The dot that joins the parts of a transliterated name (买买提·吐尔逊).
 NAME_DOTS = frozenset("·•・‧")
 # One-character names of countries, as in 中菲关系 and 欢迎莫方参与.
@@ -225,11 +228,15 @@ CLAN_VILLAGE = frozenset("村庄屯寨湾坝沟坪铺集营店洼台堡")
 
 
 def _reads_as_township(line: str, start: int) -> bool:
-    """Two characters at `start`, after a list separator or at the start, before a place suffix."""
+    """Two characters at `start`, after a list separator or at the start, before a place suffix;
+    after a town's name, before 村 or 社区."""
     pair = line[start:start + 2]
-    return (len(pair) == 2 and all(map(_is_hanzi, pair))
-            and (not start or line[start - 1] in PLACE_BEFORE or line[start - 1].isspace())
-            and line.startswith(PLACE_AFTER, start + 2))
+    if len(pair) != 2 or not all(map(_is_hanzi, pair)):
+        return False
+    if start and line[start - 1] in TOWN_BEFORE:
+        return line.startswith(VILLAGE_AFTER, start + 2)
+    return (not start or line[start - 1] in PLACE_BEFORE or line[start - 1].isspace()) \
+        and line.startswith(PLACE_AFTER, start + 2)
 
 
 def _in_known_name(line: str, offset: int) -> bool:

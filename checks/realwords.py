@@ -174,7 +174,16 @@ def _by_usage(line: str, start: int, written: str, meant: str) -> bool:
                for before, after in RULES.get((written, meant), ()))
 
 
+# Words that need a qualifier before them (春节期间): where a clause begins with the written
+# form, that is the one it wants (…，其间将陆续推出 is 'in that time').
+QUALIFIED = frozenset({("其间", "期间")})
+CLAUSE_START = frozenset("，,。；;：:！？!?、（(“")
+
+
 def _ruled_out(line: str, start: int, written: str, meant: str) -> bool:
-    """True when what follows `written` at `start` rules `meant` out (RULED_OUT)."""
+    """True when what follows `written` at `start` rules `meant` out (RULED_OUT), or a clause
+    begins with it where `meant` needs a qualifier (QUALIFIED)."""
+    if (written, meant) in QUALIFIED and (start == 0 or line[start - 1] in CLAUSE_START):
+        return True
     after = RULED_OUT.get((written, meant))
     return after is not None and after.match(line, start + len(written)) is not None

@@ -248,7 +248,8 @@ def _meant(line: str, i: int, k: int, elsewhere: SiteText, model: lm.Model, text
         return None
     for other in typolm.confusion().get(char, ("", ""))[0]:
         meant = written[:k] + other + written[k + 1:]
-        if GRAMMAR.intersection(meant) or (char in typolm.CONNECTIVES and other in typolm.CONNECTIVES):
+        # Nor a slip into an administrative unit: 全县冬枣 writes 县冬 often, so 鲜冬枣 is no 县冬枣.
+        if GRAMMAR.intersection(meant) or other in UNITS or (char in typolm.CONNECTIVES and other in typolm.CONNECTIVES):
             continue
         uses = elsewhere.count(meant)
         if uses < SITE_CONFIRMS:

@@ -33,7 +33,7 @@ from checks import lm, propernames
 # rmrb1998_correct. CONFIDENT keeps false alarms on both clean halves under 0.7 % of sentences
 # (0.54 % and 0.69 % when fitted); SUSPECT is the 疑似 tier staff confirm by hand.
 WEIGHTS = (-12.471, 0.521, 0.092, -0.029, 1.748, 0.088, 0.216, 5.452)
-CONFIDENT = 0.0
+CONFIDENT = 1.0
 SUSPECT = -1.0
 MIN_GAIN = 4.0              # below this the LM gain alone rules a candidate out (keeps it fast)
 UNKNOWN_WORD = -20.0        # log-probability of a character the dictionary lacks as a word
@@ -291,6 +291,9 @@ def _word_length(ends: list[int], position: int) -> int:
 
 _NO_BIGRAMS: dict[str, float] = {}
 CONNECTIVES = frozenset("和或与及并且而跟同")
+# Characters either of which usage accepts in the other's place: 报考人员需提交 and 须提交 are both
+# right in a notice.
+EITHER = frozenset({"需须"})
 # Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享;
 # 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农; 宜粮则粮, 宜林则林, 宜园则园.
 # 护林员 names a post after what it guards, and so do 护渠员, 护河员, 护路员 and 护堤员. 因地制宜 is
@@ -373,7 +376,8 @@ class TypoDetector:
         # One connective for another (乡镇或县直部门, 乡镇和县直部门) changes the meaning, not
         # the spelling: neither is a typo for the other.
         self.candidates = {c: frozenset(o for o in sound + shape if o in known
-                                        and not (c in CONNECTIVES and o in CONNECTIVES))
+                                        and not (c in CONNECTIVES and o in CONNECTIVES)
+                                        and c + o not in EITHER and o + c not in EITHER)
                            for c, (sound, shape) in table.items()}
         self.sounds = {c: frozenset(sound) for c, (sound, _) in table.items()}
 

@@ -19,6 +19,7 @@ The same typo on many pages of a site counts once.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import replace
 from functools import lru_cache
@@ -42,7 +43,9 @@ PAIR_GAIN = -1.0
 # A known misspelling the segmentation reads across (安全生厂 inside 煤矿安全) is kept only when the
 # dictionary segments the fix and the model prefers it, each by more than this (nats).
 ACROSS_GAIN = 3.0
-_holdout: lm.Holdout | None = None
+# Benchmarks only: XUNJIAN_HOLDOUT=county_sites:1 inspects a mock county with the model built
+# without its fold of the county text (bench/mocksite.py); check-text takes --holdout.
+_holdout: lm.Holdout | None = lm.Holdout.parse(os.environ.get("XUNJIAN_HOLDOUT"))
 
 
 def use_holdout(holdout: lm.Holdout | None) -> None:

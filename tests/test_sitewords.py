@@ -9,21 +9,21 @@ from checks import typolm
 from checks.sitetext import SiteText, site_words
 from checks.typos import scan_typos
 
-TERRACES = "全县梯田面积达到3.2万亩。\n梯田保护与利用工作推进会召开。\n加强梯田灌溉设施建设。\n"
-LINE = "今年全县新修梯甜1200亩，完成年度任务。"
+TEA_GARDENS = "全县茶园面积达到3.2万亩。\n茶园保护与利用工作推进会召开。\n加强茶园灌溉设施建设。\n"
+LINE = "今年全县新建茶员1200亩，完成年度任务。"
 
 
 def test_a_slip_for_the_sites_own_word_is_a_typo():
     assert scan_typos(LINE) == []       # the detector alone makes it a 疑似 at most
-    [hit] = scan_typos(LINE, None, SiteText(TERRACES + LINE))
-    assert (hit.evidence, hit.suggestion, hit.check, hit.offset) == ("梯甜", "梯田", "text.typo", LINE.index("梯甜"))
-    assert "本站其他页面 3 处写作“梯田”" in hit.detail
+    [hit] = scan_typos(LINE, None, SiteText(TEA_GARDENS + LINE))
+    assert (hit.evidence, hit.suggestion, hit.check, hit.offset) == ("茶员", "茶园", "text.typo", LINE.index("茶员"))
+    assert "本站其他页面 3 处写作“茶园”" in hit.detail
 
 
 def test_the_word_must_be_the_sites_own():
     # Written once elsewhere is not enough; nor is a pair the site itself writes again (a name).
-    assert scan_typos(LINE, None, SiteText("全县梯田面积达到3.2万亩。\n" + LINE)) == []
-    assert scan_typos(LINE, None, SiteText(TERRACES + "梯甜村委会\n" + LINE)) == []
+    assert scan_typos(LINE, None, SiteText("全县茶园面积达到3.2万亩。\n" + LINE)) == []
+    assert scan_typos(LINE, None, SiteText(TEA_GARDENS + "茶员村委会\n" + LINE)) == []
 
 
 def test_a_word_every_text_writes_is_no_evidence():
@@ -73,7 +73,6 @@ def test_a_character_the_site_writes_far_more_than_text_would_is_its_own():
     crabs = "\n".join(["稻蟹综合种养面积达到1.2万亩", "扣蟹投放", "河蟹上市", "蟹田米品牌", "蟹塘改造"] * 2)
     assert own_character("蟹", SiteText(crabs + "\n" + line), model)
     assert not own_character("蟹", SiteText("县里召开会议研究部署工作。\n" + line), model)
-    assert [h.suggestion for h in scan_typos(line, None, SiteText("县里召开会议研究部署工作。\n" + line))] == ["解"]
     assert scan_typos(line, None, SiteText(crabs + "\n" + line)) == []
 
 

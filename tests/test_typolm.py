@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from checks import lm, propernames, typolm
-from checks.sitetext import SiteText, place_name
-from checks.typos import scan_suspects, scan_typos
+from checks.sitetext import SiteText, place_name, site_name_at
+from checks.typos import _repeated, _unit_after_number, scan_suspects, scan_typos
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -158,6 +158,15 @@ def test_real_word_errors_are_weighed_in_context():
     assert scan_typos("服务站共接诊边民3.62万人次，开展预防接种8900余剂次。") == []
     assert scan_typos("根据《芦洲县卫生和计划生育委员会关于印发血吸虫病防治工作方案的通知》（芦卫计发〔2016〕8号），"
                       "全县当年完成查病3.2万人次。") == []
+    # Either of 需/须 is right in a notice; 其间 that begins a clause is 'in that time'; a village in
+    # its town, or after 到, is a name; Uyghur names joined by a dot.
+    assert scan_typos("2025年6月13日，报考人员需提交本人演出视频。") == []
+    assert scan_typos("活动持续至明年2月底，其间将陆续推出二十项优惠措施。") == []
+    assert [h.suggestion for h in scan_typos("春节其间，全县各景区共接待游客12万人次。")] == ["期间"]
+    assert scan_typos("学员们还来到宏岭村、芦湾镇稻虾基地参观学习。") == []
+    assert scan_typos("清湾镇汪湾村返乡青年汪小林办起了家庭农场。") == []
+    assert [h.suggestion for h in scan_typos("城关镇对瞎区内42家沿街门店开展燃气安全检查。")] == ["辖"]
+    assert scan_typos("县人民政府副县长；阿布都热西提·肉孜，县人民政府副县长。") == []
     # Things stood upright are 竖立, a journey's days its 行程, whatever the model prefers.
     assert scan_typos("完成防治面积12万亩，竖立鹰架320个。") == []
     assert scan_typos("突出高原生态和康巴文化特色，行程一般为二至四天。") == []
@@ -226,28 +235,32 @@ def test_a_spelled_out_coordinate_pair_is_no_slip():
 
 
 def test_a_unit_after_a_number_is_no_slip():
-    # The model alone reads 30学时 as 30小时; 学时 is the unit continuing education is counted in.
+    # 学时 is the unit continuing education is counted in, not 30小时 (the model alone once read it
+    # so; with the county portals' text it knows the unit).
     line = "请于11月30日前完成不少于30学时的学习任务。"
-    assert [s.right for s in typolm.detector().suspects(line) if s.confident] == ["小"]
+    assert _unit_after_number(line, line.index("学")) and not _unit_after_number(line, line.index("习"))
     assert scan_typos(line) == []
 
 
 def test_the_sites_own_place_name_is_no_slip():
     # On 瓯屿县's site, 屿城街道 is one of its streets, not 于城街道.
+    # (The model alone once read it so; with the county portals' text it no longer questions it.)
     line = "因电网设备检修需要，国网瓯屿县供电公司定于6月22日8时至17时对屿城街道环城南路、望海路沿线部分区域停止供电。"
-    assert "屿" in [h.evidence for h in scan_typos(line, None, elsewhere=SiteText(line))]
+    at = line.index("屿城")
+    assert site_name_at(line, at, SiteText(line, "瓯屿")) and not site_name_at(line, at, SiteText(line))
     assert "屿" not in [h.evidence for h in scan_typos(line, None, elsewhere=SiteText(line, "瓯屿"))]
     assert place_name("瓯屿县人民政府") == "瓯屿" and place_name("国家统计局") == ""
     # Beside another place's one-character name: 京滹 is Beijing and 滹阳县.
     line = "过去一年，我县主动融入京津冀协同发展，京滹科技成果转化基地正式投入运营。"
-    assert "滹" in [h.evidence for h in scan_typos(line, None, elsewhere=SiteText(line))]
+    at = line.index("滹")
+    assert site_name_at(line, at, SiteText(line, "滹阳")) and not site_name_at(line, at, SiteText(line))
     assert scan_typos(line, None, elsewhere=SiteText(line, "滹阳")) == []
 
 
 def test_a_piece_written_twice_in_the_line_is_no_slip():
     # 30学时 alone reads to the model as 30小时; the line writes 0学时 twice.
     line = "专业技术人员每年参加继续教育的时间累计不少于90学时，其中公需科目不少于30学时。"
-    assert [s for s in typolm.detector().suspects(line) if s.wrong == "学"]   # the model alone would
+    assert _repeated(line, line.index("学")) and not _repeated(line, line.index("教"))
     assert scan_typos(line) == []
 
 
@@ -335,9 +348,9 @@ def test_kham_tibetan_names_and_field_words():
 
 
 def test_a_swap_the_site_writes_elsewhere_is_a_local_name():
-    line = "先后察看了西漾荡退圩还湖、潼湖东岸生态修复。"
-    assert [h.suggestion for h in scan_typos(line)] == ["荡漾"]
-    assert scan_typos(line, None, SiteText("西漾荡湿地公园开园。\n" + line)) == []
+    line = "先后察看了东序秩湖退圩还湖、潼湖东岸生态修复。"
+    assert [h.suggestion for h in scan_typos(line)] == ["秩序"]
+    assert scan_typos(line, None, SiteText("东序秩湖湿地公园开园。\n" + line)) == []
 
 
 def test_a_name_joined_by_a_dot_is_a_name():
@@ -357,6 +370,18 @@ def test_holdout_leaves_the_fold_out():
     everything = lm.training_lines()
     left_out = set(everything) - set(lines)
     assert left_out and all(lm.fold_of(line) == 0 for line in left_out)
+    # The county portals' text is held out a fold of counties at a time (bench/mocksite.py).
+    assert lm.Holdout.parse("county_sites:1") == lm.Holdout("county_sites", 1)
+    odd, even = (set(lm.read_text(lm.DATA / f"county_sites_{fold}.txt.gz").splitlines()) for fold in (1, 0))
+    without = set(lm.text_lines(lm.Holdout("county_sites", 1)))
+    assert len(odd) > 10000 and even <= without and len(odd - without) > 0.95 * len(odd - even)
+
+
+def test_the_models_values_are_shared():
+    # Rounded when estimated, shared when read: one float object per distinct value.
+    model = lm.load()
+    values = list(model.logprob.values())[:50000]
+    assert len({id(v) for v in values}) == len(set(values)) < len(values) / 5
 
 
 def test_check_text_lists_suspects_on_request(fresh_cache):
@@ -396,10 +421,10 @@ def test_the_sites_own_usage_overrules_the_model():
 
 
 def test_a_name_in_quotation_marks_is_known_from_the_sites_other_pages():
-    # At a quotation mark the two characters on its side are asked about: 锦塘 stands in 锦塘镇.
-    line = "注册集体商标2个，“锦塘荔枝”的知名度和美誉度不断提升。"
-    assert [h.evidence for h in scan_typos(line, None, elsewhere=line)] == ["锦"]
-    assert scan_typos(line, None, elsewhere=SiteText("锦塘镇现有荔枝种植面积4.2万亩。\n" + line)) == []
+    # At a quotation mark the two characters on its side are asked about: 涟塘 stands in 涟塘镇.
+    line = "注册集体商标2个，“涟塘荔枝”的知名度和美誉度不断提升。"
+    assert [h.evidence for h in scan_typos(line, None, elsewhere=line)] == ["涟"]
+    assert scan_typos(line, None, elsewhere=SiteText("涟塘镇现有荔枝种植面积4.2万亩。\n" + line)) == []
 
 
 def test_a_town_the_site_names_twice_is_a_name_where_it_stands_bare():
