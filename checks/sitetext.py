@@ -42,10 +42,11 @@ def _in_word(line: str, offset: int) -> bool:
 def site_writes_fix(line: str, suspect: typolm.Suspect, elsewhere: "SiteText | str") -> str | None:
     """The corrected four characters around the suspect, when the site writes them elsewhere.
 
-    Not for numerals (一中全会 and 三中全会 are both right) nor where the character already
+    Not for numerals (一中全会 and 三中全会 are both right), nor for a slip into an administrative
+    unit (全县香菇产业 is everywhere, so 鲜香菇产 is no 县香菇产), nor where the character already
     stands in a dictionary word (企盼 is as good as 期盼).
     """
-    if suspect.wrong in NUMERALS or suspect.right in NUMERALS or _in_word(line, suspect.offset):
+    if suspect.wrong in NUMERALS or suspect.right in NUMERALS or suspect.right in UNITS or _in_word(line, suspect.offset):
         return None
     fixed = line[:suspect.offset] + suspect.right + line[suspect.offset + 1:]
     for start in range(max(0, suspect.offset - 3), suspect.offset + 1):

@@ -78,3 +78,15 @@ def test_a_character_the_site_writes_far_more_than_text_would_is_its_own():
 
 def test_a_term_holds_a_confusable_word_as_it_is():
     assert scan_typos("逾期送达或不符合规定的响应文件不予受理。") == []
+
+
+def test_a_slip_into_an_administrative_unit_is_not_confirmed_by_the_site():
+    # 全县香菇产业 stands on every page of a mushroom county: 鲜香菇产量 is no 县香菇产量.
+    from checks.sitetext import site_writes_fix
+    line = "鲜香菇产量3.6万吨，增长4.3%。"
+    site = SiteText("全县香菇产业提质增效。\n全县香菇产业总产值9.8亿元。\n" + line)
+    assert site_writes_fix(line, typolm.Suspect(0, "鲜", "县", -0.5, False), site) is None
+    # The same count confirms a slip into any other character (党祖书记 once, 党组书记 elsewhere).
+    line = "县委常委、党祖书记主持会议。"
+    site = SiteText("党组书记讲话。\n局党组书记调研。\n" + line)
+    assert site_writes_fix(line, typolm.Suspect(line.index("祖"), "祖", "组", -0.5, False), site) == "党组书记"
