@@ -311,10 +311,17 @@ def _misnamed_in_context(text: str) -> list[tuple[int, str, str, tuple[str, ...]
     return found
 
 
+# A county studies and passes on what its superiors said (传达学习蔡奇同志在有关会议上的讲话精神): a
+# leader's name misspelt in such a sentence is the leader's, whatever office the sentence names.
+STUDIED = re.compile(r"传达|学习")
+SPEECH = re.compile(r"讲话|指示|批示|报告|署名文章")
+
+
 def _misnamed_comrades(text: str) -> list[Hit]:
     """A leader's name misspelt before 同志 or the leader's title in a sentence about the leader's own
-    office (传达学习李熙同志在二十届中央纪委四次全会上的工作报告, 全国政协…和王沪宇主席的讲话), unless a
-    title stands before the name: a local official of that name (县纪委书记李熙同志)."""
+    office (传达学习李熙同志在二十届中央纪委四次全会上的工作报告, 全国政协…和王沪宇主席的讲话) or about
+    passing on what the leader said (STUDIED, SPEECH), unless a title stands before the name: a local
+    official of that name (县纪委书记李熙同志)."""
     hits = []
     for start, wrong, name, context in _misnamed_in_context(text):
         sentence_start = max(text.rfind(stop, 0, start) for stop in "。！？；\n")
@@ -325,7 +332,8 @@ def _misnamed_comrades(text: str) -> list[Hit]:
         # office of four characters or more (中央纪委书记赵乐继) is no county's.
         title = _title_at_end().search(before)
         national = title is not None and len(title[0]) >= 4 and title[0] not in LOCAL_TITLES
-        if not any(word in sentence for word in context) \
+        studied = STUDIED.search(text, sentence_start + 1, start) and SPEECH.search(text, start, sentence_end)
+        if not (studied or any(word in sentence for word in context)) \
                 or (not national and (title is not None or before.endswith(("长", "员", "任", "记")))):
             continue
         hits.append(Hit(start, wrong, name, f"严重错别字（领导人姓名）：“{wrong}”应为“{name}”", CHECK, len(wrong)))

@@ -33,9 +33,9 @@ NAME_LABEL = re.compile(r"(姓名|联系人|户主|申请人|本人|家属|负�
                         r"收件人|领取人|患者|学生|职工)\s*[:：]?\s*[\u4e00-\u9fff]{2,4}")
 # The name may follow a role word (考核优秀人员李婷婷，联系电话…; 热心群众张海军（手机号码…）).
 # What may stand between a name and its number: 同志, 负责 and what is in one's charge (王建国负责现场
-# 协调，联系电话…), a bracket or comma, a 电话/手机 label, 的…为 (护林员王建国的联系电话为…).
+# 协调，联系电话…), a bracket or comma, a 电话/手机 label (陈美玲女士，联系手机…), 的…为 (护林员王建国的联系电话为…).
 _NAME_TO_NUMBER = (r"(?:同志|先生|女士|老师|医生|律师|警官)?(?:负责[\u4e00-\u9fff]{0,8})?(?:联系)?\s*[（(:：,，、\s]?\s*"
-                   r"的?(?:电话|手机|联系电话|联系方式|手机号码?|Tel)?\s*(?:为|是)?\s*[:：]?\s*$")
+                   r"的?(?:联系)?(?:电话|手机(?:号码?)?|方式|Tel)?\s*(?:为|是)?\s*[:：]?\s*$")
 NAME_BEFORE = re.compile(r"([" + "".join(sorted(SURNAMES)) + r"][\u4e00-\u9fff]{1,2})" + _NAME_TO_NUMBER)
 # Names of the Mongolian, Tibetan, Uyghur … peoples have no Han surname (斯琴图雅, 格桑拉姆,
 # 阿依古丽): three to five characters of the transliteration tables, right before the number.

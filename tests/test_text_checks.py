@@ -70,6 +70,9 @@ def test_privacy_leaks_are_found_and_masked():
     # a name in two parts joined by a dot after a role, and 负责 between the name and the number
     (hit,) = scan_privacy("维修服务由技术员努尔艾力·卡德尔负责，联系电话18099853061。")
     assert hit.evidence == "180****3061"
+    # 女士 and a 联系手机 label between the name and the number
+    (hit,) = scan_privacy("侨批捐赠人陈美玲女士，联系手机18718590362，现居澳城街道。")
+    assert hit.evidence == "187****0362"
     # a Hakka surname (赖) the privacy check once lacked
     (hit,) = scan_privacy("如有疑问，请与县农业农村局赖小军（139-7073-2561）联系。")
     assert hit.evidence == "139****2561"
@@ -314,6 +317,11 @@ def test_severe_names_formulations_and_titles():
     # slipped, holder of the title or not; there is no 国务院副主席.
     assert [h.suggestion for h in scan_severe("中共中央政治局常委、中央书记处书记丁雪祥的讲话指明了方向。")] == ["丁薛祥"]
     assert scan_severe("中央书记处书记蔡奇出席会议") == []
+    # A leader's name misspelt in a sentence that passes on what was said (传达学习…讲话精神), but not
+    # a local official's title before the name, nor a sentence about anything else.
+    assert [h.suggestion for h in scan_severe("会议传达学习了蔡琦同志在有关会议上的讲话精神。")] == ["蔡奇"]
+    assert scan_severe("传达学习县委书记蔡琦同志讲话精神。") == []
+    assert scan_severe("组织学习蔡琦同志先进事迹。") == []
     assert [h.suggestion for h in scan_severe("国务院副主席韩正出席活动并致辞。")] == ["国家副主席韩正"]
     assert [h.suggestion for h in scan_severe("要坚持以习近平中国特色社会主义思想为指导")] == \
         ["习近平新时代中国特色社会主义思想"]
