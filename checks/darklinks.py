@@ -9,8 +9,6 @@ finding says why, e.g. "display:none（祖先 div.ft2026）· 外部域名 · �
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import urlsplit

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from typing import Iterator
 
 import lxml.html
 
-from checks.columns import Column, window_label, window_start
+from checks.columns import window_label, window_start
 from checks.finding import finding
 from checks.identity import ITEMS, identity_items
 from checks.sitefacts import own_text
