@@ -176,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args or any(a in ("-h", "--help") for a in args):
         print("usage: python -m demo.server [-v] DIR[:PORT] ...", file=sys.stderr)
         return 2
+    # Handlers first: whoever reads a site's address may stop us at once (a loaded machine once
+    # delivered SIGTERM between the printed address and the handlers, and the server died of it).
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
     sites: list[FixtureSite] = []
     try:
         for arg in args:
@@ -188,9 +193,6 @@ def main(argv: list[str] | None = None) -> int:
             site.stop()
         print(f"demo.server: {exc}", file=sys.stderr)
         return 1
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     try:
         while not stop.wait(0.5):
             pass
