@@ -441,19 +441,21 @@ def county_sites() -> None:
     """checks/data/lm/county_sites_{0,1}.txt.gz: the clean prose of the project's own fictional
     county portals (the POOLS of bench/mocksite*_data.py, never their planted errors), one distinct
     sentence a line, county N in fold N mod 2 (checks/lm.py, SITES)."""
+    from mocksite import county_number
     bench = Path(__file__).resolve().parent
     folds: dict[int, list[str]] = {0: [], 1: []}
     for path in sorted(bench.glob("mocksite*_data.py")):
-        found = re.fullmatch(r"mocksite(\d*)_data", path.stem)
-        number = int(found[1] or 1)
         module = __import__(path.stem)
         for pool in module.POOLS.values():
-            folds[number % 2] += [s.strip() for s in SENTENCE.findall(pool) if len(s.strip()) > 1]
+            folds[county_number(path.stem) % 2] += [s.strip() for s in SENTENCE.findall(pool) if len(s.strip()) > 1]
+    written = 0
     for fold, lines in folds.items():
+        kept = distinct(lines)
         with open(OUT / "lm" / f"county_sites_{fold}.txt.gz", "wb") as raw, \
                 gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
-            handle.write(("\n".join(distinct(lines)) + "\n").encode("utf-8"))
-    print(f"county sites: {sum(len(distinct(lines)) for lines in folds.values())} sentences")
+            handle.write(("\n".join(kept) + "\n").encode("utf-8"))
+        written += len(kept)
+    print(f"county sites: {written} sentences")
 
 
 def main() -> None:
