@@ -168,11 +168,13 @@ def _holder_pattern() -> re.Pattern:
 def _misnamed_holders(text: str) -> list[Hit]:
     """The one holder of a title with one character of the name wrong, whatever the character: the
     title says who is meant. In a three-character name only the given name (全国政协主席王沪宇: a
-    surname that differs is another person); in a two-character one only the surname, for another
-    given name is another person (国务院总理李鹏) while 国务院总理季强 is a slip, as long as the
-    written surname is one and its given name begins no word (国务院总理也强调 is no name). A
-    three-character name written before the title is read the same way (习近年总书记)."""
+    surname that differs is another person). In a two-character one the surname, as long as the
+    written surname is one and its given name begins no word (国务院总理季强; 国务院总理也强调 is
+    no name), or the given name where no former holder of the title is named (国务院总理李刚, but
+    国务院总理李鹏 and 李克强) and it begins no word. A three-character name written before the
+    title is read the same way (习近年总书记)."""
     titles, names = reference()["exclusive_titles"], held_titles()
+    formers = reference().get("former_holders", {})
     vocabulary = words()
     hits = []
     for match in _holder_pattern().finditer(text):
@@ -189,8 +191,11 @@ def _misnamed_holders(text: str) -> list[Hit]:
             continue
         if len(holder) == 3 and wrong == [0]:
             continue
-        if len(holder) == 2 and (wrong != [0] or written[0] not in SURNAMES
-                                 or text[start + 1:start + 3] in vocabulary):
+        if len(holder) == 2 and wrong == [1]:
+            if any(text.startswith(name, start) for name in formers.get(match[0], ())) \
+                    or text[start + 1:start + 3] in vocabulary:
+                continue
+        elif len(holder) == 2 and (written[0] not in SURNAMES or text[start + 1:start + 3] in vocabulary):
             continue
         hits.append(Hit(start, written, holder,
                         f"严重错别字（领导人姓名）：“{match[0]}{written}”应为“{match[0]}{holder}”", CHECK, len(holder)))

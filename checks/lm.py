@@ -257,29 +257,36 @@ def fingerprint(holdout: Holdout | None) -> str:
 def used_in_training_text(strings: list[str], source: bytes, holdout: Holdout | None = None) -> list[str]:
     """Those of `strings` that stand somewhere in the model's correct text (text_lines: a wrong
     form that correct text uses is no error; the dictionary's words are not asked). `source`:
-    the bytes the strings come from, for the cache key.
+    the bytes the strings come from, for the cache key."""
+    return sorted(training_text_counts(strings, source, holdout))
 
-    Scanning the 3.5 million characters takes over a second, so the answer is cached beside the
+
+def training_text_counts(strings: list[str], source: bytes, holdout: Holdout | None = None) -> dict[str, int]:
+    """How often each of `strings` that the model's correct text writes stands in it (overlapping
+    occurrences too; those it never writes are left out). `source`: the bytes the strings come
+    from, for the cache key.
+
+    Scanning the 5 million characters takes over a second, so the answer is cached beside the
     model, under the digest of the model's text and of `source`.
     """
     digest = hashlib.blake2b(fingerprint(holdout).encode(), digest_size=10)
     digest.update(source)
-    path = cache_dir() / f"typo-used-{digest.hexdigest()}.json"
+    path = cache_dir() / f"typo-counts-{digest.hexdigest()}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
     from checks.phrases import PhraseFinder
     finder = PhraseFinder.of(strings)
-    used = sorted({found for line in text_lines(holdout) for _, found, _ in finder.find(line)})
+    counts = Counter(found for line in text_lines(holdout) for _, found, _ in finder.find(line))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(used, ensure_ascii=False), encoding="utf-8")
+        partial.write_text(json.dumps(dict(sorted(counts.items())), ensure_ascii=False), encoding="utf-8")
         os.replace(partial, path)
     except OSError:
         pass            # no writable cache: scan again next time
-    return used
+    return dict(counts)
 
 
 def _cache_path(holdout: Holdout | None) -> Path:

@@ -303,28 +303,33 @@ GENERIC_ENDS = frozenset("部局厅委办署行院")
 
 
 @lru_cache(maxsize=1)
-def truncations() -> PhraseFinder[tuple[str, str]]:
-    """Each organ name and key formulation less its last character -> (the phrase, its kind)."""
+def truncations() -> PhraseFinder[tuple[str, str, bool]]:
+    """Each organ name and key formulation less its last character -> (the phrase, its kind, whether
+    correct text writes the shortened form on its own: 科学发展 without 观, but 中国式现代 never)."""
     data = reference()
     found = {phrase[:-1]: (phrase, "重要表述") for phrase in data["formulations"]["items"] if len(phrase) >= 4}
     vocabulary = words()
     found.update({name[:-1]: (name, "机构名称") for name in data["names"]["items"]
                   if (len(name) >= TRUNCATION_MIN or len(name) == TRUNCATION_MIN - 1 and name[:-1] not in vocabulary)
                   and name[-1] not in GENERIC_ENDS})
-    return PhraseFinder(found)
+    strings = [*found, *(phrase for phrase, _ in found.values())]
+    counts = lm.training_text_counts(strings, (DATA / "severe.toml").read_bytes())
+    return PhraseFinder({cut: (phrase, kind, counts.get(cut, 0) > counts.get(phrase, 0))
+                         for cut, (phrase, kind) in found.items()})
 
 
 def _truncated(text: str, good_spans: list[tuple[int, int]]) -> list[Hit]:
     """An organ's name or a formulation with its last character dropped (庆祝中华人民共和成立,
-    学习中国特色社会主理论), unless the words read on past it (中华人民共和国国务委员 holds
-    中华人民共和国国务) or, in a formulation, the shortened words are words (科学发展, 人类命运共同)."""
+    学习中国特色社会主理论, 以中国式现代为引领), unless the words read on past it (中华人民共和国国务
+    委员 holds 中华人民共和国国务) or, in a formulation whose shortened form correct text also writes,
+    the shortened words are words (科学发展, 全面从严治)."""
     hits = []
-    for start, cut, (phrase, kind) in truncations().find(text):
+    for start, cut, (phrase, kind, written_alone) in truncations().find(text):
         end = start + len(cut)
         if text[end:end + 1] == phrase[-1] or any(s <= start and end <= e for s, e in good_spans):
             continue
-        # In a formulation the last character left must stand as a word of its own (社会主 | 理论).
-        if read_across(text, start, end) or (kind == "重要表述" and read_across(text, end - 1, end)):
+        # In such a formulation the last character left must stand as a word of its own (社会主 | 理论).
+        if read_across(text, start, end) or (kind == "重要表述" and written_alone and read_across(text, end - 1, end)):
             continue
         hits.append(Hit(start, cut, phrase, f"严重错别字（{kind}）：“{cut}”应为“{phrase}”（缺“{phrase[-1]}”）",
                         CHECK, len(cut)))

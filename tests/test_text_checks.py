@@ -367,10 +367,18 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("牢固树立“四个意思”")] == ["四个意识"]
     assert [h.suggestion for h in scan_severe("认真学习宣传贯彻党的二十大经神")] == ["党的二十大精神"]
     assert [h.suggestion for h in scan_severe("学习十四届全国人民大代表会三次会议精神")] == ["全国人民代表大会"]
-    # The one holder of a title with the surname of a two-character name slipped; another given
-    # name is another person, and a word after the title is no name.
+    # The one holder of a title with either character of a two-character name slipped; a former
+    # holder is named rightly, and a word after the title is no name.
     assert [h.suggestion for h in scan_severe("国务院总理季强代表国务院作政府工作报告")] == ["李强"]
-    for text in ("国务院总理李鹏出席", "国务院总理也强调", "国务院总理李强出席"):
+    assert [h.suggestion for h in scan_severe("传达学习了国务院总理李刚主持召开国务院常务会议时的讲话精神")] == ["李强"]
+    for text in ("国务院总理李鹏出席", "国务院总理李克强作政府工作报告", "国务院总理也强调", "国务院总理李强出席",
+                 "国务院总理李强调研"):
+        assert scan_severe(text) == [], text
+    # A formulation less its last character that correct text never writes so is cut short wherever it
+    # stands (中国式现代 | 为); one it writes is cut only where its last word stands alone (科学发展).
+    assert [h.suggestion for h in scan_severe("要以中国式现代为引领")] == ["中国式现代化"]
+    assert [h.suggestion for h in scan_severe("推动人类命运共同建设")] == ["人类命运共同体"]
+    for text in ("坚持科学发展，推动高质量发展", "坚持全面从严治校", "以中国式现代化为引领"):
         assert scan_severe(text) == [], text
     # The latest congress's numeral swapped beside its plenary sessions; a formulation run on.
     assert [h.suggestion for h in scan_severe("专题学习党的十二大和二十届三中全会精神")] == ["党的二十大"]
@@ -393,7 +401,7 @@ def test_severe_names_formulations_and_titles():
     for text in ("发挥中国特色社会主义的制度优势", "我们全面建成了小康社会"):
         assert scan_severe(text) == [], text
     for text in ("中华人民共和国国务委员", "由工业和信息化、商务等部门按照职责分工", "这两个确定的目标",
-                 "坚持科学发展，推动人类命运共同建设", "弘扬社会主义核心价值体系", "你省和住房城乡建设部要加强指导",
+                 "坚持科学发展，推动科学发展观落实", "弘扬社会主义核心价值体系", "你省和住房城乡建设部要加强指导",
                  "1982年，全国上下认真学习党的十二大精神", "人民代表大会和常务委员会会议",
                  "党的十一届三中全会精神"):
         assert scan_severe(text) == [], text
