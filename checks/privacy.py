@@ -40,6 +40,8 @@ NAME_BEFORE = re.compile(r"([" + "".join(sorted(SURNAMES)) + r"][\u4e00-\u9fff]{
 # Names of the Mongolian, Tibetan, Uyghur … peoples have no Han surname (斯琴图雅, 格桑拉姆,
 # 阿依古丽): three to five characters of the transliteration tables, right before the number.
 MINORITY_BEFORE = re.compile(r"([\u4e00-\u9fff]{3,5})" + _NAME_TO_NUMBER)
+# A name in two parts joined by a dot (阿依古丽·吐尔逊老师，电话…), whatever stands before it.
+DOTTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,6})[·•・‧]([\u4e00-\u9fff]{2,6}?)" + _NAME_TO_NUMBER)
 # A title or role right before a name of any surname (村委会主任惠长林，联系电话…; 队长公保才旦，手机号…;
 # 社区干部俄木阿衣联系，电话…; 嘎查达宝音德力格尔, a Mongolian village head and a name of six;
 # 技术员努尔艾力·卡德尔负责, a name in two parts joined by a dot).
@@ -105,7 +107,7 @@ def _named(text: str, start: int, end: int) -> bool:
     name = NAME_BEFORE.search(before)
     if name and _reads_as_name(name.group(1)):
         return True
-    if _minority_name(before) or _rare_surname_name(before):
+    if _minority_name(before) or _dotted_name(before) or _rare_surname_name(before):
         return True
     titled = TITLE_BEFORE.search(before)
     if titled and not NOT_NAME.search(titled.group(1)) and not _all_words(titled.group(1)):
@@ -139,6 +141,18 @@ def _minority_name(before: str) -> bool:
                 return False
             return not NOT_NAME.search(name) and name not in _words()
     return False
+
+
+def _dotted_name(before: str) -> bool:
+    """A transliterated name in two parts joined by a dot right before the number (托格拉克乡
+    阿依古丽·吐尔逊老师，电话…): the part after the dot, and two characters or more before it, of
+    the transliteration tables."""
+    found = DOTTED_BEFORE.search(before)
+    if not found:
+        return False
+    first, last = found.group(1), found.group(2)
+    return all(c in MINORITY_NAME for c in last) and all(c in MINORITY_NAME for c in first[-2:]) \
+        and not NOT_NAME.search(first + last)
 
 
 def _rare_surname_name(before: str) -> bool:

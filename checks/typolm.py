@@ -304,9 +304,10 @@ SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|宜([\u4e00-\u9fff])则
                         r"|一式[一二两三四五六七八九十]份|逢[\u4e00-\u9fff]必[\u4e00-\u9fff]")
 
 
-# What frames two parallel halves, A_A_: 一村一品, 边干边学, 不等不靠, 无职无权, 助餐助浴, 多病多灾.
+# What frames two parallel halves, A_A_: 一村一品, 边干边学, 不等不靠, 无职无权, 助餐助浴, 多病多灾,
+# 随摘随运, 即查即改, 越早越好.
 # Not any repeated character: in 煤改汽改造 the second 改 starts a word of its own.
-FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦")
+FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦随即越")
 
 
 def in_set_phrase(line: str, offset: int) -> bool:

@@ -70,6 +70,10 @@ def test_privacy_leaks_are_found_and_masked():
     # a name in two parts joined by a dot after a role, and 负责 between the name and the number
     (hit,) = scan_privacy("维修服务由技术员努尔艾力·卡德尔负责，联系电话18099853061。")
     assert hit.evidence == "180****3061"
+    # ... or after a place, with no role before it; a dot inside a title is no name
+    (hit,) = scan_privacy("报名咨询：托格拉克乡阿依古丽·吐尔逊老师，电话15199034827。")
+    assert hit.evidence == "151****4827"
+    assert scan_privacy("《丝路·新疆》活动热线15199034827。") == []
     # 女士 and a 联系手机 label between the name and the number
     (hit,) = scan_privacy("侨批捐赠人陈美玲女士，联系手机18718590362，现居澳城街道。")
     assert hit.evidence == "187****0362"

@@ -40,6 +40,7 @@ CLEAN = [
     "今年我县确定的十项民生实事进展顺利。",                       # a numeral before what it counts
     "全年共排查化解矛盾纠纷213宗，年加工能力达到8000万穗。",      # a measure word after a figure
     "推行“一坝一主导产业”，为老年人提供助餐助浴等服务。",          # the slot of a frame A_A_
+    "冷藏车在主产区设立临时调度点，实行“随摘随运、全程控温”。",      # 随X随Y
     "坚持因村制宜，优先招录本县籍退役军人。",
     "如有疑问，请与县农业农村局邢志强（188-8953-6027）联系。",  # a name right after an office's
     "对重点隐患点实行逢雨必巡、雨中加密巡查。",                     # 逢X必Y
