@@ -435,12 +435,9 @@ class TypoDetector:
             # character standing there does.
             with_left = follows.get(text[i - 1], _NO_BIGRAMS)
             with_right = preceded.get(text[i + 1], _NO_BIGRAMS)
-            pairing = (with_left.keys() & others) | (with_right.keys() & others)
-            if not pairing:
-                continue
             fit = with_left.get(text[i], floor) + with_right.get(text[i], floor) + BIGRAM_MARGIN
             fitting = []
-            for other in pairing:
+            for other in others:
                 value = with_left.get(other, floor) + with_right.get(other, floor)
                 if value > fit:
                     fitting.append((value, other))
