@@ -42,7 +42,7 @@ IN_MODEL = {"nlpcc2023_task8.jsonl": "nlpcc2023", "xxqg_correct.jsonl": "xxqg",
             "rmrb1998_correct.jsonl": "rmrb1998"}
 
 
-RUNS = 3
+RUNS = 5
 
 
 def flagged_lines(rows: list[dict], holdout: str | None = None, suspects: bool = False,
@@ -60,6 +60,7 @@ def flagged_lines(rows: list[dict], holdout: str | None = None, suspects: bool =
     subprocess.run([*command[:-1], "-"], input="一\n", capture_output=True, text=True, cwd=ROOT, env=env)
     # A pass over a few tens of thousands of characters lasts a fraction of a second, and on this
     # machine one such pass swings by 30 % from run to run: the best of RUNS cold passes is kept.
+    # With three, the best itself still moved by a tenth between two runs of the benchmark.
     seconds = float("inf")
     for _ in range(RUNS):
         run = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT, env=env)
@@ -166,7 +167,7 @@ def main() -> None:
     print(tabulate(table, headers=["file", "sentences", "with errors", "P", "R", "F1", "false alarms",
                                    "chars/s"]))
     print("xunjian rows: text.typo and text.typo_severe findings (pass --suspects to add 疑似).")
-    print("chars/s: check-text on one core, all text checks, as check-text times itself (best of 3 runs): loading the model, "
+    print(f"chars/s: check-text on one core, all text checks, as check-text times itself (best of {RUNS} runs): loading the model, "
           "dictionary and lists (about 2 s from the cache) left out.")
     print("typo modules: " + ("compiled with mypyc (make native; checks/native.py); the plain-Python row runs without them"
                               if native.current_build() is not None else "plain Python (no current `make native` build)"))
