@@ -180,10 +180,16 @@ QUALIFIED = frozenset({("其间", "期间")})
 CLAUSE_START = frozenset("，,。；;：:！？!?、（(“")
 
 
+# A notice's title names its kind last: 关于征集侨乡老照片的启事 is a 启事 whatever the model says.
+NOTICE_TITLE = re.compile(r"关于[^。；;！？!?]+的$")
+
+
 def _ruled_out(line: str, start: int, written: str, meant: str) -> bool:
-    """True when what follows `written` at `start` rules `meant` out (RULED_OUT), or a clause
-    begins with it where `meant` needs a qualifier (QUALIFIED)."""
+    """True when what follows `written` at `start` rules `meant` out (RULED_OUT), a clause begins
+    with it where `meant` needs a qualifier (QUALIFIED), or it ends a notice's title (NOTICE_TITLE)."""
     if (written, meant) in QUALIFIED and (start == 0 or line[start - 1] in CLAUSE_START):
+        return True
+    if not line[start + len(written):].strip("。 ") and NOTICE_TITLE.search(line, 0, start):
         return True
     after = RULED_OUT.get((written, meant))
     return after is not None and after.match(line, start + len(written)) is not None

@@ -298,8 +298,10 @@ EITHER = frozenset({"需须"})
 # 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农; 宜粮则粮, 宜林则林, 宜园则园.
 # 护林员 names a post after what it guards, and so do 护渠员, 护河员, 护路员 and 护堤员. 因地制宜 is
 # made for the village (因村制宜) and the household; 本县籍 and 外省籍 say where one is registered;
-# papers are handed in 一式三份, in three copies; 逢雨必巡 and 逢进必考 say what always follows.
+# papers are handed in 一式三份, in three copies; 逢雨必巡 and 逢进必考 say what always follows;
+# 以商招商 and 以企引企 draw like by like.
 SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|宜([\u4e00-\u9fff])则\2|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]"
+                        r"|以([\u4e00-\u9fff])[\u4e00-\u9fff]\3"
                         r"|护[林路河渠堤坝草岸湖网线田]员|因[\u4e00-\u9fff]制宜|[本外][省市县区镇乡村旗]籍"
                         r"|一式[一二两三四五六七八九十]份|逢[\u4e00-\u9fff]必[\u4e00-\u9fff]")
 
@@ -311,14 +313,20 @@ FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦�
 
 
 def in_set_phrase(line: str, offset: int) -> bool:
-    """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛, 护渠员), or
-    fills the slot of a frame (一坝一主导产业, 助餐助浴): the frame, not the character in it, is what
-    the model would be reading."""
+    """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛, 护渠员),
+    fills the slot of a frame (一坝一主导产业, 助餐助浴), or is the 继 of 继…之后: the frame, not
+    the character in it, is what the model would be reading."""
     if 0 < offset < len(line) - 1 and line[offset - 1] == line[offset + 1] != line[offset] \
             and line[offset - 1] in FRAME:
         return True
+    if line[offset] == "继" and SUCCESSION.match(line, offset):
+        return True
     return any(match.start() <= offset < match.end()
                for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
+
+
+# 继…之后 says what came after what (我县继“柴达木藏羊”之后获得…): no 县级 however likely.
+SUCCESSION = re.compile(r"继[^，,。；;：:]{2,30}?(之后|以后)")
 
 
 def in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
