@@ -374,6 +374,10 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("牢固树立“四个意思”")] == ["四个意识"]
     assert [h.suggestion for h in scan_severe("认真学习宣传贯彻党的二十大经神")] == ["党的二十大精神"]
     assert [h.suggestion for h in scan_severe("学习十四届全国人民大代表会三次会议精神")] == ["全国人民代表大会"]
+    # A policy slogan misspelt is an ordinary typo, not a severe error.
+    for text, right in (("要全面推进乡村震兴，加快建设宜居宜业和美乡村。", "乡村振兴"), ("全县上下要扎实推进乡村振新。", "乡村振兴")):
+        assert scan_severe(text) == [], text
+        assert [h.suggestion for h in scan_typos(text)] == [right], text
     # The one holder of a title with either character of a two-character name slipped; a former
     # holder is named rightly, and a word after the title is no name.
     assert [h.suggestion for h in scan_severe("国务院总理季强代表国务院作政府工作报告")] == ["李强"]
