@@ -87,7 +87,8 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
 # are stored, shipped or handed out (物资装备, 物资储备, 物资调运) are 物资, whatever the model says.
 # 同一 before what is one and the same (同一岗位, 同一地块) is no 统一. Things stood upright are
 # 竖立 (竖立警示牌, 竖立鹰架), not 树立 (a model, an idea); a journey's 行程 has its days, its route
-# and its stages (行程一般为二至四天), which 形成 never takes.
+# and its stages (行程一般为二至四天), which 形成 never takes. An emergency 响应 has its levels, plan
+# and state (确定响应等级, 响应终止), whatever 相应 would make of them.
 
 RULED_OUT: dict[tuple[str, str], re.Pattern] = {
     ("实行", "施行"): re.compile(r"(?!之)[^，,。；;：:！？!?、）)”\s]"),
@@ -98,6 +99,7 @@ RULED_OUT: dict[tuple[str, str], re.Pattern] = {
     ("竖立", "树立"): re.compile(r"[^，,。；;]{0,8}?(牌|碑|(?<!标)杆|架|桩|柱|标志|标识|旗|塔|雕塑|塑像|屏|栏|板|界石)"),
     ("行程", "形成"): re.compile(r"(一般为|一般|约为?|共计?|全程|全长|安排|路线|天数|时间|结束|期间|中|单|码|"
                              r"[0-9０-９一二三四五六七八九十两半]+(天|日|小时|公里|千米))"),
+    ("响应", "相应"): re.compile(r"(等级|级别|机制|程序|预案|状态|行动|启动|终止|结束|解除|调整|升级|降级)"),
     ("实时", "实施"): re.compile(r"(传|监|更新|查|显示|播|采集|上传|在线|掌握|发布|共享|同步|推送|定位|跟踪|响应|预警|"
                              r"数据|动态|画面|视频|路况|信息|调度|反馈|比对|核验)"),
 }

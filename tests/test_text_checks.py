@@ -374,6 +374,12 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("牢固树立“四个意思”")] == ["四个意识"]
     assert [h.suggestion for h in scan_severe("认真学习宣传贯彻党的二十大经神")] == ["党的二十大精神"]
     assert [h.suggestion for h in scan_severe("学习十四届全国人民大代表会三次会议精神")] == ["全国人民代表大会"]
+    # The state's name with any one character replaced; its traditional form is no slip.
+    assert [h.suggestion for h in scan_severe("全旗各机关单位统一悬挂中华人明共和国国旗")] == ["中华人民共和国"]
+    assert scan_severe("中華人民共和國國旗") == []
+    # A year of the last century elsewhere on the page leaves a swapped numeral a slip.
+    assert [h.suggestion for h in scan_severe("该厂1998年建成。全县要把学习贯彻党的十二大精神作为首要政治任务。")] == \
+        ["党的二十大精神"]
     # A policy slogan misspelt is an ordinary typo, not a severe error.
     for text, right in (("要全面推进乡村震兴，加快建设宜居宜业和美乡村。", "乡村振兴"), ("全县上下要扎实推进乡村振新。", "乡村振兴")):
         assert scan_severe(text) == [], text

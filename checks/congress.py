@@ -1,0 +1,116 @@
+"""text.typo_severe for the Party's congresses and plenary sessions, by their numbers: a congress that
+cannot have met yet (党的二十二大), the latest one's numeral swapped in its 精神 (党的十二大精神), a
+plenary session counted by congress (二十大三中全会) and a congress by term (第二十届全国代表大会).
+Called by checks/severe.py's scan_severe.
+"""
+
+from __future__ import annotations
+
+import re
+
+from checks.severe_reference import CHECK, reference
+from checks.textscan import Hit
+
+
+def congress_errors(text: str) -> list[Hit]:
+    """Every miscounted congress or plenary session in `text`."""
+    hits: list[Hit] = []
+    if "党的" in text:
+        hits += _congress_numbers(text)
+    if "中全会" in text:
+        hits += _plenary_of_congress(text)
+    if "届全国代表大会" in text or "次全国人民代表大会" in text:
+        hits += _congress_by_term(text)
+    return hits
+
+
+COUNTING = frozenset("〇一二三四五六七八九十")
+CONGRESS = re.compile(r"党的([一二三四五六七八九十]{1,4})(大|届[一二三四五六七八九]中全会)(精神)?")
+DIGITS = "零一二三四五六七八九"
+NUMERALS = {c: n for n, c in enumerate(DIGITS)}
+LAST_CENTURY = re.compile(r"19\d\d年")
+
+
+def _numeral(text: str) -> int | None:
+    """二十二 -> 22, 十九 -> 19, 二十 -> 20: the numerals congresses are counted in."""
+    tens, _, units = text.rpartition("十")
+    if "十" in tens or len(tens) > 1 or len(units) > 1:
+        return None
+    value = (NUMERALS[tens] if tens else 1) * 10 if "十" in text else 0
+    return value + (NUMERALS[units] if units else 0)
+
+
+def _congress_numbers(text: str) -> list[Hit]:
+    """A Party congress miscounted: 党的二十二大 when the latest is the twentieth (the next one
+    may be looked forward to), and the latest's numeral swapped in its 精神 (学习贯彻党的十二大精神)
+    or beside its plenary sessions (党的十二大和二十届三中全会精神), unless the line speaks of the
+    last century (1982年党的十二大精神)."""
+    congress = reference()["congress"]
+    latest = _chinese(congress["latest"])
+    hits = []
+    for match in CONGRESS.finditer(text):
+        number = _numeral(match[1])
+        if number is None:
+            continue
+        if number > congress["latest"] + 1 and match[2] == "大":
+            right = f"党的{latest}大"
+            bad = f"党的{match[1]}大"
+            hits.append(Hit(match.start(), bad, right,
+                            f"严重错别字（重要表述）：“{bad}”应为“{right}”（最近一次为{right}，{congress['source']}）",
+                            CHECK, len(bad)))
+        elif (match[1] != latest and match[1] == latest[::-1] and not LAST_CENTURY.search(_sentence_at(text, match.start()))
+              and (match[3] or f"{latest}届" in re.split(r"[。；;]", text[match.end():], maxsplit=1)[0])):
+            right = f"党的{latest}{match[2]}{match[3] or ''}"
+            hits.append(Hit(match.start(), match[0], right,
+                            f"严重错别字（重要表述）：“{match[0]}”应为“{right}”（“{latest}”两字颠倒）",
+                            CHECK, len(match[0])))
+    return hits
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence of `text` that holds position `at`."""
+    start = max(text.rfind(stop, 0, at) for stop in "。！？；\n") + 1
+    ends = [i for i in (text.find(stop, at) for stop in "。！？；\n") if i >= 0]
+    return text[start:min(ends, default=len(text))]
+
+
+def _chinese(number: int) -> str:
+    tens, units = divmod(number, 10)
+    return (DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (DIGITS[units] if units else "")
+
+
+# A plenary session belongs to a Central Committee (届), not to a congress (大): 党的二十大三中全会.
+PLENARY_OF_CONGRESS = re.compile(r"([一二三四五六七八九十]{1,4})大([一二三四五六七八九]中全会)")
+
+
+def _plenary_of_congress(text: str) -> list[Hit]:
+    """A plenary session counted by congress (二十大三中全会) rather than by Central Committee (二十届)."""
+    hits = []
+    for match in PLENARY_OF_CONGRESS.finditer(text):
+        if text[match.start() - 1:match.start()] in COUNTING:
+            continue
+        right = f"{match[1]}届{match[2]}"
+        hits.append(Hit(match.start(), match[0], right,
+                        f"严重错别字（重要表述）：“{match[0]}”应为“{right}”（中全会按中央委员会届次称“届”）",
+                        CHECK, len(match[0])))
+    return hits
+
+
+# A congress is counted by 次, a Central Committee by 届: 中国共产党第二十届全国代表大会 mixes them.
+# And the Party's congress is a 全国代表大会: 第二十次全国人民代表大会 puts in the name of the
+# state's legislature, which is counted by 届 besides.
+CONGRESS_BY_TERM = re.compile(r"(?:中国共产党|党的|中国共产主义青年团|共青团)"
+                              r"(第([一二三四五六七八九十]{1,4})(?:届全国代表大会|次全国人民代表大会))")
+
+
+def _congress_by_term(text: str) -> list[Hit]:
+    """A Party or League congress counted by 届 (中国共产党第二十届全国代表大会) rather than by 次,
+    or named as the legislature (中国共产党第二十次全国人民代表大会)."""
+    hits = []
+    for match in CONGRESS_BY_TERM.finditer(text):
+        bad, right = match[1], f"第{match[2]}次全国代表大会"
+        why = "党的代表大会称“全国代表大会”，“全国人民代表大会”是国家权力机关" if "人民" in bad \
+            else "代表大会按“次”计，中央委员会按“届”计"
+        hits.append(Hit(match.start(1), bad, right, f"严重错别字（重要表述）：“{bad}”应为“{right}”（{why}）",
+                        CHECK, len(bad)))
+    return hits
