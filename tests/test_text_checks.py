@@ -211,6 +211,9 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("县农村经济委员会牵头制定谷子产业扶持资金使用方案。")] == ["农村经济委员会"]
     # 蒙古国 is not to be called 外蒙.
     assert [h.suggestion for h in scan_improper("组织企业赴俄罗斯和外蒙考察果蔬出口市场")] == ["蒙古国"]
+    # A county's 文化广播影视局 went into its 文化和旅游局; the 文化广电和旅游局 is that new body.
+    assert len(scan_improper("县文化广播影视局联合县文物保护中心开展安全巡查")) == 1
+    assert scan_improper("县文化广电和旅游局开展安全巡查") == []
     # 伊斯兰教 is not to be called 回教 (1956); one goes back to the classroom (回教室) all the same.
     assert [h.suggestion for h in scan_improper("组织全县回教界人士开展座谈")] == ["伊斯兰教"]
     assert scan_improper("下课后同学们回教室自习") == []
