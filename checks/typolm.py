@@ -314,19 +314,21 @@ FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦�
 
 def in_set_phrase(line: str, offset: int) -> bool:
     """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛, 护渠员),
-    fills the slot of a frame (一坝一主导产业, 助餐助浴), or is the 继 of 继…之后: the frame, not
-    the character in it, is what the model would be reading."""
+    fills the slot of a frame (一坝一主导产业, 助餐助浴), or is the 继 of 继…之后 or the 既 of 既…又:
+    the frame, not the character in it, is what the model would be reading."""
     if 0 < offset < len(line) - 1 and line[offset - 1] == line[offset + 1] != line[offset] \
             and line[offset - 1] in FRAME:
         return True
-    if line[offset] == "继" and SUCCESSION.match(line, offset):
+    if (line[offset] == "继" and SUCCESSION.match(line, offset)) or (line[offset] == "既" and BOTH_AND.match(line, offset)):
         return True
     return any(match.start() <= offset < match.end()
                for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
 
 
-# 继…之后 says what came after what (我县继“柴达木藏羊”之后获得…): no 县级 however likely.
+# 继…之后 says what came after what (我县继“柴达木藏羊”之后获得…): no 县级 however likely; 既…又
+# joins two (让搬迁群众既住得安全、又过得舒心).
 SUCCESSION = re.compile(r"继[^，,。；;：:]{2,30}?(之后|以后)")
+BOTH_AND = re.compile(r"既[^。；;！？!?]{1,24}?[，,、]\s*[又也]")
 
 
 def in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool:

@@ -46,6 +46,7 @@ CLEAN = [
     "关于征集侨批文物和侨乡老照片的启事",                               # a notice's title names its kind
     "由防灾减灾救灾委员会根据积雪深度和受灾范围确定响应等级。",         # an emergency response's level
     "任命杨振华为县农业农村局副局长，覃雪梅为县文化和旅游局副局长。",   # a name in an appointment
+    "要统筹做好就业安置，让搬迁群众既住得安全、又过得舒心。",           # 既…又
     "坚持因村制宜，优先招录本县籍退役军人。",
     "如有疑问，请与县农业农村局邢志强（188-8953-6027）联系。",  # a name right after an office's
     "对重点隐患点实行逢雨必巡、雨中加密巡查。",                     # 逢X必Y
