@@ -53,7 +53,7 @@ bench-text: install
 	$(BIN)/python bench/text.py
 	@# A hundred and six mock county portals: the first tuned on, the others each written unseen.
 	$(BIN)/python bench/mocksite.py
-	for n in $$(seq 2 210); do $(BIN)/python bench/mocksite.py --data mocksite$${n}_data || exit 1; done
+	for n in $$(seq 2 218); do $(BIN)/python bench/mocksite.py --data mocksite$${n}_data || exit 1; done
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info

@@ -211,6 +211,8 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("县农村经济委员会牵头制定谷子产业扶持资金使用方案。")] == ["农村经济委员会"]
     # 蒙古国 is not to be called 外蒙.
     assert [h.suggestion for h in scan_improper("组织企业赴俄罗斯和外蒙考察果蔬出口市场")] == ["蒙古国"]
+    # 原产地 marks no former body.
+    assert len(scan_improper("进口商品的原产地标注为台湾总统府所在地台北市")) == 1
     # A county's 文化广播影视局 went into its 文化和旅游局; the 文化广电和旅游局 is that new body.
     assert len(scan_improper("县文化广播影视局联合县文物保护中心开展安全巡查")) == 1
     assert scan_improper("县文化广电和旅游局开展安全巡查") == []
