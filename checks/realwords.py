@@ -191,7 +191,8 @@ def _ruled_out(line: str, start: int, written: str, meant: str) -> bool:
     with it where `meant` needs a qualifier (QUALIFIED), or it ends a notice's title (NOTICE_TITLE)."""
     if (written, meant) in QUALIFIED and (start == 0 or line[start - 1] in CLAUSE_START):
         return True
-    if not line[start + len(written):].strip("。 ") and NOTICE_TITLE.search(line, 0, start):
-        return True
+    if line[start + len(written):start + len(written) + 1] in ("", "。", " ", "\n") \
+            and NOTICE_TITLE.search(line, 0, start):
+        return True         # the title ends its sentence, alone or before the notice's text
     after = RULED_OUT.get((written, meant))
     return after is not None and after.match(line, start + len(written)) is not None

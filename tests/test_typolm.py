@@ -467,3 +467,13 @@ def test_site_evidence_leaves_numerals_and_words_alone():
         suspect = typolm.Suspect(line.index(wrong), wrong, right, 0.0, False)
         found.append(site_writes_fix(line, suspect, SiteText(site + line)))
     assert found == [None, None, "党组成员"]
+
+
+def test_a_notice_title_names_its_kind_before_the_notice_text():
+    """关于…的启事 ends its title's sentence, alone or before the notice's text: no 启示 there."""
+    import importlib
+    realwords = importlib.import_module("checks.realwords")
+    for line in ("关于征集侨乡老照片的启事", "关于征集侨乡老照片的启事。为丰富县华侨历史博物馆馆藏，现面向社会公开征集。"):
+        assert realwords._ruled_out(line, line.index("启事"), "启事", "启示"), line
+    line = "关于招聘工作的启事带来的思考"
+    assert not realwords._ruled_out(line, line.index("启事"), "启事", "启示")
