@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from checks.severe_reference import CHECK, reference
-from checks.textscan import Hit
+from checks.textscan import Hit, sentence_span
 
 
 def congress_errors(text: str) -> list[Hit]:
@@ -58,20 +58,13 @@ def _congress_numbers(text: str) -> list[Hit]:
             hits.append(Hit(match.start(), bad, right,
                             f"严重错别字（重要表述）：“{bad}”应为“{right}”（最近一次为{right}，{congress['source']}）",
                             CHECK, len(bad)))
-        elif (match[1] != latest and match[1] == latest[::-1] and not LAST_CENTURY.search(_sentence_at(text, match.start()))
+        elif (match[1] != latest and match[1] == latest[::-1] and not LAST_CENTURY.search(text, *sentence_span(text, match.start()))
               and (match[3] or f"{latest}届" in re.split(r"[。；;]", text[match.end():], maxsplit=1)[0])):
             right = f"党的{latest}{match[2]}{match[3] or ''}"
             hits.append(Hit(match.start(), match[0], right,
                             f"严重错别字（重要表述）：“{match[0]}”应为“{right}”（“{latest}”两字颠倒）",
                             CHECK, len(match[0])))
     return hits
-
-
-def _sentence_at(text: str, at: int) -> str:
-    """The sentence of `text` that holds position `at`."""
-    start = max(text.rfind(stop, 0, at) for stop in "。！？；\n") + 1
-    ends = [i for i in (text.find(stop, at) for stop in "。！？；\n") if i >= 0]
-    return text[start:min(ends, default=len(text))]
 
 
 def _chinese(number: int) -> str:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from checks.phrases import PhraseFinder
 from checks.propernames import SURNAMES
 from checks.severe_reference import CHECK, reference
-from checks.textscan import Hit
+from checks.textscan import Hit, sentence_span
 from checks.typolm import confusion, is_hanzi, words
 
 
@@ -191,11 +191,10 @@ def _misnamed_holders(text: str) -> list[Hit]:
             continue
         if len(holder) == 3 and wrong == [0]:
             continue
-        if len(holder) == 2 and wrong == [1]:
-            if any(text.startswith(name, start) for name in formers.get(match[0], ())) \
-                    or text[start + 1:start + 3] in vocabulary:
-                continue
-        elif len(holder) == 2 and (written[0] not in SURNAMES or text[start + 1:start + 3] in vocabulary):
+        if len(holder) == 2 and (text[start + 1:start + 3] in vocabulary
+                                 or (wrong == [0] and written[0] not in SURNAMES)
+                                 or (wrong == [1] and any(text.startswith(name, start)
+                                                          for name in formers.get(match[0], ())))):
             continue
         hits.append(Hit(start, written, holder,
                         f"严重错别字（领导人姓名）：“{match[0]}{written}”应为“{match[0]}{holder}”", CHECK, len(holder)))
@@ -329,15 +328,14 @@ def _misnamed_comrades(text: str) -> list[Hit]:
     official of that name (县纪委书记李熙同志)."""
     hits = []
     for start, wrong, name, context in _misnamed_in_context(text):
-        sentence_start = max(text.rfind(stop, 0, start) for stop in "。！？；\n")
-        sentence_end = min((i for i in (text.find(stop, start) for stop in "。！？；\n") if i >= 0), default=len(text))
-        sentence = text[sentence_start + 1:sentence_end]
+        sentence_start, sentence_end = sentence_span(text, start)
+        sentence = text[sentence_start:sentence_end]
         before = text[max(0, start - 8):start]
         # A county's title (局长, 委员, 主任, 书记) before the name: a local official. A national
         # office of four characters or more (中央纪委书记赵乐继) is no county's.
         title = _title_at_end().search(before)
         national = title is not None and len(title[0]) >= 4 and title[0] not in LOCAL_TITLES
-        studied = STUDIED.search(text, sentence_start + 1, start) and SPEECH.search(text, start, sentence_end)
+        studied = STUDIED.search(text, sentence_start, start) and SPEECH.search(text, start, sentence_end)
         if not (studied or any(word in sentence for word in context)) \
                 or (not national and (title is not None or before.endswith(("长", "员", "任", "记")))):
             continue

@@ -46,6 +46,16 @@ def without_overlaps(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+SENTENCE_STOPS = "。！？；\n"
+
+
+def sentence_span(text: str, at: int) -> tuple[int, int]:
+    """Where the sentence of `text` that holds position `at` starts and ends (its stop left out)."""
+    start = max(text.rfind(stop, 0, at) for stop in SENTENCE_STOPS) + 1
+    ends = [i for i in (text.find(stop, at) for stop in SENTENCE_STOPS) if i >= 0]
+    return start, min(ends, default=len(text))
+
+
 def quoted(text: str, start: int, end: int) -> bool:
     """True when text[start:end] stands inside a quotation or a cited title on the same line (“…”, 《…》)."""
     for opening, closing in QUOTES.items():

@@ -319,7 +319,8 @@ def in_set_phrase(line: str, offset: int) -> bool:
     if 0 < offset < len(line) - 1 and line[offset - 1] == line[offset + 1] != line[offset] \
             and line[offset - 1] in FRAME:
         return True
-    if (line[offset] == "继" and SUCCESSION.match(line, offset)) or (line[offset] == "既" and BOTH_AND.match(line, offset)):
+    correlative = CORRELATIVES.get(line[offset])
+    if correlative is not None and correlative.match(line, offset):
         return True
     return any(match.start() <= offset < match.end()
                for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
@@ -327,8 +328,8 @@ def in_set_phrase(line: str, offset: int) -> bool:
 
 # 继…之后 says what came after what (我县继“柴达木藏羊”之后获得…): no 县级 however likely; 既…又
 # joins two (让搬迁群众既住得安全、又过得舒心).
-SUCCESSION = re.compile(r"继[^，,。；;：:]{2,30}?(之后|以后)")
-BOTH_AND = re.compile(r"既[^。；;！？!?]{1,24}?[，,、]\s*[又也]")
+CORRELATIVES = {"继": re.compile(r"继[^，,。；;：:]{2,30}?(之后|以后)"),
+                "既": re.compile(r"既[^。；;！？!?]{1,24}?[，,、]\s*[又也]")}
 
 
 def in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
