@@ -51,7 +51,7 @@ bench: install redis
 # mock county portal whose errors were planted without seeing the checkers' lists.
 bench-text: install
 	$(BIN)/python bench/text.py
-	@# A hundred and six mock county portals: the first tuned on, the others each written unseen.
+	@# Two hundred and eighteen mock county portals: the first tuned on, the others each written unseen.
 	$(BIN)/python bench/mocksite.py
 	for n in $$(seq 2 218); do $(BIN)/python bench/mocksite.py --data mocksite$${n}_data || exit 1; done
 
