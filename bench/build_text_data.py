@@ -129,6 +129,20 @@ def fuzzy_homophones(phrase: str, by_key: dict[tuple[str, ...], set[str]]) -> se
     return found
 
 
+def fuzzy_sounds(chars: list[str], sound: dict[str, set[str]], shape: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Each of `chars` -> the others whose usual reading differs from its own only by tone or by
+    what fuzzy input erases (改照 for 改造, 居名 for 居民, 贯策 for 贯彻), and that `sound` and
+    `shape` do not already offer. Only the usual reading: a rare one (省 xiǎn) would pair 乡 with 省.
+    Needs pypinyin."""
+    from pypinyin import lazy_pinyin
+    key = {c: fuzzy_key(lazy_pinyin(c))[0] for c in chars}
+    by_key: dict[str, set[str]] = {}
+    for c, k in key.items():
+        by_key.setdefault(k, set()).add(c)
+    found = {c: by_key[key[c]] - {c} - sound.get(c, set()) - shape.get(c, set()) for c in chars}
+    return {c: others for c, others in found.items() if others}
+
+
 def readings(char: str) -> list[str]:
     """Every toneless pinyin reading of `char` (茜: qian and xi). Needs pypinyin."""
     from pypinyin import Style, pinyin
@@ -420,6 +434,11 @@ def vendor_lm() -> None:
             shape.setdefault(b, set()).add(a)
     else:
         print(f"提示：未找到字体 {glyph_shapes.FONT}（apt-get install fonts-noto-cjk），形近字表只用现有词表。")
+    fuzzy = fuzzy_sounds(glyph_shapes.load_chars(1), sound, shape)
+    with open(out / "fuzzy_sounds.tsv", "w", encoding="utf-8") as handle:
+        handle.write("# char\tcharacters read alike but for tone or a fuzzy-input distinction — see checks/typolm.py, fuzzy_sounds\n")
+        for c, others in sorted(fuzzy.items()):
+            handle.write(f"{c}\t{''.join(sorted(others))}\n")
     with open(out / "confusion.tsv", "w", encoding="utf-8") as handle:
         handle.write("# char\tsame pinyin\tsimilar shape\n")
         for c in sorted(set(sound) | set(shape)):

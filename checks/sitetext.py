@@ -26,9 +26,6 @@ from checks import lm, propernames, typolm
 SITE_CONFIRMS = 2
 
 
-NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
-
-
 def _in_word(line: str, offset: int) -> bool:
     """True when a dictionary word of two or more characters covers line[offset]."""
     vocabulary = typolm.words()
@@ -46,7 +43,8 @@ def site_writes_fix(line: str, suspect: typolm.Suspect, elsewhere: "SiteText | s
     unit (全县香菇产业 is everywhere, so 鲜香菇产 is no 县香菇产), nor where the character already
     stands in a dictionary word (企盼 is as good as 期盼).
     """
-    if suspect.wrong in NUMERALS or suspect.right in NUMERALS or suspect.right in UNITS or _in_word(line, suspect.offset):
+    if suspect.wrong in typolm.NUMERALS or suspect.right in typolm.NUMERALS or suspect.right in UNITS \
+            or _in_word(line, suspect.offset):
         return None
     fixed = line[:suspect.offset] + suspect.right + line[suspect.offset + 1:]
     for start in range(max(0, suspect.offset - 3), suspect.offset + 1):

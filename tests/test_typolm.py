@@ -477,3 +477,29 @@ def test_a_notice_title_names_its_kind_before_the_notice_text():
         assert realwords._ruled_out(line, line.index("启事"), "启事", "启示"), line
     line = "关于招聘工作的启事带来的思考"
     assert not realwords._ruled_out(line, line.index("启事"), "启事", "启示")
+
+
+def test_a_fuzzy_input_homophone_is_weighed_where_it_makes_a_word():
+    # 照/造 (zh/z), 名/民 (-ng/-n) and 策/彻 (c/ch) are in no confusion list; a fuzzy-pinyin input
+    # lets them through. Offered where they make a common word with a neighbour, they are found.
+    for line, slip in (("全县今年计划完成农村危房改照120户。", ("照", "造")),
+                       ("截至11月底，全县城乡居名基本养老保险参保率达到96.4%。", ("名", "民")),
+                       ("各乡镇要认真贯策落实县委县政府的决策部署。", ("策", "彻"))):
+        assert [(h.evidence, h.suggestion) for h in scan_typos(line)] == [slip], line
+    # Nowhere else: 照 makes the word 照片 here, so no fuzzy homophone of it is weighed.
+    assert typolm.detector().fuzzy_words("^修改照片$", 3, ("造",), None) == frozenset()
+
+
+def test_a_numeral_is_no_slip_for_another():
+    # 一芽二叶、一芽三叶 are two grades of tea leaf; the model only knows which is commoner.
+    line = "按照一芽二叶、一芽三叶和开面采等标准分级定价。"
+    assert scan_typos(line) == [] and scan_suspects(line) == []
+
+
+def test_a_rare_dictionary_pair_the_wrong_way_round():
+    # The dictionary counts 实落 a few times, so the words mend less when it is reversed; the model's
+    # gain carries it. 长河制 is a curated pair: 长河 is a word, 河长 (the official) is not listed.
+    found = scan_typos("对检查中发现的问题，各责任单位要实落整改措施并限期完成。")
+    assert [(h.evidence, h.suggestion) for h in found] == [("实落", "落实")]
+    assert [h.suggestion for h in scan_typos("我县于2017年全面推行长河制，建立县乡村三级河长体系。")] == ["河长制"]
+    assert scan_typos("对检查中发现的问题，各责任单位要落实整改措施并限期完成。") == []
