@@ -102,6 +102,8 @@ def test_privacy_leaks_are_found_and_masked():
     assert hit.evidence == "159****0718"
     (hit,) = scan_privacy("如对公示内容有异议，请联系嘎查达宝音德力格尔，手机13847562918。")
     assert hit.evidence == "138****2918"
+    (hit,) = scan_privacy("如对公示结果有异议，可联系沙日塔拉嘎查嘎查长巴音那木拉（电话：15848236710）。")
+    assert hit.evidence == "158****6710"
     assert luhn("6222021234567890128")
     (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
     assert hit.evidence == "6222***********0128"
@@ -132,6 +134,9 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("中港两地合作")] == ["中港两地"]
     assert [h.evidence for h in scan_improper("合作的中港农产品冷链物流项目")] == ["中港"]
     assert [h.evidence for h in scan_improper("县卫计委发布通知")] == ["卫计委"]
+    # 国家旅游局 after any character (据…), 文化部 only where it begins a name (not 企业文化部).
+    assert [h.suggestion for h in scan_improper("据国家旅游局最新公布的名单，我县入选红色旅游经典景区。")] == ["文化和旅游部"]
+    assert scan_improper("原国家旅游局于2018年并入文化和旅游部。") == []
     # The border police left active service in the 2018 reform; 中台 side by side, not 数据中台.
     assert [h.suggestion for h in scan_improper("县公安边防大队联合护边员开展边境巡逻")] == ["边境管理大队"]
     assert [h.evidence for h in scan_improper("推动中台农业交流合作")] == ["中台"]
