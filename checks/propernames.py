@@ -40,7 +40,7 @@ SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林�
                      "钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝"
                      "包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾"
                      "尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬"
-                     "师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝萧洪冼赖湛鄢钮惠"
+                     "师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝萧洪冼赖湛鄢钮惠阎"
                      "刀")      # 刀: the Dai surname (刀玉香)
 NAME_BEFORE = ("记者", "通讯员", "作者", "编辑", "摄影", "撰稿", "审核", "校对", "主持人", "联系人", "负责人",
                "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "厅长", "部长", "处长", "科长",
@@ -132,8 +132,10 @@ TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布
 # Characters of Mongolian, Tibetan, Uyghur … names besides those tables: such a name has no Han
 # surname (额尔敦巴雅尔, 斯琴图雅, 阿依古丽), so it is known by its characters and a title before it.
 # 岩/玉: Dai names (岩罕, 玉香); 呷绒: Kham; 旦增, 尕藏, 顿珠: Tibetan; 阿布都, 肉孜, 阿布力孜: Uyghur.
-MINORITY_NAME = TRANSLITERATION | frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃"
+MINORITY_NAME = TRANSLITERATION | frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜娃花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃"
                                             "平强宗边堆贡岩罕玉香咪呷绒降旦增尕顿都肉力")
+# What follows only a person's name, whatever the name is made of.
+MINORITY_NAME_AFTER = ("同志",) + BIOGRAPHY_AFTER
 # The dot that joins the parts of a transliterated name (买买提·吐尔逊).
 NAME_DOTS = frozenset("·•・‧")
 # One-character names of countries, as in 中菲关系 and 欢迎莫方参与.
@@ -163,8 +165,8 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
             return True
     if char in MINORITY_NAME:
         first, last = _run(line, offset, MINORITY_NAME)
-        if last - first >= 3 and line.endswith(NAME_BEFORE, 0, first):
-            return True     # 县委书记额尔敦巴雅尔
+        if last - first >= 3 and (line.endswith(NAME_BEFORE, 0, first) or line.startswith(MINORITY_NAME_AFTER, last)):
+            return True     # 县委书记额尔敦巴雅尔; 达娃卓嘎同志任…
         if _joined_by_dot(line, first, last):
             return True     # 阿卜杜萨拉木·艾力: the parts of a name joined by a dot
     elif line[offset - 1:offset] in NAME_DOTS or line[offset + 1:offset + 2] in NAME_DOTS:

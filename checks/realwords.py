@@ -105,6 +105,14 @@ RULED_OUT: dict[tuple[str, str], re.Pattern] = {
 }
 
 
+# Where what comes before rules the twin out: those who benefit, counted (200多户果农受益) or
+# made to (让群众受益), or how they do (直接受益, 从中受益), take the verb 受益, never 收益.
+RULED_OUT_BEFORE: dict[tuple[str, str], re.Pattern] = {
+    ("受益", "收益"): re.compile(r"(?:[0-9０-９一二三四五六七八九十百千万两多余][户人名家位][\u4e00-\u9fff]{0,4}|"
+                             r"(?:让|使|惠及)[\u4e00-\u9fff]{0,4}|直接|间接|广泛|普遍|共同|从中|均|都)$"),
+}
+
+
 # Pairs only a usage rule decides: the model reads 检察监督 as happily as 检查监督.
 BY_RULE_ONLY = frozenset({("检察", "检查"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
                           ("货款", "贷款"), ("表章", "表彰")})
@@ -187,12 +195,16 @@ NOTICE_TITLE = re.compile(r"关于[^。；;！？!?]+的$")
 
 
 def _ruled_out(line: str, start: int, written: str, meant: str) -> bool:
-    """True when what follows `written` at `start` rules `meant` out (RULED_OUT), a clause begins
+    """True when what comes before or after `written` at `start` rules `meant` out (RULED_OUT_BEFORE,
+    RULED_OUT), a clause begins
     with it where `meant` needs a qualifier (QUALIFIED), or it ends a notice's title (NOTICE_TITLE)."""
     if (written, meant) in QUALIFIED and (start == 0 or line[start - 1] in CLAUSE_START):
         return True
     if line[start + len(written):start + len(written) + 1] in ("", "。", " ", "\n") \
             and NOTICE_TITLE.search(line, 0, start):
         return True         # the title ends its sentence, alone or before the notice's text
+    before = RULED_OUT_BEFORE.get((written, meant))
+    if before is not None and before.search(line, 0, start):
+        return True
     after = RULED_OUT.get((written, meant))
     return after is not None and after.match(line, start + len(written)) is not None

@@ -1,6 +1,7 @@
 """text.typo, statistical part: a character whose same-pinyin or similar-shape neighbour fits far better.
 
-For each character that has confusable characters (checks/data/lm/confusion.tsv), the detector
+For each character that has confusable characters (checks/data/lm/confusion.tsv, and where they
+make a word, the fuzzy-input homophones of fuzzy_sounds.tsv), the detector
 asks the language model (checks/lm.py) how much more likely the sentence becomes with each
 candidate in its place (`gain`, natural log over the four n-grams the character touches), and a
 word segmentation with the dictionary (checks/data/lm/words.tsv) how much better the words get
@@ -392,9 +393,9 @@ def _in_parallel_list(line: str, offset: int, other: str, vocabulary: dict[str, 
 
 
 def _confusable(char: str, other: str) -> bool:
-    """False for pairs that are no slip for each other: two connectives, two numerals (一芽二叶、
-    一芽三叶: a number for another changes the fact, and the model only knows which is commoner),
-    or a pair in EITHER."""
+    """False for pairs that are no slip for each other: two connectives (乡镇或县直部门, 乡镇和县直部门:
+    the meaning changes, not the spelling), two numerals (一芽二叶、一芽三叶: a number for another
+    changes the fact, and the model only knows which is commoner), or a pair in EITHER."""
     return not (char in CONNECTIVES and other in CONNECTIVES) and not (char in NUMERALS and other in NUMERALS) \
         and char + other not in EITHER and other + char not in EITHER
 
@@ -416,8 +417,6 @@ class TypoDetector:
         self.model = model
         self.vocabulary = vocabulary
         known = model.logprob
-        # One connective for another (乡镇或县直部门, 乡镇和县直部门) changes the meaning, not
-        # the spelling: neither is a typo for the other.
         self.candidates = {c: frozenset(o for o in sound + shape if o in known and _confusable(c, o))
                            for c, (sound, shape) in table.items()}
         self.sounds = {c: frozenset(sound) for c, (sound, _) in table.items()}

@@ -281,10 +281,13 @@ def _site_word_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
     if not isinstance(elsewhere, SiteText):
         return []
     hits = []
+    model = typolm.detector(_holdout).model
     # Not cached as the model's suspects are: the key would hold every site's text in memory.
-    for found in site_words(text, elsewhere, typolm.detector(_holdout).model):
+    for found in site_words(text, elsewhere, model):
         at = found.offset + (found.written[0] == found.meant[0])
-        if _repeated(text, at) or _unit_after_number(text, at) or site_name_at(text, at, elsewhere):
+        # 梨 on a pear county's site is its own word (村梨农: 梨农), not a slip for 村里.
+        if _repeated(text, at) or _unit_after_number(text, at) or site_name_at(text, at, elsewhere) \
+                or own_character(text[at], elsewhere, model):
             continue
         hits.append(Hit(found.offset, found.written, found.meant,
                         f"错别字：“{found.written}”应为“{found.meant}”（本站其他页面 {found.uses} 处写作“{found.meant}”）",

@@ -195,6 +195,9 @@ def test_improper_rules_and_exemptions():
     assert [h.suggestion for h in scan_improper("旗农牧业局调运玉米种子", None, "内蒙古")] == ["农牧局"]
     assert [h.evidence for h in scan_improper("县海洋与渔业局指导扇贝越冬", None, "辽宁")] == ["海洋与渔业局"]
     assert scan_improper("县海洋与渔业局指导大黄鱼养殖", None, "福建") == []
+    # Zhejiang ended it too (2018), and has set up 海洋经济发展局 since (2023).
+    (hit,) = scan_improper("休渔期间，县海洋与渔业局每天派出执法船巡查近岸海域。", None, "浙江")
+    assert hit.suggestion.startswith("海洋经济发展局或农业农村局")
     assert region_of("全旗各嘎查、苏木要做好防火工作。" * 3) == "内蒙古"
     assert region_of("闽宁协作推动移民村发展。宁夏" * 2 + "福建" * 3) is None
     assert region_of("辽宁省沿海经济带。" * 3) == "辽宁"

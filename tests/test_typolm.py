@@ -505,3 +505,20 @@ def test_a_rare_dictionary_pair_the_wrong_way_round():
     assert [(h.evidence, h.suggestion) for h in found] == [("实落", "落实")]
     assert [h.suggestion for h in scan_typos("我县于2017年全面推行长河制，建立县乡村三级河长体系。")] == ["河长制"]
     assert scan_typos("对检查中发现的问题，各责任单位要落实整改措施并限期完成。") == []
+
+
+def test_names_before_what_only_a_name_takes():
+    # A Tibetan name before 同志 (达娃: 达瓦 is a name too); a name of the surname 阎 before a biography.
+    line = "经县委研究决定，达娃卓嘎同志任共青团县委员会书记。"
+    assert all(propernames.is_named(line, line.index(c), typolm.words()) for c in "达娃卓嘎")
+    line = "阎丽萍，女，汉族，1986年3月生，研究生学历，管理学硕士。"
+    assert scan_typos(line) == [] and scan_suspects(line) == []
+
+
+def test_those_who_benefit_take_the_verb():
+    # 受益 after those who benefit, counted or made to, is the verb; the model would read 收益.
+    from checks.realwords import _ruled_out
+    for line in ("仅上垌村就有200多户果农受益。", "项目建成后可让周边群众受益。", "项目建成后周边群众可直接受益。"):
+        assert _ruled_out(line, line.index("受益"), "受益", "收益"), line
+    line = "此举将增加农户受益。"
+    assert not _ruled_out(line, line.index("受益"), "受益", "收益")
