@@ -26,7 +26,6 @@ import argparse
 import fcntl
 import re
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
