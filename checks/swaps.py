@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from checks import lm, propernames
 from checks.phrases import PhraseFinder
-from checks.typolm import is_hanzi, segmentation_gain, words
+from checks.typolm import in_term, is_hanzi, segmentation_gain, words
 
 MODEL_GAIN = 10.0       # nats the language model must gain with the pair reversed
 SEGMENT_GAIN = 9.0      # and the dictionary's segmentation (本根 for 根本 in 治国理政的本根: 8.2)
@@ -60,6 +60,8 @@ def swapped_pairs(line: str, model: lm.Model) -> list[Swap]:
         gain, segments = model.gain(text, i + 1, written, meant), segmentation_gain(line, i, i + 2, meant)
         if not (gain > MODEL_GAIN and segments > SEGMENT_GAIN) and not (gain > STRONG_GAIN and segments > STRONG_SEGMENT):
             continue
+        if in_term(line, i):
+            continue        # a set phrase as written (量质齐升), however the pair reads reversed
         if named is None:
             named = propernames.person_positions(line, words())
         if named.intersection((i, i + 1)):

@@ -328,7 +328,8 @@ FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦�
 
 def in_set_phrase(line: str, offset: int) -> bool:
     """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛, 护渠员),
-    fills the slot of a frame (一坝一主导产业, 助餐助浴), or is the 继 of 继…之后 or the 既 of 既…又:
+    fills the slot of a frame (一坝一主导产业, 助餐助浴), is the 继 of 继…之后 or the 既 of 既…又, or
+    a 不 of 不X一Y、不Z一W:
     the frame, not the character in it, is what the model would be reading."""
     if 0 < offset < len(line) - 1 and line[offset - 1] == line[offset + 1] != line[offset] \
             and line[offset - 1] in FRAME:
@@ -336,8 +337,16 @@ def in_set_phrase(line: str, offset: int) -> bool:
     correlative = CORRELATIVES.get(line[offset])
     if correlative is not None and correlative.match(line, offset):
         return True
+    if line[offset] == "不":
+        for match in PLEDGE.finditer(line, max(0, offset - 8), offset + 12):
+            if offset in (match.start(), match.end() - 3):
+                return True
     return any(match.start() <= offset < match.end()
                for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
+
+
+# Two halves 不X一Y、不Z一W (不漏一户、不落一人; 不烧一把、不冒一处烟): the 不 is the pledge, no 禁.
+PLEDGE = re.compile(r"不[\u4e00-\u9fff]一[\u4e00-\u9fff]{1,2}[、，,]\s*不[\u4e00-\u9fff]一")
 
 
 # 继…之后 says what came after what (我县继“柴达木藏羊”之后获得…): no 县级 however likely; 既…又
@@ -377,7 +386,17 @@ def _in_parallel_list(line: str, offset: int, other: str, vocabulary: dict[str, 
     while end < len(line) and line[end] not in LIST_BREAK:
         end += 1
     size, at = end - start, offset - start
-    if not 2 <= size <= 4:
+    if size > 4:
+        # A list's last item runs on into the sentence (竹屿、鹤屿两个村): its first two characters
+        # are weighed against the item before; a first item's last two against the item after.
+        if start >= 1 and line[start - 1] in "、，," and offset < start + 2:
+            end = start + 2
+        elif end < len(line) and line[end] in "、，," and offset >= end - 2:
+            start = end - 2
+        else:
+            return False
+        size, at = end - start, offset - start
+    if size < 2:
         return False
     neighbours = []
     if start >= 1 and line[start - 1] in "、，,":

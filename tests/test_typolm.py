@@ -522,3 +522,12 @@ def test_those_who_benefit_take_the_verb():
         assert _ruled_out(line, line.index("受益"), "受益", "收益"), line
     line = "此举将增加农户受益。"
     assert not _ruled_out(line, line.index("受益"), "受益", "收益")
+
+
+def test_a_run_on_list_item_and_a_pledge_keep_their_pattern():
+    # The last item of 竹屿、鹤屿 runs on into the sentence; 鹤屿 is a village as 竹屿 is, no 岛屿.
+    # 不烧一把、不冒一处烟 is a pledge in two halves: no 禁烧. 量质齐升 is a set phrase, no 质量 reversed.
+    for line in ("组织党员志愿者到竹屿、鹤屿两个村的渔排开展防台风安全宣传。",
+                 "利用大喇叭循环播放禁烧通知，确保秸秆不烧一把、不冒一处烟。",
+                 "两大主导产业实现量质齐升。"):
+        assert scan_typos(line) == [] and scan_suspects(line) == [], line
