@@ -588,10 +588,11 @@ def terms() -> frozenset[str]:
                      if len(line) >= TERM_MIN)
 
 
-def in_term(line: str, offset: int) -> bool:
-    """True when line[offset] stands in a set phrase of terms() as written (候考室)."""
+def in_term(line: str, offset: int, shortest: int = TERM_MIN) -> bool:
+    """True when line[offset] stands in a set phrase of terms() as written (候考室), of `shortest`
+    characters or more."""
     known = terms()
-    for size in range(TERM_MIN, MAX_WORD + 1):
+    for size in range(shortest, MAX_WORD + 1):
         for start in range(max(0, offset - size + 1), min(offset, len(line) - size) + 1):
             if line[start:start + size] in known:
                 return True

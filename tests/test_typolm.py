@@ -531,3 +531,13 @@ def test_a_run_on_list_item_and_a_pledge_keep_their_pattern():
                  "利用大喇叭循环播放禁烧通知，确保秸秆不烧一把、不冒一处烟。",
                  "两大主导产业实现量质齐升。"):
         assert scan_typos(line) == [] and scan_suspects(line) == [], line
+
+
+def test_only_a_long_listed_term_overrules_the_model():
+    # 病媒生物防制 (six characters) is a term as written; 实验区 (three) is a term too, but 自贸实验区
+    # is a slip for 试验区, so a short term does not keep the model's suspect away.
+    from checks.typos import LONG_TERM
+    line = "同步开展登革热病媒生物防制宣传。"
+    assert typolm.in_term(line, line.index("制"), LONG_TERM)
+    line = "国务院自由贸易实验区工作部际联席会议。"
+    assert typolm.in_term(line, line.index("实")) and not typolm.in_term(line, line.index("实"), LONG_TERM)
