@@ -165,7 +165,8 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
             return True
     if char in MINORITY_NAME:
         first, last = _run(line, offset, MINORITY_NAME)
-        if last - first >= 3 and (line.endswith(NAME_BEFORE, 0, first) or line.startswith(MINORITY_NAME_AFTER, last)):
+        if last - first >= 3 and (line.endswith(NAME_BEFORE, 0, first)
+                                  or line.startswith(MINORITY_NAME_AFTER, last)):
             return True     # 县委书记额尔敦巴雅尔; 达娃卓嘎同志任…
         if _joined_by_dot(line, first, last):
             return True     # 阿卜杜萨拉木·艾力: the parts of a name joined by a dot

@@ -196,8 +196,8 @@ NOTICE_TITLE = re.compile(r"关于[^。；;！？!?]+的$")
 
 def _ruled_out(line: str, start: int, written: str, meant: str) -> bool:
     """True when what comes before or after `written` at `start` rules `meant` out (RULED_OUT_BEFORE,
-    RULED_OUT), a clause begins
-    with it where `meant` needs a qualifier (QUALIFIED), or it ends a notice's title (NOTICE_TITLE)."""
+    RULED_OUT), a clause begins with it where `meant` needs a qualifier (QUALIFIED), or it ends a
+    notice's title (NOTICE_TITLE)."""
     if (written, meant) in QUALIFIED and (start == 0 or line[start - 1] in CLAUSE_START):
         return True
     if line[start + len(written):start + len(written) + 1] in ("", "。", " ", "\n") \

@@ -159,8 +159,8 @@ def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" =
     for suspect in _suspects(text, _holdout):
         confirmed = None
         # A character inside a long listed term as written (病媒生物防制) is the term's, whatever the
-        # model prefers. Not a short one: 实验区 and 水务局 are terms, and 自贸实验区, 地方水务局负责
-        # 征收 slips for 试验区 and 税务局 (ecspell_odw).
+        # model prefers. Not inside a short one: 实验区 and 水务局 are terms, yet ecspell_odw's
+        # 自贸实验区 and 地方水务局负责征收 are slips for 试验区 and 税务局.
         if _repeated(text, suspect.offset) or _unit_after_number(text, suspect.offset) \
                 or typolm.in_term(text, suspect.offset, LONG_TERM):
             continue
