@@ -57,8 +57,12 @@ def swapped_pairs(line: str, model: lm.Model) -> list[Swap]:
     for i, written, meant in swappable().find(line):
         if not text:
             text = lm.BEGIN + lm.normalize(line) + lm.END
-        gain, segments = model.gain(text, i + 1, written, meant), segmentation_gain(line, i, i + 2, meant)
-        if not (gain > MODEL_GAIN and segments > SEGMENT_GAIN) and not (gain > STRONG_GAIN and segments > STRONG_SEGMENT):
+        # The model first: most pairs fail it, and the segmentation's two lattices cost more.
+        # (STRONG_GAIN is above MODEL_GAIN, STRONG_SEGMENT below SEGMENT_GAIN.)
+        gain = model.gain(text, i + 1, written, meant)
+        if gain <= MODEL_GAIN:
+            continue
+        if segmentation_gain(line, i, i + 2, meant) <= (STRONG_SEGMENT if gain > STRONG_GAIN else SEGMENT_GAIN):
             continue
         if in_term(line, i):
             continue        # a set phrase as written (量质齐升), however the pair reads reversed

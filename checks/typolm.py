@@ -329,8 +329,7 @@ FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦�
 def in_set_phrase(line: str, offset: int) -> bool:
     """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛, 护渠员),
     fills the slot of a frame (一坝一主导产业, 助餐助浴), is the 继 of 继…之后 or the 既 of 既…又, or
-    a 不 of 不X一Y、不Z一W:
-    the frame, not the character in it, is what the model would be reading."""
+    is a 不 of 不X一Y、不Z一W: the frame, not the character in it, is what the model would be reading."""
     if 0 < offset < len(line) - 1 and line[offset - 1] == line[offset + 1] != line[offset] \
             and line[offset - 1] in FRAME:
         return True
