@@ -108,6 +108,7 @@ def test_names_are_not_questioned():
     ("渔民洪清泉说", "洪清泉"),                        # after 渔民, before 说
     ("水库移民韦振东，身份证号码", "韦振东"),          # after 移民, before an ID number
     ("县委书记额尔敦巴雅尔在讲话中指出", "额尔敦巴雅尔"),  # a Mongolian name after a title
+    ("其中郭晨阳拟遴选至县委办公室", "郭晨阳"),          # a notice of those to be appointed
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
@@ -496,6 +497,13 @@ def test_a_numeral_is_no_slip_for_another():
     # 一芽二叶、一芽三叶 are two grades of tea leaf; the model only knows which is commoner.
     line = "按照一芽二叶、一芽三叶和开面采等标准分级定价。"
     assert scan_typos(line) == [] and scan_suspects(line) == []
+
+
+def test_either_of_two_interchangeable_characters_is_no_slip():
+    # 拟聘用至 and 拟聘用到 say the same; so do 需提交 and 须提交.
+    assert not typolm._confusable("至", "到") and not typolm._confusable("到", "至")
+    assert not typolm._confusable("须", "需")
+    assert typolm._confusable("至", "致")
 
 
 def test_a_rare_dictionary_pair_the_wrong_way_round():
