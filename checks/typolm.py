@@ -511,6 +511,7 @@ class TypoDetector:
             by_word = None
             if len(fitting) > TOP:
                 fitting.sort()
+                fitting_rest = fitting[:-TOP]
                 # Past the best few by bigrams, a candidate that makes a word with a neighbour where
                 # the written character makes none is weighed too (农村底保: 的 fits the bigrams
                 # better, 低 makes 低保). On mock sites such candidates were right ten times and
@@ -519,12 +520,19 @@ class TypoDetector:
                 vocabulary = self.vocabulary
                 before, after = text[i - 1], text[i + 1]
                 if before + text[i] not in vocabulary and text[i] + after not in vocabulary:
-                    extra = [pair for pair in fitting[:-TOP]
+                    extra = [pair for pair in fitting_rest
                              if before + pair[1] in vocabulary or pair[1] + after in vocabulary][-1:]
                     fitting = fitting[-TOP:] + extra
                     by_word = extra[0][1] if extra else None
                 else:
                     fitting = fitting[-TOP:]
+                # ...and one that completes a trigram the model knows with the two characters on
+                # one side, where the written character completes none (合作杜: 作 is followed by
+                # 台 and 村 likelier than by 社, but 合作社 is a known trigram).
+                if i >= 2 and text[i - 2:i + 1] not in known and text[i:i + 3] not in known:
+                    ahead, behind = text[i - 2:i], text[i + 1:i + 3]
+                    fitting += [pair for pair in fitting_rest if pair not in fitting
+                                and (ahead + pair[1] in known or pair[1] + behind in known)][-1:]
             start = i - 3 if i >= 3 else 0
             stop = i + 4 if i + 4 <= size else size
             window, at = text[start:stop], i - start

@@ -499,6 +499,13 @@ def test_a_numeral_is_no_slip_for_another():
     assert scan_typos(line) == [] and scan_suspects(line) == []
 
 
+def test_a_candidate_completing_a_known_trigram_is_weighed():
+    # 作 is likelier followed by 台 or 村 than by 社 as bigrams go, but 合作社 is a trigram the model
+    # knows: 社 is weighed past the best two by bigrams, and wins.
+    assert [(h.evidence, h.suggestion) for h in scan_typos("县里现有农民专业合作杜86家，带动农户三千余户。")] == \
+        [("杜", "社")]
+
+
 def test_either_of_two_interchangeable_characters_is_no_slip():
     # 拟聘用至 and 拟聘用到 say the same; so do 需提交 and 须提交.
     assert not typolm._confusable("至", "到") and not typolm._confusable("到", "至")
