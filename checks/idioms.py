@@ -27,6 +27,8 @@ IDIOMS = Path(__file__).parent / "data" / "idioms.tsv"
 COMMON = 500            # an idiom's count in ECSpell's list (坚定不移 54,113; 时不我待 4,164)
 MODEL_GAIN = 2.0        # nats the language model must gain with the idiom in place (时不我带: 3.4)
 MASK = "\x00"
+# Marks that set a name or slogan apart (“橙心橙意”网店).
+OPENING, CLOSING = "“‘「『\"", "”’」』\""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,15 @@ def _anchors() -> PhraseFinder[tuple[int, ...]]:
     return PhraseFinder({piece: tuple(sorted(at)) for piece, at in table.items()})
 
 
+def _pun(line: str, start: int, where: tuple[int, ...]) -> bool:
+    """True when the idiom's repeated character is replaced in both places by one character and the
+    four stand alone in quotation marks: a pun made on purpose, a shop's or a slogan's name
+    (“橙心橙意”网店 on a navel-orange county), not a slip."""
+    if len(where) != 2 or line[start + where[0]] != line[start + where[1]]:
+        return False
+    return 0 < start and start + 4 < len(line) and line[start - 1] in OPENING and line[start + 4] in CLOSING
+
+
 def misspelt_idioms(line: str, model: lm.Model) -> list[Slip]:
     """Every window of `line` that reads as a common idiom with a character picked wrong."""
     index = _masked()
@@ -129,7 +140,7 @@ def misspelt_idioms(line: str, model: lm.Model) -> list[Slip]:
             key = window[:place] + MASK + window[place + 1:]
             for idiom, where in _candidates(index, window, key, place):
                 if not _fits(window, idiom, where) or in_term(line, start + where[0]) \
-                        or in_set_phrase(line, start + where[0]):
+                        or in_set_phrase(line, start + where[0]) or _pun(line, start, where):
                     continue
                 if not text:
                     text = lm.BEGIN + lm.normalize(line) + lm.END

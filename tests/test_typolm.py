@@ -155,6 +155,10 @@ def test_real_word_errors_are_weighed_in_context():
         assert [h.suggestion for h in scan_typos(line)] == [meant], line
     for line in ("要克服以点代面的做法。", "以时不我待的紧迫感推进项目建设。", "坚持实事求是，一切从实际出发。"):
         assert scan_typos(line) == [], line
+    # The same character for both of an idiom's repeated ones, the four alone in quotation marks, is
+    # a pun made on purpose (a shop's name); unquoted, it is still a slip.
+    assert scan_typos("返乡青年注册了“橙心橙意”网店，通过直播销售脐橙。") == []
+    assert [h.suggestion for h in scan_typos("返乡青年做事橙心橙意，通过直播销售脐橙。")] == ["诚心诚意"]
     assert scan_typos("按照同一岗位考试总成绩从高到低依次递补。") == []
     # After an office a surname and given name are a name, but not where the surname ends a word (村庄).
     assert [h.suggestion for h in scan_typos("组织编制石笋乡竹坪村村庄规化，并广泛征求村民意见。")] == ["划"]
@@ -504,6 +508,12 @@ def test_a_candidate_completing_a_known_trigram_is_weighed():
     # knows: 社 is weighed past the best two by bigrams, and wins.
     assert [(h.evidence, h.suggestion) for h in scan_typos("县里现有农民专业合作杜86家，带动农户三千余户。")] == \
         [("杜", "社")]
+
+
+def test_a_candidate_weighed_for_its_word_is_a_typo_only_when_strong():
+    # 至 makes no word with 为 or the comma; 止 makes 为止 and reads far better (past BY_WORD_CONFIDENT).
+    assert [(h.evidence, h.suggestion) for h in scan_typos("迄今为至，全县已建成高标准农田四十八万亩。")] == \
+        [("至", "止")]
 
 
 def test_either_of_two_interchangeable_characters_is_no_slip():
