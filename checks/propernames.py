@@ -8,6 +8,7 @@ before its suffix), is never taken for a typo: 贾塘乡 is not 贾城乡.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from checks import lm
@@ -135,7 +136,7 @@ TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布
 # surname (额尔敦巴雅尔, 斯琴图雅, 阿依古丽), so it is known by its characters and a title before it.
 # 岩/玉: Dai names (岩罕, 玉香); 呷绒: Kham; 旦增, 尕藏, 顿珠: Tibetan; 阿布都, 肉孜, 阿布力孜: Uyghur.
 MINORITY_NAME = TRANSLITERATION | frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜娃花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃"
-                                            "平强宗边堆贡岩罕玉香咪呷绒降旦增尕顿都肉力")
+                                            "平强宗边堆贡岩罕玉香咪呷绒降旦增尕顿都肉力嘉登")
 # What follows only a person's name, whatever the name is made of.
 MINORITY_NAME_AFTER = ("同志",) + BIOGRAPHY_AFTER
 # The dot that joins the parts of a transliterated name (买买提·吐尔逊).
@@ -168,8 +169,8 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
     if char in MINORITY_NAME:
         first, last = _run(line, offset, MINORITY_NAME)
         if last - first >= 3 and (line.endswith(NAME_BEFORE, 0, first)
-                                  or line.startswith(MINORITY_NAME_AFTER, last)):
-            return True     # 县委书记额尔敦巴雅尔; 达娃卓嘎同志任…
+                                  or line.startswith(MINORITY_NAME_AFTER, last) or _listed_before(line, first, last)):
+            return True     # 县委书记额尔敦巴雅尔; 达娃卓嘎同志任…; 更登嘉措、拉毛卓玛三名同志
         if _joined_by_dot(line, first, last):
             return True     # 阿卜杜萨拉木·艾力: the parts of a name joined by a dot
     elif line[offset - 1:offset] in NAME_DOTS or line[offset + 1:offset + 2] in NAME_DOTS:
@@ -184,6 +185,18 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
             line[offset + 3:offset + 4] in CLAN_VILLAGE and _is_hanzi(line[offset + 2]))):
         return True     # 戴家港村, 王家庄: a village named after a clan
     return _in_known_name(line, offset) or _in_trade_name(line, offset, vocabulary)
+
+
+CLAUSE_END = re.compile(r"[，,。；;：:！？]")
+
+
+def _listed_before(line: str, first: int, last: int) -> bool:
+    """True when line[first:last] is an item of a list (、) that 同志 closes within its clause:
+    确定罗松丹增、更登嘉措、拉毛卓玛三名同志为外聘教师."""
+    if line[last:last + 1] != "、" and line[first - 1:first] != "、":
+        return False
+    end = CLAUSE_END.search(line, last)
+    return "同志" in line[last:end.start() if end else len(line)]
 
 
 # What ends a company's or cooperative's registered name. Before it stand a line of business, a

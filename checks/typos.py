@@ -220,10 +220,11 @@ NUMERAL_BEFORE = frozenset("0123456789０１２３４５６７８９〇一二三
 CLASSIFIERS = frozenset("项个条件类次批所座户名人位家篇场轮组支台辆套处")
 
 
-# What a figure counts: 化解矛盾纠纷213宗 is no 213家, nor 8000万穗 any 岁. One measure word for
-# another is the writer's choice; the model only knows which is commoner.
+# What a figure counts: 化解矛盾纠纷213宗 is no 213家, nor 8000万穗 any 岁, nor 1.2万孔 (cave
+# dwellings) any 万元. One measure word for another is the writer's choice; the model only knows
+# which is commoner.
 MEASURE_WORDS = frozenset("个项条件类次批所座户名人位家篇场轮组支台辆套处宗起例株棵亩头只尾匹吨斤元岁栋幢间张本册份"
-                          "枚颗粒穗束根片块层部架艘列趟笔箱袋盒瓶桶罐包担斗顷剂")
+                          "枚颗粒穗束根片块层部架艘列趟笔箱袋盒瓶桶罐包担斗顷剂孔眼口盏")
 # What may stand between a figure and what it counts: 8900余剂次, 300多株.
 ROUGHLY = frozenset("余多")
 

@@ -161,6 +161,8 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("县城乡规划局对控制性详细规划进行了批前公示。")] == ["城乡规划局"]
     assert [h.suggestion for h in scan_improper("团结在以习近平同志为总书记的党中央周围")] == ["以习近平同志为核心的党中央"]
     assert [h.suggestion for h in scan_improper("鹿茸片去年首次出口南朝鲜。")] == ["韩国"]
+    assert [h.suggestion for h in scan_improper("县袜业企业今年对北韩没有出口业务。")] == ["朝鲜"]
+    assert scan_improper("湖北韩家村和北韩村的村民参加了培训。") == []
     assert [h.suggestion for h in scan_improper("请于12月31日前缴纳2026年度新型农村合作医疗个人缴费部分。")] == ["城乡居民基本医疗保险"]
     assert scan_improper("2015年，全县新型农村合作医疗参合率达到98%。") == []
     assert [h.suggestion for h in scan_improper("继续加大对四省藏区牧民定居的支持力度。")] == ["四省涉藏州县"]
@@ -278,9 +280,11 @@ def test_severe_names_formulations_and_titles():
     # Near-homophones (民/名) and the Central Committee's plenary sessions.
     assert [h.suggestion for h in scan_severe("实现中华名族伟大复兴")] == ["中华民族伟大复兴"]
     assert [h.suggestion for h in scan_severe("学习党的二十界三中全会精神")] == ["二十届三中全会精神"]
+    assert [h.suggestion for h in scan_severe("学习中国共产党第二十界中央委员会第四次全体会议精神")] == \
+        ["中国共产党第二十届中央委员会"]
     for text in ("全国人民代表大会常务委员会", "以习近平同志为核心的党中央", "国务院总理李强出席",
                  "习近平总书记强调", "中华人民共和国国务院", "张国庆同志", "实现中华民族伟大复兴",
-                 "学习党的二十届三中全会精神"):
+                 "学习党的二十届三中全会精神", "中国共产党第二十届中央委员会第四次全体会议"):
         assert scan_severe(text) == [], text
     # Two characters of a name swapped, a title misspelt, a character put into a formulation.
     assert [h.suggestion for h in scan_severe("委员长赵际乐主持闭幕会")] == ["委员长赵乐际"]

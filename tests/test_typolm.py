@@ -39,6 +39,7 @@ CLEAN = [
     "该乡组建由乡村干部、护渠员和志愿者组成的巡护队伍。",       # a post named after what it guards
     "今年我县确定的十项民生实事进展顺利。",                       # a numeral before what it counts
     "全年共排查化解矛盾纠纷213宗，年加工能力达到8000万穗。",      # a measure word after a figure
+    "累计排查土窑、石窑和接口窑1.2万孔，对存在裂缝的37孔危窑落实了加固措施。",  # 孔 counts cave dwellings
     "推行“一坝一主导产业”，为老年人提供助餐助浴等服务。",          # the slot of a frame A_A_
     "冷藏车在主产区设立临时调度点，实行“随摘随运、全程控温”。",      # 随X随Y
     "坚持以商招商、以企引企，力争全年引进亿元以上项目20个以上。",    # 以X?X
@@ -109,6 +110,7 @@ def test_names_are_not_questioned():
     ("水库移民韦振东，身份证号码", "韦振东"),          # after 移民, before an ID number
     ("县委书记额尔敦巴雅尔在讲话中指出", "额尔敦巴雅尔"),  # a Mongolian name after a title
     ("其中郭晨阳拟遴选至县委办公室", "郭晨阳"),          # a notice of those to be appointed
+    ("确定罗松丹增、次仁嘉措、拉毛卓玛三名同志为外聘教师", "次仁嘉措"),  # a list of names 同志 closes
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
@@ -520,6 +522,7 @@ def test_either_of_two_interchangeable_characters_is_no_slip():
     # 拟聘用至 and 拟聘用到 say the same; so do 需提交 and 须提交.
     assert not typolm._confusable("至", "到") and not typolm._confusable("到", "至")
     assert not typolm._confusable("须", "需")
+    assert not typolm._confusable("她", "他")     # who is meant decides, which no model knows
     assert typolm._confusable("至", "致")
 
 
