@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import checks
 
@@ -265,16 +266,20 @@ def used_in_training_text(strings: list[str], source: bytes, holdout: Holdout | 
     return sorted(training_text_counts(strings, source, holdout))
 
 
-def training_text_counts(strings: list[str], source: bytes, holdout: Holdout | None = None) -> dict[str, int]:
+def training_text_counts(strings: list[str], source: bytes, holdout: Holdout | None = None,
+                         counted: Callable[[str, int, int], bool] | None = None) -> dict[str, int]:
     """How often each of `strings` that the model's correct text writes stands in it (overlapping
     occurrences too; those it never writes are left out). `source`: the bytes the strings come
-    from, for the cache key.
+    from, for the cache key. `counted`: when given, only the occurrences it accepts (the line,
+    where the string starts and ends) are counted.
 
     Scanning the 5 million characters takes over a second, so the answer is cached beside the
-    model, under the digest of the model's text and of `source`.
+    model, under the digest of the model's text, of `source` and of `counted`'s name.
     """
     digest = hashlib.blake2b(fingerprint(holdout).encode(), digest_size=10)
     digest.update(source)
+    if counted is not None:
+        digest.update(f"{counted.__module__}.{counted.__qualname__}".encode())
     path = cache_dir() / f"typo-counts-{digest.hexdigest()}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -282,7 +287,8 @@ def training_text_counts(strings: list[str], source: bytes, holdout: Holdout | N
         pass
     from checks.phrases import PhraseFinder
     finder = PhraseFinder.of(strings)
-    counts = Counter(found for line in text_lines(holdout) for _, found, _ in finder.find(line))
+    counts = Counter(found for line in text_lines(holdout) for start, found, _ in finder.find(line)
+                     if counted is None or counted(line, start, start + len(found)))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")

@@ -78,9 +78,21 @@ def automaton(holdout: lm.Holdout | None = None) -> PhraseFinder[tuple[str, str,
         if line.strip() and not line.startswith("#"):
             wrong, right = line.split("\t")[:2]
             pairs[wrong] = (wrong, right, "常见错别字")
-    for wrong in lm.used_in_training_text(list(pairs), gathered + curated, holdout):
-        pairs.pop(wrong, None)            # correct text uses it: not a typo
+    # Correct text that writes a wrong form says it is no typo. Our own list's forms only where that
+    # text writes them as a word of their own: across words (按 | 装机容量 holds 按装) a form is
+    # judged where it stands (read_across in _pair_hits_cached). The gathered pairs come from
+    # sentences, some of them plain phrases (有处 -> 有趣), and go on any use.
+    used = lm.used_in_training_text(list(pairs), gathered + curated, holdout)
+    as_words = lm.training_text_counts(used, gathered + curated, holdout, counted=_as_a_word)
+    for wrong in used:
+        if pairs[wrong][2] != "常见错别字" or wrong in as_words:
+            del pairs[wrong]
     return PhraseFinder(pairs)
+
+
+def _as_a_word(line: str, start: int, end: int) -> bool:
+    """True when line[start:end] is not read across words where it stands."""
+    return not typolm.read_across(line, start, end)
 
 
 def _pair_hits(text: str) -> list[Hit]:

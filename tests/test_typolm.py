@@ -123,6 +123,14 @@ def test_a_two_character_name_not_standing_as_a_place_is_no_name():
     assert not propernames.is_named(line, line.index("平"), typolm.words())
 
 
+def test_a_listed_misspelling_correct_text_writes_only_across_words_is_kept():
+    # The county text writes 按装 only in 按装机容量 (按 | 装机容量): 按装 -> 安装 stays listed, and is
+    # not taken across words.
+    assert [(h.evidence, h.suggestion) for h in scan_typos("施工单位要在6月底前完成光伏板支架的按装调试。")] == \
+        [("按装", "安装")]
+    assert scan_typos("明确新能源项目每年按装机容量提取一定比例资金。") == []
+
+
 def test_a_listed_misspelling_running_past_a_name_is_still_found():
     # After 群众, 齐心携 reads as a name; the listed 齐心携力 runs past it and is still a typo.
     assert [(h.evidence, h.suggestion) for h in scan_typos("全县干部群众齐心携力抗击洪涝灾害。")] == \
