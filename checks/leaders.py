@@ -48,6 +48,7 @@ def leader_variants(leaders: list[dict]) -> dict[str, str]:
     Pinned to the exact title and name, they cannot fire on ordinary text, so they need no filtering
     on clean text as the generated list does."""
     found: dict[str, str] = {}
+    vocabulary = words()
     for leader in leaders:
         name = leader["name"]
         titles = [*leader["titles"], *(["同志"] if leader.get("anywhere") else [])]
@@ -55,9 +56,11 @@ def leader_variants(leaders: list[dict]) -> dict[str, str]:
             for swapped in _swaps(name):
                 found[title + swapped] = title + name
                 found[swapped + title] = name + title
-            if len(title) < 3:
-                continue        # 主席, 总理: a slip in two characters is too often another word
-            for wrong_title in _replaced(title) + _dropped(title):
+            # In a two-character title (主席, 总理) a slip is too often another word (竹席): only
+            # those that are none (李强总里).
+            wrong_titles = _replaced(title) + _dropped(title) if len(title) >= 3 else \
+                [wrong for wrong in _replaced(title) if wrong not in vocabulary]
+            for wrong_title in wrong_titles:
                 found[wrong_title + name] = title + name
                 found[name + wrong_title] = name + title
         if leader.get("anywhere"):

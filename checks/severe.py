@@ -59,6 +59,10 @@ def _reads_as_words(text: str, start: int, bad: str, good: str) -> bool:
     # With a word dropped, all that follows the gap must be one word running on: 习近平中国特色社会
     # 主义思想为指导 holds 想为, but no word runs from 中 past 想.
     head = end - 1 if len(good) - len(bad) == 1 else start + gap
+    # One character dropped well before the end leaves the phrase's own words after it, whatever
+    # word its last character begins (习近平时代中国特色社会主义思想为指导 holds 想为).
+    if len(good) - len(bad) == 1 and len(bad) - gap > 2:
+        return False
     return good[:gap] in vocabulary and any(text[head:stop] in vocabulary
                                             for stop in range(end + 1, min(len(text), head + MAX_WORD) + 1))
 
@@ -213,7 +217,7 @@ def _collocations() -> tuple[tuple[re.Pattern, str, frozenset[str], bool], ...]:
     known = set(data.get("others", ())) | {right for _, right, _ in data.get("items", ())}
     found = []
     for before, right, after in data.get("items", ()):
-        found.append((re.compile(re.escape(before) + f"({right[:2]}[\u4e00-\u9fff]{{2,3}})" + re.escape(after)),
+        found.append((re.compile(_quoted(before) + f"({right[:2]}[\u4e00-\u9fff]{{2,3}})" + _quoted(after)),
                       right, frozenset(known), False))
         bare_before, bare_after = before.rstrip("“"), after.lstrip("”")
         if (bare_before, bare_after) != (before, after):
@@ -221,6 +225,11 @@ def _collocations() -> tuple[tuple[re.Pattern, str, frozenset[str], bool], ...]:
                                      + (re.escape(bare_after) if bare_after else "(?![\u4e00-\u9fff])")),
                           right, frozenset(known), not bare_after))
     return tuple(found)
+
+
+def _quoted(piece: str) -> str:
+    """`piece` as a pattern whose quotation marks match any a site types (“两个确认”, "两个确认")."""
+    return re.escape(piece).replace("“", "[“\"「]").replace("”", "[”\"」]")
 
 
 def _miscollocated(text: str) -> list[Hit]:

@@ -289,6 +289,12 @@ def test_severe_names_formulations_and_titles():
     # Two characters of a name swapped, a title misspelt, a character put into a formulation.
     assert [h.suggestion for h in scan_severe("委员长赵际乐主持闭幕会")] == ["委员长赵乐际"]
     assert [h.suggestion for h in scan_severe("聆听国务院总埋李强的报告")] == ["国务院总理李强"]
+    # A two-character title slipped into no word, after the name (总里 is none; 竹席 would be one).
+    assert [h.suggestion for h in scan_severe("会议传达学习了李强总里在国务院常务会议上的部署要求。")] == ["李强总理"]
+    assert scan_severe("李强总理主持召开国务院常务会议") == []
+    # One character dropped well inside a long formulation, whatever word its last character begins.
+    assert [h.suggestion for h in scan_severe("要以习近平时代中国特色社会主义思想为指导。")] == \
+        ["习近平新时代中国特色社会主义思想"]
     # The one holder of a title, one given-name character wrong, however unlike (宇/宁).
     assert [h.suggestion for h in scan_severe("全国政协主席王沪宇出席开幕会")] == ["王沪宁"]
     assert scan_severe("委员长吴邦国") == [] and scan_severe("全国政协主席王沪宁出席") == []
@@ -334,6 +340,7 @@ def test_severe_names_formulations_and_titles():
     # characters before 的决定性意义; not another 两个… the sentence lists (做到两个确保：…).
     assert [h.suggestion for h in scan_severe("各级党组织要坚决做到两个拥护，确保决策部署落地见效。")] == ["两个维护"]
     assert [h.suggestion for h in scan_severe("深刻领悟两个树立的决定性意义。")] == ["两个确立"]
+    assert [h.suggestion for h in scan_severe('要深刻领悟"两个确认"的决定性意义，坚决做到"两个维护"。')] == ["两个确立"]
     assert scan_severe("坚决做到两个确保：确保群众安全、确保工程安全。") == []
     assert scan_severe("坚决做到两个维护，深刻领悟两个确立的决定性意义。") == []
     assert [h.suggestion for h in scan_severe("推进中国化现代化澄湾实践")] == ["中国式现代化"]
