@@ -526,6 +526,12 @@ def test_a_candidate_weighed_for_its_word_is_a_typo_only_when_strong():
         [("至", "止")]
 
 
+def test_a_post_named_after_what_it_guards_or_patrols_is_a_set_phrase():
+    for line, post in (("每个网格配备一名巡湖员", "巡湖员"), ("由护渠员组成巡护队伍", "护渠员")):
+        assert typolm.in_set_phrase(line, line.index(post) + 1), line
+    assert not typolm.in_set_phrase("每个网格配备一名巡查员", len("每个网格配备一名巡"))
+
+
 def test_either_of_two_interchangeable_characters_is_no_slip():
     # 拟聘用至 and 拟聘用到 say the same; so do 需提交 and 须提交.
     assert not typolm._confusable("至", "到") and not typolm._confusable("到", "至")
