@@ -202,7 +202,7 @@ def _listed_before(line: str, first: int, last: int) -> bool:
 # What ends a company's or cooperative's registered name. Before it stand a line of business, a
 # word (物流, 投资), and before that a trade name of any characters the owner chose (豫通).
 COMPANY_END = ("有限公司", "有限责任公司", "股份有限公司", "专业合作社", "集团")
-TRADE_NAME = 2          # characters of trade name read before the line of business
+TRADE_NAME = 3          # characters of trade name read before the line of business (蜀香园调味品)
 
 
 def _in_trade_name(line: str, offset: int, vocabulary: dict[str, int]) -> bool:

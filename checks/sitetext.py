@@ -105,7 +105,15 @@ def used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
             piece = piece[:2]
         if len(piece) >= 2 and all(map(typolm.is_hanzi, piece)) and elsewhere.count(piece) > line.count(piece):
             return True
-    return False
+    # The three starting at it only as a person the site names in another line (陆晓东说): a
+    # surname the model reads as a slip for a commoner one (陆 -> 刘).
+    name = line[offset:offset + 3]
+    return len(name) == 3 and name[0] in propernames.SURNAMES and all(map(typolm.is_hanzi, name)) \
+        and any(elsewhere.count(name + cue) > line.count(name + cue) for cue in NAMED_BY)
+
+
+# What follows a person's name: 陆晓东说, 陆晓东介绍.
+NAMED_BY = ("说", "表示", "介绍", "告诉", "同志")
 
 
 # A character the site writes OWN_CHARACTER_USES times or more, and OWN_CHARACTER_SALIENCE times as

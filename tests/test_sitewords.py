@@ -64,6 +64,10 @@ def test_the_three_characters_ending_in_a_suspect_written_elsewhere_make_it_a_lo
     # Not the three starting at it: 和改革 stands in 发展和改革局, 综和改革 is still a slip.
     slip = "深化综和改革试点。"
     assert not used_elsewhere(slip, slip.index("和"), SiteText("县发展和改革局\n" + slip))
+    # ...but the three starting at a surname, where another line names the person (陆晓东说).
+    line = "返乡大学生陆晓东和两名伙伴每天在直播间推介猕猴桃。"
+    assert used_elsewhere(line, line.index("陆"), SiteText("陆晓东说，培训后自己学会了数据分析。\n" + line))
+    assert not used_elsewhere(line, line.index("陆"), SiteText("陆晓东和伙伴开了网店。\n" + line))
 
 
 def test_a_character_the_site_writes_far_more_than_text_would_is_its_own():
