@@ -538,6 +538,7 @@ def test_either_of_two_interchangeable_characters_is_no_slip():
     assert not typolm._confusable("至", "到") and not typolm._confusable("到", "至")
     assert not typolm._confusable("须", "需")
     assert not typolm._confusable("她", "他")     # who is meant decides, which no model knows
+    assert not typolm._confusable("季", "期")     # 采收季, 采收期
     assert typolm._confusable("至", "致")
 
 
