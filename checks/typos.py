@@ -36,6 +36,7 @@ CHECK = "text.typo"
 SUSPECT_CHECK = "text.typo_suspect"
 DATA = Path(__file__).parent / "data" / "typo_pairs.tsv"
 COMMON = Path(__file__).parent / "data" / "common_typos.tsv"     # our own curated list
+CURATED = "常见错别字"      # the source a pair of that list is shown with
 # A known misspelling that the segmentation reads as a unit but that a rarer dictionary word
 # crosses (报明时间 holds 明时) is kept unless the language model finds the written form likelier
 # by more than this (nats): 一坐就坐到了 scores -17 for 就座, 网上报明时间 +0.3 for 报名.
@@ -77,7 +78,7 @@ def automaton(holdout: lm.Holdout | None = None) -> PhraseFinder[tuple[str, str,
     for line in curated.decode("utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             wrong, right = line.split("\t")[:2]
-            pairs[wrong] = (wrong, right, "常见错别字")
+            pairs[wrong] = (wrong, right, CURATED)
     # Correct text that writes a wrong form says it is no typo. Our own list's forms only where that
     # text writes them as a word of their own: across words (按 | 装机容量 holds 按装) a form is
     # judged where it stands (read_across in _pair_hits_cached). The gathered pairs come from
@@ -85,7 +86,7 @@ def automaton(holdout: lm.Holdout | None = None) -> PhraseFinder[tuple[str, str,
     used = lm.used_in_training_text(list(pairs), gathered + curated, holdout)
     as_words = lm.training_text_counts(used, gathered + curated, holdout, counted=_as_a_word)
     for wrong in used:
-        if pairs[wrong][2] != "常见错别字" or wrong in as_words:
+        if pairs[wrong][2] != CURATED or wrong in as_words:
             del pairs[wrong]
     return PhraseFinder(pairs)
 
