@@ -319,11 +319,11 @@ EITHER = frozenset({"需须", "至到", "季期", "他她"})
 # 护林员 names a post after what it guards, and so do 护渠员, 护河员, 护路员, 护堤员 and 巡湖员. 因地制宜 is
 # made for the village (因村制宜) and the household; 本县籍 and 外省籍 say where one is registered;
 # papers are handed in 一式三份, in three copies; 逢雨必巡 and 逢进必考 say what always follows;
-# 以商招商 and 以企引企 draw like by like.
+# 以商招商 and 以企引企 draw like by like; 文旅融合, 茶旅融合 and 花旅融合 join tourism to a trade.
 SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|宜([\u4e00-\u9fff])则\2|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]"
                         r"|以([\u4e00-\u9fff])[\u4e00-\u9fff]\3"
                         r"|[护巡][林路河渠堤坝草岸湖网线田山]员|因[\u4e00-\u9fff]制宜|[本外][省市县区镇乡村旗]籍"
-                        r"|一式[一二两三四五六七八九十]份|逢[\u4e00-\u9fff]必[\u4e00-\u9fff]")
+                        r"|一式[一二两三四五六七八九十]份|逢[\u4e00-\u9fff]必[\u4e00-\u9fff]|[\u4e00-\u9fff]旅融合")
 
 
 # What frames two parallel halves, A_A_: 一村一品, 边干边学, 不等不靠, 无职无权, 助餐助浴, 多病多灾,

@@ -282,6 +282,7 @@ def test_severe_names_formulations_and_titles():
     # Near-homophones (民/名) and the Central Committee's plenary sessions.
     assert [h.suggestion for h in scan_severe("实现中华名族伟大复兴")] == ["中华民族伟大复兴"]
     assert [h.suggestion for h in scan_severe("学习党的二十界三中全会精神")] == ["二十届三中全会精神"]
+    assert [h.suggestion for h in scan_severe("奋力谱写中国特色现代化涧淮篇章")] == ["谱写中国式现代化"]
     assert [h.suggestion for h in scan_severe("学习中国共产党第二十界中央委员会第四次全体会议精神")] == \
         ["中国共产党第二十届中央委员会"]
     for text in ("全国人民代表大会常务委员会", "以习近平同志为核心的党中央", "国务院总理李强出席",

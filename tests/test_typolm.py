@@ -531,6 +531,8 @@ def test_a_post_named_after_what_it_guards_or_patrols_is_a_set_phrase():
     for line, post in (("每个网格配备一名巡湖员", "巡湖员"), ("由护渠员组成巡护队伍", "护渠员")):
         assert typolm.in_set_phrase(line, line.index(post) + 1), line
     assert not typolm.in_set_phrase("每个网格配备一名巡查员", len("每个网格配备一名巡"))
+    line = "四是推进花旅融合，依托花期举办薰衣草文化节。"
+    assert typolm.in_set_phrase(line, line.index("花旅"))
 
 
 def test_either_of_two_interchangeable_characters_is_no_slip():
