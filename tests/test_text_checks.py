@@ -163,6 +163,7 @@ def test_improper_rules_and_exemptions():
     assert [h.suggestion for h in scan_improper("鹿茸片去年首次出口南朝鲜。")] == ["韩国"]
     assert [h.suggestion for h in scan_improper("县袜业企业今年对北韩没有出口业务。")] == ["朝鲜"]
     assert [h.suggestion for h in scan_improper("与台湾国立中兴大学专家开展交流。")] == ["台湾中兴大学"]
+    assert [h.evidence for h in scan_improper("县旅游发展委员会组织召开旅游市场秩序整治工作推进会。")] == ["旅游发展委员会"]
     assert scan_improper("抗战时期的国立西南联合大学。") == []
     assert scan_improper("湖北韩家村和北韩村的村民参加了培训。") == []
     assert [h.suggestion for h in scan_improper("请于12月31日前缴纳2026年度新型农村合作医疗个人缴费部分。")] == ["城乡居民基本医疗保险"]
