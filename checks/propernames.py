@@ -123,7 +123,8 @@ def _inside_words(line: str, start: int, vocabulary: dict[str, int]) -> bool:
 PLACE_BEFORE = frozenset("、，,：:；;辖（(到")
 TOWN_BEFORE = frozenset("镇乡")
 VILLAGE_AFTER = ("村", "社区")
-PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区", "路", "大道", "大街")
+PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区", "路", "大道", "大街",
+               "市委", "市政府", "市人民")     # a city by its Party committee or government (省委、禾川市委)
 
 
 # Characters of the Xinhua transliteration tables: three or more in a row spell a foreign name

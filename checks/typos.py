@@ -27,7 +27,7 @@ from pathlib import Path
 
 from checks import idioms, lm, propernames, realwords, swaps, typolm
 from checks.attachments import SENTENCE_END
-from checks.sitetext import SiteText, of_site, own_character, site_name_at, site_words, site_writes_fix
+from checks.sitetext import SiteText, of_site, own_character, own_place, site_name_at, site_words, site_writes_fix
 from checks.phrases import PhraseFinder
 from checks.severe import scan_severe
 from checks.textscan import Hit, without_overlaps
@@ -307,7 +307,9 @@ def _site_word_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
     for found in site_words(text, elsewhere, model):
         at = found.offset + (found.written[0] == found.meant[0])
         # 梨 on a pear county's site is its own word (村梨农: 梨农), not a slip for 村里.
+        # Nor where the pair runs into a name of the site's (携汉湄毛尖: 汉湄 is the county, no 西汉).
         if _repeated(text, at) or _unit_after_number(text, at) or site_name_at(text, at, elsewhere) \
+                or own_place(text, found.offset + found.offset + 1 - at, elsewhere) \
                 or own_character(text[at], elsewhere, model):
             continue
         hits.append(Hit(found.offset, found.written, found.meant,
