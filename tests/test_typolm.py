@@ -112,6 +112,7 @@ def test_names_are_not_questioned():
     ("其中郭晨阳拟遴选至县委办公室", "郭晨阳"),          # a notice of those to be appointed
     ("蜀香园调味品有限公司等龙头企业", "蜀香园"),        # a trade name of three characters
     ("传达学习省委、禾川市委有关会议精神", "禾川"),      # a city by its Party committee
+    ("补贴资金已打入申报人刘桂芝的农业银行卡", "刘桂芝"),  # after the applicant's role
     ("确定罗松丹增、次仁嘉措、拉毛卓玛三名同志为外聘教师", "次仁嘉措"),  # a list of names 同志 closes
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
