@@ -88,7 +88,8 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
 # 同一 before what is one and the same (同一岗位, 同一地块) is no 统一. Things stood upright are
 # 竖立 (竖立警示牌, 竖立鹰架), not 树立 (a model, an idea); a journey's 行程 has its days, its route
 # and its stages (行程一般为二至四天), which 形成 never takes. An emergency 响应 has its levels, plan
-# and state (确定响应等级, 响应终止), whatever 相应 would make of them.
+# and state (确定响应等级, 响应终止), whatever 相应 would make of them. 化装 is to dress up as
+# something (化装成): 化妆 with no 成 or 为 after it (体检当天不得化妆) is make-up, never 化装.
 
 RULED_OUT: dict[tuple[str, str], re.Pattern] = {
     ("实行", "施行"): re.compile(r"(?!之)[^，,。；;：:！？!?、）)”\s]"),
@@ -100,6 +101,7 @@ RULED_OUT: dict[tuple[str, str], re.Pattern] = {
     ("行程", "形成"): re.compile(r"(一般为|一般|约为?|共计?|全程|全长|安排|路线|天数|时间|结束|期间|中|单|码|"
                              r"[0-9０-９一二三四五六七八九十两半]+(天|日|小时|公里|千米))"),
     ("响应", "相应"): re.compile(r"(等级|级别|机制|程序|预案|状态|行动|启动|终止|结束|解除|调整|升级|降级)"),
+    ("化妆", "化装"): re.compile(r"(?![成为])"),
     ("实时", "实施"): re.compile(r"(传|监|更新|查|显示|播|采集|上传|在线|掌握|发布|共享|同步|推送|定位|跟踪|响应|预警|"
                              r"数据|动态|画面|视频|路况|信息|调度|反馈|比对|核验)"),
 }

@@ -113,6 +113,7 @@ def test_names_are_not_questioned():
     ("蜀香园调味品有限公司等龙头企业", "蜀香园"),        # a trade name of three characters
     ("传达学习省委、禾川市委有关会议精神", "禾川"),      # a city by its Party committee
     ("补贴资金已打入申报人刘桂芝的农业银行卡", "刘桂芝"),  # after the applicant's role
+    ("非遗代表性传承人汪守田现场授课", "汪守田"),        # after an heir of a craft
     ("确定罗松丹增、次仁嘉措、拉毛卓玛三名同志为外聘教师", "次仁嘉措"),  # a list of names 同志 closes
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
@@ -570,6 +571,14 @@ def test_those_who_benefit_take_the_verb():
         assert _ruled_out(line, line.index("受益"), "受益", "收益"), line
     line = "此举将增加农户受益。"
     assert not _ruled_out(line, line.index("受益"), "受益", "收益")
+
+
+def test_make_up_is_no_disguise_without_what_one_dresses_up_as():
+    from checks.realwords import _ruled_out
+    line = "体检当天须空腹，不得化妆、佩戴隐形眼镜。"
+    assert _ruled_out(line, line.index("化妆"), "化妆", "化装")
+    line = "民警化妆成游客暗访。"
+    assert not _ruled_out(line, line.index("化妆"), "化妆", "化装")
 
 
 def test_a_run_on_list_item_and_a_pledge_keep_their_pattern():
