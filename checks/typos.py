@@ -306,11 +306,11 @@ def _site_word_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
     # Not cached as the model's suspects are: the key would hold every site's text in memory.
     for found in site_words(text, elsewhere, model):
         at = found.offset + (found.written[0] == found.meant[0])
-        # 梨 on a pear county's site is its own word (村梨农: 梨农), not a slip for 村里.
-        # Nor where the pair runs into a name of the site's (携汉湄毛尖: 汉湄 is the county, no 西汉).
+        kept = 2 * found.offset + 1 - at        # the pair's other character, as written
+        # 梨 on a pear county's site is its own word (村梨农: 梨农), not a slip for 村里. Nor is the
+        # pair a slip where it runs into the site's place name (携汉湄毛尖: 汉湄 is the county, no 西汉).
         if _repeated(text, at) or _unit_after_number(text, at) or site_name_at(text, at, elsewhere) \
-                or own_place(text, found.offset + found.offset + 1 - at, elsewhere) \
-                or own_character(text[at], elsewhere, model):
+                or own_place(text, kept, elsewhere) or own_character(text[at], elsewhere, model):
             continue
         hits.append(Hit(found.offset, found.written, found.meant,
                         f"错别字：“{found.written}”应为“{found.meant}”（本站其他页面 {found.uses} 处写作“{found.meant}”）",
