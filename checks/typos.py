@@ -84,7 +84,8 @@ def automaton(holdout: lm.Holdout | None = None) -> PhraseFinder[tuple[str, str,
     # judged where it stands (read_across in _pair_hits_cached). The gathered pairs come from
     # sentences, some of them plain phrases (有处 -> 有趣), and go on any use.
     used = lm.used_in_training_text(list(pairs), gathered + curated, holdout)
-    as_words = lm.training_text_counts(used, gathered + curated, holdout, counted=_as_a_word)
+    ours = [wrong for wrong in used if pairs[wrong][2] == CURATED]
+    as_words = lm.training_text_counts(ours, gathered + curated, holdout, counted=_as_a_word)
     for wrong in used:
         if pairs[wrong][2] != CURATED or wrong in as_words:
             del pairs[wrong]
