@@ -28,6 +28,7 @@ import glyph_shapes  # noqa: E402
 from checks.phrases import PhraseFinder  # noqa: E402
 from checks.leaders import LOCAL_TITLES  # noqa: E402
 from checks.severe import JOINING  # noqa: E402
+from checks.propernames import SURNAMES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -457,8 +458,25 @@ def vendor_lm() -> None:
             if line.split():
                 names.add(line.split()[0])
     names = {n for n in names if len(n) >= 2 and all(HAN(c) for c in n) and n not in ("市辖区", "县")}
+    given_names(out)
     (out / "names.txt").write_text("\n".join(sorted(names)) + "\n", encoding="utf-8")
     print(f"lm data: {', '.join(f'{n} {len(v)} lines' for n, v in texts.items())}, {len(names)} names")
+
+
+def given_names(out: Path) -> None:
+    """checks/data/lm/given_names.tsv: how often each character stands in the given names of
+    pycorrector's well-known persons (two or three characters after a common surname), for
+    checks/propernames.py to doubt a "name" made of characters names next to never use."""
+    counts: dict[str, int] = {}
+    for line in (LEX / "pycorrector_1.1.4_data" / "person_name.txt").read_text(encoding="utf-8").splitlines():
+        name = line.split()[0] if line.split() else ""
+        if 2 <= len(name) <= 3 and name[0] in SURNAMES and all(HAN(c) for c in name):
+            for c in name[1:]:
+                counts[c] = counts.get(c, 0) + 1
+    with open(out / "given_names.tsv", "w", encoding="utf-8") as handle:
+        handle.write("# char\tgiven names holding it, of pycorrector's person_name.txt (Apache-2.0)\n")
+        for c, n in sorted(counts.items()):
+            handle.write(f"{c}\t{n}\n")
 
 
 SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")

@@ -153,7 +153,7 @@ def named_positions(line: str, vocabulary: dict[str, int]) -> set[int]:
     return {offset for offset in range(len(line)) if is_named(line, offset, vocabulary)}
 
 
-def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
+def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None = None) -> bool:
     """True when line[offset] stands inside a known place or person name, or what reads as one.
 
     Asked only of the few characters the model would replace, so it looks around `offset`
@@ -161,7 +161,8 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
     words are not names.
     """
     for start in range(max(0, offset - 2), offset + 1):
-        if start + _person_length(line, start, vocabulary) > offset:
+        if start + _person_length(line, start, vocabulary) > offset \
+                and not (fix and start < offset and _slip_in_name(line, offset, fix, vocabulary)):
             return True
     char = line[offset]
     if char in TRANSLITERATION:
@@ -187,6 +188,31 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
             line[offset + 3:offset + 4] in CLAN_VILLAGE and _is_hanzi(line[offset + 2]))):
         return True     # 戴家港村, 王家庄: a village named after a clan
     return _in_known_name(line, offset) or _in_trade_name(line, offset, vocabulary)
+
+
+# How many of the 12,500 well-known persons' given names may hold a character that is still
+# doubted as a given name where the fix makes a word: 安制房, 和孤挂老人, 向所在乡镇申抱 are slips,
+# not persons, and 制, 挂, 抱 are next to never given names (华 is in 131, 文 in 243).
+RARE_IN_NAMES = 10
+
+
+def _slip_in_name(line: str, offset: int, fix: str, vocabulary: dict[str, int]) -> bool:
+    """True when line[offset], in the given name of what reads as a person, is a character names
+    next to never use and `fix` in its place makes a word with a neighbour."""
+    if given_name_characters().get(line[offset], 0) > RARE_IN_NAMES:
+        return False
+    return line[offset - 1:offset] + fix in vocabulary or fix + line[offset + 1:offset + 2] in vocabulary
+
+
+@lru_cache(maxsize=1)
+def given_name_characters() -> dict[str, int]:
+    """How many of the well-known persons' given names hold each character (given_names.tsv)."""
+    counts: dict[str, int] = {}
+    for line in (lm.DATA / "given_names.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            char, count = line.split("\t")
+            counts[char] = int(count)
+    return counts
 
 
 CLAUSE_END = re.compile(r"[，,。；;：:！？]")

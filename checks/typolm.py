@@ -551,7 +551,7 @@ class TypoDetector:
                 gain = sum([model.score(changed, j) for j in range(at, len(changed))]) - original
                 if gain <= MIN_GAIN:
                     continue
-                if propernames.is_named(line, i - 1, self.vocabulary) or in_set_phrase(line, i - 1) \
+                if propernames.is_named(line, i - 1, self.vocabulary, other) or in_set_phrase(line, i - 1) \
                         or in_paired_phrase(line, i - 1, self.vocabulary):
                     break
                 if _in_parallel_list(line, i - 1, other, self.vocabulary):

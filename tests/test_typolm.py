@@ -122,6 +122,22 @@ def test_each_kind_of_name_covers_its_characters(line, name):
     assert set(range(start, start + len(name))) <= propernames.named_positions(line, typolm.words())
 
 
+@pytest.mark.parametrize("line, wrong, right", [
+    ("完成征迁群众安制房分配工作。", "制", "置"),         # 群众 before 安制 read a person
+    ("为辖区独居和孤挂老人提供助餐服务。", "挂", "寡"),   # 和 as a surname, 老人 after
+])
+def test_a_slip_no_given_name_holds_is_doubted_as_a_name(line, wrong, right):
+    offset = line.index(wrong)
+    assert propernames.is_named(line, offset, typolm.words())
+    assert not propernames.is_named(line, offset, typolm.words(), right)
+    assert [(h.evidence, h.suggestion) for h in scan_typos(line)] == [(wrong, right)]
+
+
+def test_a_given_name_character_common_in_names_stays_a_name_whatever_the_fix_makes():
+    line = "联系人：张文华，电话"      # 文化 is a word, but 华 stands in many given names
+    assert propernames.is_named(line, line.index("华"), typolm.words(), "化")
+
+
 def test_a_two_character_name_not_standing_as_a_place_is_no_name():
     line = "第三方机构平谷机制"
     assert not propernames.is_named(line, line.index("平"), typolm.words())
