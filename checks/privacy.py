@@ -47,6 +47,12 @@ DOTTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,6})[·•・‧]([\u4e00-\u9fff]
 # name of six or five; 技术员努尔艾力·卡德尔负责, a name in two parts joined by a dot).
 TITLE_BEFORE = re.compile(r"(?:主任|书记|队长|组长|站长|所长|理事长|会长|社长|村长|镇长|乡长|局长|校长|院长|经理|员|"
                           r"干部|嘎查达|嘎查长)([\u4e00-\u9fff]{2,6}(?:[·•・‧][\u4e00-\u9fff]{2,6})?)" + _NAME_TO_NUMBER)
+# Who owns or works a farm, shop or boat, before a name of any surname and a phone label
+# (民宿业主羊春梅，联系电话…, a Li surname; 冷水鱼养殖户才让加，联系电话…, a Tibetan name). The label
+# is required, and what follows the role may not begin as a request does: after 村民 or 养殖户 a
+# verb may stand (养殖户可拨打，联系电话139…), which is no name.
+HOLDER_BEFORE = re.compile(r"(?:业主|店主|摊主|船主|户主|农户|牧户|养殖户|种植户|承包户|经营户|村民|牧民|渔民|居民)"
+                           r"(?![可请需应要将已如拨咨在均都也还务须])([\u4e00-\u9fff]{2,4})\s*[，,（(]\s*(?:联系)?(?:电话|手机(?:号码?)?)\s*(?:为|是)?\s*[:：]?\s*$")
 # A role ending in 员 or 人 and a colon before a name and its number (渔船安全联络员：衣德福，联系电话…):
 # the name is labelled, whatever its surname.
 ROLE_LABEL = re.compile(r"[员人][:：]\s*[\u4e00-\u9fff]{2,4}\s*[，,、（(]")
@@ -109,9 +115,9 @@ def _named(text: str, start: int, end: int) -> bool:
         return True
     if _minority_name(before) or _dotted_name(before) or _rare_surname_name(before):
         return True
-    titled = TITLE_BEFORE.search(before)
-    if titled and not NOT_NAME.search(titled.group(1)) and not _all_words(titled.group(1)):
-        return True
+    for titled in (TITLE_BEFORE.search(before), HOLDER_BEFORE.search(before)):
+        if titled and not NOT_NAME.search(titled.group(1)) and not _all_words(titled.group(1)):
+            return True
     clause = re.split(r"[。；;\n]", before)[-1]
     if NAME_LABEL.search(clause) or ROLE_LABEL.search(clause):
         return True

@@ -104,6 +104,13 @@ def test_privacy_leaks_are_found_and_masked():
     assert hit.evidence == "138****2918"
     (hit,) = scan_privacy("如对公示结果有异议，可联系沙日塔拉嘎查嘎查长巴音那木拉（电话：15848236710）。")
     assert hit.evidence == "158****6710"
+    # the owner or farmer a number belongs to, before a name of any surname and a phone label
+    (hit,) = scan_privacy("什盆村黎家民宿业主羊春梅，联系电话18976631207，可提供预订服务。")
+    assert hit.evidence == "189****1207"
+    (hit,) = scan_privacy("夏日塘乡俄日村冷水鱼养殖户才让加，联系电话13897451628。")
+    assert hit.evidence == "138****1628"
+    assert scan_privacy("有意向的养殖户可拨打，联系电话13897451628。") == []
+    assert scan_privacy("有意向的村民请咨询，电话13897451628。") == []
     assert luhn("6222021234567890128")
     (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
     assert hit.evidence == "6222***********0128"
