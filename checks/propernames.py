@@ -161,8 +161,9 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None
     words are not names.
     """
     for start in range(max(0, offset - 2), offset + 1):
-        if start + _person_length(line, start, vocabulary) > offset \
-                and not (fix and start < offset and _slip_in_name(line, offset, fix, vocabulary)):
+        end = start + _person_length(line, start, vocabulary)
+        if end > offset and not (fix and start < offset and not line.startswith(TITLED_AFTER, end)
+                                 and _slip_in_name(line, offset, fix, vocabulary)):
             return True
     char = line[offset]
     if char in TRANSLITERATION:
@@ -194,6 +195,12 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None
 # doubted as a given name where the fix makes a word: 安制房, 和孤挂老人, 向所在乡镇申抱 are slips,
 # not persons, and 制, 挂, 抱 are next to never given names (华 is in 131, 文 in 243).
 RARE_IN_NAMES = 10
+
+
+# What names a person beyond doubt, however rare the characters: a title or what one says
+# (武契奇总统 is no 武器).
+TITLED_AFTER = ("同志", "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "指出", "强调", "表示",
+                "介绍", "说", "先生", "女士", "教授", "总统", "总理", "大使", "博士", "院士") + BIOGRAPHY_AFTER
 
 
 def _slip_in_name(line: str, offset: int, fix: str, vocabulary: dict[str, int]) -> bool:

@@ -112,8 +112,8 @@ def used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
         and any(elsewhere.count(name + cue) > line.count(name + cue) for cue in NAMED_BY)
 
 
-# What follows a person's name: 陆晓东说, 陆晓东介绍.
-NAMED_BY = ("说", "表示", "介绍", "告诉", "同志")
+# What follows a person's name: 陆晓东说, 陆晓东介绍, 村民贺根生（身份证号…）.
+NAMED_BY = ("说", "表示", "介绍", "告诉", "同志") + propernames.BIOGRAPHY_AFTER
 
 
 # A character the site writes OWN_CHARACTER_USES times or more, and OWN_CHARACTER_SALIENCE times as

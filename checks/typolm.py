@@ -312,8 +312,9 @@ CONNECTIVES = frozenset("和或与及并且而跟同")
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
 # Characters either of which usage accepts in the other's place: 报考人员需提交 and 须提交 are both
 # right in a notice, and so are 拟聘用至 and 拟聘用到, 采收季 and 采收期. Whether 她 or 他 is meant,
-# only the person written of decides, which no model knows.
-EITHER = frozenset({"需须", "至到", "季期", "他她"})
+# only the person written of decides, which no model knows; whether 雨 or 雪, only the weather
+# (受强降雪影响: the model knows 强降雨 better, and the two look alike, but nobody types one for the other).
+EITHER = frozenset({"需须", "至到", "季期", "他她", "雨雪"})
 # Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享;
 # 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农; 宜粮则粮, 宜林则林, 宜园则园.
 # 护林员 names a post after what it guards, and so do 护渠员, 护河员, 护路员, 护堤员 and 巡湖员. 因地制宜 is

@@ -68,6 +68,9 @@ def test_the_three_characters_ending_in_a_suspect_written_elsewhere_make_it_a_lo
     line = "返乡大学生陆晓东和两名伙伴每天在直播间推介猕猴桃。"
     assert used_elsewhere(line, line.index("陆"), SiteText("陆晓东说，培训后自己学会了数据分析。\n" + line))
     assert not used_elsewhere(line, line.index("陆"), SiteText("陆晓东和伙伴开了网店。\n" + line))
+    # A person's ID number after the name shows a person too (村民贺根生（身份证号…）).
+    line = "如贺根生的身份证号显示为640000********1234。"
+    assert used_elsewhere(line, line.index("贺"), SiteText("拟将村民贺根生（身份证号已隐去）纳入低保对象。\n" + line))
 
 
 def test_a_character_the_site_writes_far_more_than_text_would_is_its_own():

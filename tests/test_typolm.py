@@ -136,6 +136,8 @@ def test_a_slip_no_given_name_holds_is_doubted_as_a_name(line, wrong, right):
 def test_a_given_name_character_common_in_names_stays_a_name_whatever_the_fix_makes():
     line = "联系人：张文华，电话"      # 文化 is a word, but 华 stands in many given names
     assert propernames.is_named(line, line.index("华"), typolm.words(), "化")
+    line = "我期待同武契奇总统继续保持密切沟通"    # a title after the name: 契 is no slip for 器
+    assert propernames.is_named(line, line.index("契"), typolm.words(), "器")
 
 
 def test_a_two_character_name_not_standing_as_a_place_is_no_name():
@@ -356,6 +358,8 @@ def test_a_three_character_term_completes_only_where_it_reads_as_a_unit():
     found = scan_typos("白桦沟滑雪厂新增两条中级雪道，今冬接待能力进一步提升。")
     assert [(h.evidence, h.suggestion) for h in found] == [("厂", "场")]
     assert scan_typos("对经评估合格的普惠性托育机构，按实际收托人数给予每人每月200元的运营补助。") == []
+    # 雨 or 雪 is the weather's to say: 强降雪 is no 强降雨 (EITHER).
+    assert scan_typos("受强降雪影响，县道部分路段路面积雪结冰严重。") == []
 
 
 def test_two_characters_the_wrong_way_round():
