@@ -537,6 +537,10 @@ def test_curated_classic_misspellings():
     # better and the model wants it; 自即日起 reads 即日 and is no 自己.
     assert [h.suggestion for h in scan_typos("全县召开煤矿安全生厂警示教育大会")] == ["安全生产"]
     assert scan_typos("征集时间自即日起至2025年1月31日") == []
+    # A misspelling the model missed on several counties (疏撒), listed; across words it stays silent
+    # (兜底保障 holds 底保, 泊位临时 holds 位临).
+    assert [h.suggestion for h in scan_typos("各村要提前制定人员疏撒方案。")] == ["疏散"]
+    assert scan_typos("落实兜底保障政策，上述泊位临时封闭。") == []
 
 
 def test_check_text_jsonl(tmp_path):
