@@ -31,13 +31,14 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 #   named before it (挂牌截止日前: before the listing's closing day);
 # - one logs in (登录) to a website or system; 登陆 is a landing (台风登陆);
 # - one reports (反映) to somebody (向县委组织部反映); 反应 is a reaction;
-# - one reports for duty (报到) on time, with a deadline after it; 报道 is news;
+# - one reports for duty (报到) on time, with a deadline after it, or to an office (到县人社局报到); 报道 is news;
 # - posts are counted in 编制 (事业编制, 编制内); 编织 is weaving (编织袋);
 # - one has rights (权利) to education, to be heard, with duties beside them; 权力 is power;
 # - a situation (形势) is grim or improving; a form (形式) is neither;
 # - time is spent (度过寒冬), difficulties are crossed (渡过难关);
 # - work is arranged and deployed (安排部署); 部属 are subordinates;
-# - safety, hygiene and health are inspected (检查); 检察 is the procuratorate's work;
+# - safety, hygiene and health are inspected (检查), and so is what a campaign or a leader's visit looks
+#   at (专项检查, 带队检查, 检查验收) where the line names no procuratorate; 检察 is the procuratorate's work;
 # - a 启事 announces (招聘启事); a 启示 enlightens. A list is put up for comment (公示); 公式 is a formula;
 # - contracts are 签订 (签定 is the older form the standard no longer uses for them);
 # - soil moisture is 墒情, river banks are 堤防, a bank lends 贷款, merit is 表彰: each the other
@@ -53,7 +54,9 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
                                       r"APP|App|app)")),),
     ("反应", "反映"): ((re.compile(r"向[^，。；、]{1,12}$"), None),),
     ("报道", "报到"): ((None, re.compile(r"[，,]?逾期|手续|地点|须知|注册|上岗")),
-                   (re.compile(r"(按时|准时|如期|新生|新兵|入学|入职|前来)$"), None)),
+                   (re.compile(r"(按时|准时|如期|新生|新兵|入学|入职|前来)$"), None),
+                   (re.compile(r"^(?!.*(记者|采访)).*到[^，。；、]{1,16}(局|部|办|中心|委|处|科|站|所|厅|公司|单位)$"),
+                    re.compile(r"[。；;，,]|$"))),
     ("编织", "编制"): ((re.compile(r"(事业|行政|机关|全额|差额|核定|空余|空|占用|使用)$"), None),
                    (None, re.compile(r"内|外|人员|数|岗位|身份|标准|总量|部门"))),
     ("权力", "权利"): ((re.compile(r"(受教育|教育|陈述|申辩|知情|表达|继承|隐私|劳动|休息|申诉|控告|检举|听证)的$"), None),
@@ -64,17 +67,21 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("度过", "渡过"): ((None, re.compile(r"(难关|危机|难题)")),),
     ("部属", "部署"): ((re.compile(r"(安排|周密|精心|统筹|全面|专题|研究)$"), None),),
     ("检察", "检查"): ((re.compile(r"(安全|大|质量|卫生|消防|例行|突击|体格|身体|健康|自查|抽查|督查|督导|巡查|执法|定期|逐一)$"),
-                     re.compile(r"(?!官|院|长|机关|委员|建议|人员|权|职能|业务|监督|工作)")),),
+                     re.compile(r"(?!官|院|长|机关|委员|建议|人员|权|职能|业务|监督|工作)")),
+                    (re.compile(r"^(?!.*检察(院|机关|官|长|委员会)).*(生产|专项|带队|入户|现场|全面|免费|联合|节前|拉网式)$"),
+                     re.compile(r"(?!官|院|长|机关|委员|建议|人员|权|职能|业务|监督|工作|活动)")),
+                    (None, re.compile(r"验收|身体"))),
     ("启示", "启事"): ((re.compile(r"(招聘|招考|招生|征稿|征文|征集|寻人|寻物|招领|更正|迁址|遗失)[^，。；、的]{0,16}$"), None),),
     ("公式", "公示"): ((re.compile(r"(予以|进行|张贴|现予|拟)$"), None),
                    (None, re.compile(r"(名单|期满|期间|期为|无异议|栏|牌)"))),
     ("签定", "签订"): ((None, re.compile(r"了?(合同|协议|合作|项目|责任书|承诺书|备忘录|框架|战略|投资|购销|劳动)")),),
     ("商情", "墒情"): ((re.compile(r"(土壤|田间|农田|抗旱|旱情|苗情、?)$"), None),),
-    ("提防", "堤防"): ((re.compile(r"(黄河|长江|淮河|汉江|珠江|河道|河流|江河|沿河|沿江|海|水库|干流|支流|大堤)$"), None),
-                   (None, re.compile(r"(工程|加固|险工|险段|决口|除险|达标|标准化)"))),
+    ("提防", "堤防"): ((re.compile(r"(黄河|长江|淮河|汉江|珠江|河道|河流|江河|沿河|沿江|海|水库|干流|支流|大堤|薄弱|加固)$"), None),
+                   (None, re.compile(r"(工程|加固|险工|险段|决口|除险|达标|标准化|巡查|巡护|险情|渗水|管涌|"
+                                     r"[和及、](重点)?(水库|山塘|涵闸|泵站))"))),
     ("货款", "贷款"): ((re.compile(r"(担保|小额|信用|助学|扶贫|按揭|商业|住房|公积金|贴息|创业|惠农|涉农|无息|低息)$"), None),),
     ("表章", "表彰"): ((re.compile(r"(进行了|予以|受到|获得|给予|通报|进行)$"), None),
-                   (None, re.compile(r"(大会|决定|奖励|先进|名单)"))),
+                   (None, re.compile(r"(大会|决定|奖励|先进|名单|年度|一批|优秀)"))),
     ("防范", "防患"): ((None, re.compile(r"于未然")),),
 }
 
