@@ -160,11 +160,8 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None
     rather than through the whole line. `vocabulary`: the dictionary (typolm.words()), whose
     words are not names.
     """
-    for start in range(max(0, offset - 2), offset + 1):
-        end = start + _person_length(line, start, vocabulary)
-        if end > offset and not (fix and start < offset and not line.startswith(TITLED_AFTER, end)
-                                 and _slip_in_name(line, offset, fix, vocabulary)):
-            return True
+    if reads_as_person(line, offset, vocabulary, fix):
+        return True
     char = line[offset]
     if char in TRANSLITERATION:
         first, last = _run(line, offset, TRANSLITERATION)
@@ -220,6 +217,19 @@ def given_name_characters() -> dict[str, int]:
             char, count = line.split("\t")
             counts[char] = int(count)
     return counts
+
+
+def reads_as_person(line: str, offset: int, vocabulary: dict[str, int], fix: str | None = None) -> bool:
+    """True when line[offset] stands in what reads as a person's name (see _person_length). With
+    `fix`, the character a typo check would put there, not where that reading is doubted: in the
+    given name, no title after it, and a character names next to never hold that `fix` makes a word
+    of (群众安制房: 安置, not a Mr 安制)."""
+    for start in range(max(0, offset - 2), offset + 1):
+        end = start + _person_length(line, start, vocabulary)
+        if end > offset and not (fix and start < offset and not line.startswith(TITLED_AFTER, end)
+                                 and _slip_in_name(line, offset, fix, vocabulary)):
+            return True
+    return False
 
 
 CLAUSE_END = re.compile(r"[，,。；;：:！？]")

@@ -131,6 +131,11 @@ def _pair_hits_cached(text: str, holdout: lm.Holdout | None) -> tuple[Hit, ...]:
         if named is None:
             named = propernames.person_positions(text, typolm.words())
         covered = named.intersection(range(start, stop))
+        # ...but no name holds a slip of a character names next to never hold (和拧条等: 柠条).
+        if covered and len(wrong) == len(right) and any(
+                wrong[k] != right[k] and not propernames.reads_as_person(text, start + k, typolm.words(), right[k])
+                for k in range(len(wrong))):
+            covered = set()
         if covered and (len(wrong) < 4 or len(covered) == len(wrong)) and not _fix_makes_word(text, start, stop, right):
             continue        # 林雨萱 is a person, not 淋雨; 群众齐心携力 is no 齐心携 running on
         hits.append(Hit(start, wrong, right, f"错别字：“{wrong}”应为“{right}”", CHECK, len(wrong)))
