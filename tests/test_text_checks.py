@@ -172,6 +172,9 @@ def test_improper_rules_and_exemptions():
     assert [h.suggestion for h in scan_improper("与台湾国立中兴大学专家开展交流。")] == ["台湾中兴大学"]
     assert [h.evidence for h in scan_improper("县旅游发展委员会组织召开旅游市场秩序整治工作推进会。")] == ["旅游发展委员会"]
     assert scan_improper("抗战时期的国立西南联合大学。") == []
+    # A county's 粮食局 went into 发展和改革局 or became 粮食和物资储备局 in the 2018 reform.
+    assert [h.evidence for h in scan_improper("县粮食局要求各收储企业做好秋粮收购工作。")] == ["粮食局"]
+    assert scan_improper("原县粮食局宿舍区已进场施工，县粮食和物资储备局派员指导。") == []
     assert scan_improper("湖北韩家村和北韩村的村民参加了培训。") == []
     assert [h.suggestion for h in scan_improper("请于12月31日前缴纳2026年度新型农村合作医疗个人缴费部分。")] == ["城乡居民基本医疗保险"]
     assert scan_improper("2015年，全县新型农村合作医疗参合率达到98%。") == []
