@@ -300,8 +300,17 @@ def _reads_as_township(line: str, start: int) -> bool:
         return False
     if start and line[start - 1] in TOWN_BEFORE:
         return line.startswith(VILLAGE_AFTER, start + 2)
-    return (not start or line[start - 1] in PLACE_BEFORE or line[start - 1].isspace()) \
-        and line.startswith(PLACE_AFTER, start + 2)
+    if (not start or line[start - 1] in PLACE_BEFORE or line[start - 1].isspace()) \
+            and line.startswith(PLACE_AFTER, start + 2):
+        return True
+    # The first of a list of places of one kind, whatever stands before it (在弄坪屯、岜山屯组织…).
+    suffix = line[start + 2:start + 3]
+    return suffix in LISTED_PLACE and line[start + 3:start + 4] == "、" and line[start + 6:start + 7] == suffix \
+        and all(map(_is_hanzi, line[start + 4:start + 6]))
+
+
+# One-character suffixes of villages and townships, which a list of two-character names repeats.
+LISTED_PLACE = frozenset("村屯寨镇乡")
 
 
 def _in_known_name(line: str, offset: int) -> bool:

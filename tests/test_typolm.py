@@ -115,6 +115,7 @@ def test_names_are_not_questioned():
     ("补贴资金已打入申报人刘桂芝的农业银行卡", "刘桂芝"),  # after the applicant's role
     ("非遗代表性传承人汪守田现场授课", "汪守田"),        # after an heir of a craft
     ("确定罗松丹增、次仁嘉措、拉毛卓玛三名同志为外聘教师", "次仁嘉措"),  # a list of names 同志 closes
+    ("并在弄坪屯、岜山屯组织群众搬迁", "弄坪"),          # the first of a list of villages
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
