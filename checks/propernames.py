@@ -259,9 +259,11 @@ def _in_trade_name(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
         at = stretch.find(ending)
         if at < 2 or not all(map(_is_hanzi, stretch[:at])) or PLACE_LEVELS.intersection(stretch[:at]):
             continue
-        # the line of business: a word of two to four characters ending where the ending begins
+        # the line of business: a word of two to four characters ending where the ending begins,
+        # or a trade in 业 the dictionary may lack (鹤湖虾业有限公司, 茶业, 菌业)
         for size in range(2, min(4, at) + 1):
-            if stretch[at - size:at] in vocabulary and at - size < TRADE_NAME:
+            if (stretch[at - size:at] in vocabulary or (size == 2 and stretch[at - 1] == "业")) \
+                    and at - size < TRADE_NAME:
                 return True
     return False
 

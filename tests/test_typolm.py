@@ -116,6 +116,7 @@ def test_names_are_not_questioned():
     ("非遗代表性传承人汪守田现场授课", "汪守田"),        # after an heir of a craft
     ("确定罗松丹增、次仁嘉措、拉毛卓玛三名同志为外聘教师", "次仁嘉措"),  # a list of names 同志 closes
     ("并在弄坪屯、岜山屯组织群众搬迁", "弄坪"),          # the first of a list of villages
+    ("苗种由汉堤县鹤湖虾业有限公司供应", "鹤湖"),        # a trade in 业 the dictionary lacks
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
@@ -249,6 +250,15 @@ def test_real_word_errors_are_weighed_in_context():
                  "要加强提防，谨防上当受骗。", "记者到县融媒体中心报道。",
                  "要时刻提防电信诈骗。", "按合同支付货款。", "计算公式如下。", "这次招聘工作的启示。"):
         assert scan_typos(line) == [], line
+
+
+def test_blame_rejected_or_met_is_no_duty():
+    # Held out, the model once read rmrb1998's 拒绝对他和劳拉公司的指责 as 职责.
+    from checks import realwords
+    line = "拒绝对他和劳拉公司的指责。"
+    assert realwords._ruled_out(line, line.index("指责"), "指责", "职责")
+    line = "明确各部门的指责分工。"
+    assert not realwords._ruled_out(line, line.index("指责"), "指责", "职责")
 
 
 def test_weak_suspects_are_kept_apart():
