@@ -123,6 +123,9 @@ def _inside_words(line: str, start: int, vocabulary: dict[str, int]) -> bool:
 # ...or after 到 (来到宏岭村); after the town it lies in, a village (清湾镇汪湾村; not 城关镇对瞎区).
 PLACE_BEFORE = frozenset("、，,：:；;辖（(到")
 TOWN_BEFORE = frozenset("镇乡")
+# What two characters and 村 (屯, 寨) follow as a village's name: 在宏岭村, 对夏格村, 从岜山屯.
+VILLAGE_BEFORE = frozenset("在对从向与和为经")
+VILLAGE_END = frozenset("村屯寨")
 VILLAGE_AFTER = ("村", "社区")
 PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区", "路", "大道", "大街",
                "市委", "市政府", "市人民")     # a city by its Party committee or government (省委、禾川市委)
@@ -302,6 +305,8 @@ def _reads_as_township(line: str, start: int) -> bool:
         return False
     if start and line[start - 1] in TOWN_BEFORE:
         return line.startswith(VILLAGE_AFTER, start + 2)
+    if start and line[start - 1] in VILLAGE_BEFORE and line[start + 2:start + 3] in VILLAGE_END:
+        return True         # 组织牧民群众对夏格村境内的泉眼…: no 价格
     if (not start or line[start - 1] in PLACE_BEFORE or line[start - 1].isspace()) \
             and line.startswith(PLACE_AFTER, start + 2):
         return True

@@ -305,6 +305,9 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("聆听国务院总埋李强的报告")] == ["国务院总理李强"]
     # A two-character title slipped into no word, after the name (总里 is none; 竹席 would be one).
     assert [h.suggestion for h in scan_severe("会议传达学习了李强总里在国务院常务会议上的部署要求。")] == ["李强总理"]
+    # A member's title for the chairman: 赵乐际 is 委员长 of the NPC Standing Committee.
+    assert [h.suggestion for h in scan_severe("全国人大常委会委员赵乐际主持召开党组会议。")] == ["全国人大常委会委员长赵乐际"]
+    assert scan_severe("全国人大常委会委员长赵乐际主持召开党组会议。") == []
     assert scan_severe("李强总理主持召开国务院常务会议") == []
     # One character dropped well inside a long formulation, whatever word its last character begins.
     assert [h.suggestion for h in scan_severe("要以习近平时代中国特色社会主义思想为指导。")] == \
