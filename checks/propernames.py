@@ -166,6 +166,8 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None
     if reads_as_person(line, offset, vocabulary, fix):
         return True
     char = line[offset]
+    if char in SURNAMES and line[offset + 1:offset + 2] == "氏":
+        return True         # 晋商温氏家族, 王氏宗祠: a clan by its surname
     if char in TRANSLITERATION:
         first, last = _run(line, offset, TRANSLITERATION)
         if last - first >= 3:

@@ -118,6 +118,7 @@ def test_names_are_not_questioned():
     ("并在弄坪屯、岜山屯组织群众搬迁", "弄坪"),          # the first of a list of villages
     ("苗种由汉堤县鹤湖虾业有限公司供应", "鹤湖"),        # a trade in 业 the dictionary lacks
     ("组织牧民群众对夏格村境内的泉眼开展清淤", "夏格"),  # a village after a preposition
+    ("大院是晋商温氏家族的宅第", "温"),                  # a clan by its surname
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
