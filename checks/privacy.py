@@ -52,7 +52,8 @@ TITLE_BEFORE = re.compile(r"(?:主任|书记|队长|组长|站长|所长|理事�
 # is required, and what follows the role may not begin as a request does: after 村民 or 养殖户 a
 # verb may stand (养殖户可拨打，联系电话139…), which is no name.
 HOLDER_BEFORE = re.compile(r"(?:业主|店主|摊主|船主|户主|农户|牧户|养殖户|种植户|承包户|经营户|村民|牧民|渔民|居民)"
-                           r"(?![可请需应要将已如拨咨在均都也还务须])([\u4e00-\u9fff]{2,4})\s*[，,（(]\s*(?:联系)?(?:电话|手机(?:号码?)?)\s*(?:为|是)?\s*[:：]?\s*$")
+                           r"(?![可请需应要将已如拨咨在均都也还务须])([\u4e00-\u9fff]{2,4})"
+                           r"\s*[，,（(]\s*(?:联系)?(?:电话|手机(?:号码?)?)\s*(?:为|是)?\s*[:：]?\s*$")
 # A role ending in 员 or 人 and a colon before a name and its number (渔船安全联络员：衣德福，联系电话…):
 # the name is labelled, whatever its surname.
 ROLE_LABEL = re.compile(r"[员人][:：]\s*[\u4e00-\u9fff]{2,4}\s*[，,、（(]")

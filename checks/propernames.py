@@ -161,7 +161,8 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None
 
     Asked only of the few characters the model would replace, so it looks around `offset`
     rather than through the whole line. `vocabulary`: the dictionary (typolm.words()), whose
-    words are not names.
+    words are not names. `fix`: the character a typo check would put at `offset`, where a person
+    read that it doubts does not count (reads_as_person).
     """
     if reads_as_person(line, offset, vocabulary, fix):
         return True
@@ -319,7 +320,7 @@ def _reads_as_township(line: str, start: int) -> bool:
 
 
 # One-character suffixes of villages and townships, which a list of two-character names repeats.
-LISTED_PLACE = frozenset("村屯寨镇乡")
+LISTED_PLACE = VILLAGE_END | TOWN_BEFORE
 
 
 def _in_known_name(line: str, offset: int) -> bool:
