@@ -131,7 +131,7 @@ ID_SPAN = 60
 
 # Surnames too rare, or too like common words (那, 才, 原), to read a name by anywhere: only right
 # after an office's name (县社保中心那丽娟（139…）).
-RARE_SURNAMES = frozenset("那揭宓仝谈逯扈茹郗蹇郜訾隗厍暴冀昝相亓钭帅凤过索练郦银原花禹达巴才植劳门仉")
+RARE_SURNAMES = frozenset("那揭宓仝谈逯扈茹郗蹇郜訾隗厍暴冀昝相亓钭帅凤过索练郦银原花禹达巴才植劳门仉盘")
 
 
 def _minority_name(before: str) -> bool:

@@ -110,6 +110,9 @@ def test_privacy_leaks_are_found_and_masked():
     (hit,) = scan_privacy("夏日塘乡俄日村冷水鱼养殖户才让加，联系电话13897451628。")
     assert hit.evidence == "138****1628"
     assert scan_privacy("有意向的养殖户可拨打，联系电话13897451628。") == []
+    # 盘, a Yao surname, right after an office's name (乡文化站盘志强)
+    (hit,) = scan_privacy("盘王节活动报名请联系拉排瑶族乡文化站盘志强，电话18977865432。")
+    assert hit.evidence == "189****5432"
     assert scan_privacy("有意向的村民请咨询，电话13897451628。") == []
     assert luhn("6222021234567890128")
     (hit,) = scan_privacy("收款账号6222 0212 3456 7890 128")
