@@ -109,11 +109,25 @@ def used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
     # surname the model reads as a slip for a commoner one (陆 -> 刘).
     name = line[offset:offset + 3]
     return len(name) == 3 and name[0] in propernames.SURNAMES and all(map(typolm.is_hanzi, name)) \
-        and any(elsewhere.count(name + cue) > line.count(name + cue) for cue in NAMED_BY)
+        and (any(elsewhere.count(name + cue) > line.count(name + cue) for cue in NAMED_BY)
+             or _titled(name, elsewhere.text if isinstance(elsewhere, SiteText) else elsewhere))
 
 
 # What follows a person's name: 陆晓东说, 陆晓东介绍, 村民贺根生（身份证号…）.
 NAMED_BY = ("说", "表示", "介绍", "告诉", "同志") + propernames.BIOGRAPHY_AFTER
+# What an office holder's name follows: 县委书记沈卫东主持召开….
+TITLED_BY = ("书记", "县长", "区长", "市长", "旗长", "镇长", "乡长", "局长", "主任", "部长", "主席", "委员",
+             "校长", "院长", "站长", "所长", "队长", "经理", "理事长", "会长", "社长")
+
+
+def _titled(name: str, text: str) -> bool:
+    """True when `text` writes `name` right after an office's title somewhere (县委书记沈卫东)."""
+    at = text.find(name)
+    while at >= 0:
+        if text.endswith(TITLED_BY, max(0, at - 3), at):
+            return True
+        at = text.find(name, at + 1)
+    return False
 
 
 # A character the site writes OWN_CHARACTER_USES times or more, and OWN_CHARACTER_SALIENCE times as

@@ -68,6 +68,10 @@ def test_the_three_characters_ending_in_a_suspect_written_elsewhere_make_it_a_lo
     line = "返乡大学生陆晓东和两名伙伴每天在直播间推介猕猴桃。"
     assert used_elsewhere(line, line.index("陆"), SiteText("陆晓东说，培训后自己学会了数据分析。\n" + line))
     assert not used_elsewhere(line, line.index("陆"), SiteText("陆晓东和伙伴开了网店。\n" + line))
+    # ...or a title before it (县委书记沈卫东).
+    line = "沈卫东在主持学习时指出，要讲好运河故事。"
+    assert used_elsewhere(line, 0, SiteText("县委书记沈卫东主持召开常委会会议。\n" + line))
+    assert not used_elsewhere(line, 0, SiteText("沈卫东的家乡在运河边。\n" + line))
     # A person's ID number after the name shows a person too (村民贺根生（身份证号…）).
     line = "如贺根生的身份证号显示为640000********1234。"
     assert used_elsewhere(line, line.index("贺"), SiteText("拟将村民贺根生（身份证号已隐去）纳入低保对象。\n" + line))
