@@ -186,6 +186,10 @@ def _misnamed_holders(text: str) -> list[Hit]:
         if before is not None:
             hits.append(before)
         start = match.end()
+        other = _other_leader_misnamed(text, start, match[0], holder, names)
+        if other is not None:
+            hits.append(other)
+            continue
         written = text[start:start + len(holder)]
         if len(written) != len(holder) or not all(map(is_hanzi, written)):
             continue
@@ -202,6 +206,20 @@ def _misnamed_holders(text: str) -> list[Hit]:
         hits.append(Hit(start, written, holder,
                         f"严重错别字（领导人姓名）：“{match[0]}{written}”应为“{match[0]}{holder}”", CHECK, len(holder)))
     return hits
+
+
+def _other_leader_misnamed(text: str, start: int, title: str, holder: str, names: dict[str, list[str]]) -> Hit | None:
+    """Another leader's three-character name with one given-name character wrong right after a
+    title only `holder` holds (中央纪委书记赵乐基: 赵乐际 misspelt, under 李希's title), else None."""
+    written = text[start:start + 3]
+    if len(written) != 3 or written in names or not all(map(is_hanzi, written)):
+        return None
+    for name in names:
+        if len(name) == 3 and name != holder and written[0] == name[0] \
+                and sum(a != b for a, b in zip(written, name)) == 1:
+            return Hit(start, written, name, f"严重错别字（领导人姓名）：“{written}”应为“{name}”；"
+                       f"“{title}”为{holder}同志", CHECK, 3)
+    return None
 
 
 def _misnamed_before(text: str, match: re.Match, holder: str, names: dict[str, list[str]]) -> Hit | None:

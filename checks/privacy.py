@@ -47,11 +47,12 @@ DOTTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,6})[·•・‧]([\u4e00-\u9fff]
 # name of six or five; 技术员努尔艾力·卡德尔负责, a name in two parts joined by a dot).
 TITLE_BEFORE = re.compile(r"(?:主任|书记|队长|组长|站长|所长|理事长|会长|社长|村长|镇长|乡长|局长|校长|院长|经理|员|"
                           r"干部|嘎查达|嘎查长)([\u4e00-\u9fff]{2,6}(?:[·•・‧][\u4e00-\u9fff]{2,6})?)" + _NAME_TO_NUMBER)
-# Who owns or works a farm, shop or boat, before a name of any surname and a phone label
-# (民宿业主羊春梅，联系电话…, a Li surname; 冷水鱼养殖户才让加，联系电话…, a Tibetan name). The label
+# Who owns or works a farm, shop or boat, or carries on a craft, before a name of any surname and a
+# phone label (民宿业主羊春梅，联系电话…, a Li surname; 冷水鱼养殖户才让加，联系电话…, a Tibetan name;
+# 皮影戏传承人那宝林). The label
 # is required, and what follows the role may not begin as a request does: after 村民 or 养殖户 a
 # verb may stand (养殖户可拨打，联系电话139…), which is no name.
-HOLDER_BEFORE = re.compile(r"(?:业主|店主|摊主|船主|户主|农户|牧户|养殖户|种植户|承包户|经营户|村民|牧民|渔民|居民)"
+HOLDER_BEFORE = re.compile(r"(?:业主|店主|摊主|船主|户主|农户|牧户|养殖户|种植户|承包户|经营户|村民|牧民|渔民|居民|传承人)"
                            r"(?![可请需应要将已如拨咨在均都也还务须])([\u4e00-\u9fff]{2,4})"
                            r"\s*[，,（(]\s*(?:联系)?(?:电话|手机(?:号码?)?)\s*(?:为|是)?\s*[:：]?\s*$")
 # A role ending in 员 or 人 and a colon before a name and its number (渔船安全联络员：衣德福，联系电话…):
@@ -105,7 +106,9 @@ def mask(number: str, keep_head: int, keep_tail: int) -> str:
 
 
 def _labelled_code(text: str, start: int) -> bool:
-    return bool(CODE_LABEL.search(text[max(0, start - 20):start]))
+    # Not where a person is labelled between the code's word and the number (订单收购联系人：赵小军 187…).
+    label = CODE_LABEL.search(text[max(0, start - 20):start])
+    return label is not None and not NAME_LABEL.search(label.group(0))
 
 
 def _named(text: str, start: int, end: int) -> bool:

@@ -81,8 +81,9 @@ def _person_length(line: str, start: int, vocabulary: dict[str, int]) -> int:
     """Length of what reads as a person's name at line[start], 0 for none: a common surname and
     one or two characters, not a dictionary word, with a byline or title next to it or
     punctuation on both sides."""
-    if line.endswith(NAME_BEFORE, 0, start):
-        # Between a role and a biography or ID number, a name of any people (申请人旦正加，公民身份号码…).
+    if line.endswith(NAME_BEFORE, 0, start) or not start or line[start - 1] in PUNCTUATION:
+        # Between a role or punctuation and a biography or ID number, a name of any people
+        # (申请人旦正加，公民身份号码…; 主任；羊建华，男，汉族: a Li surname).
         for length in (4, 3, 2):
             span = line[start:start + length]
             if len(span) == length and all(map(_is_hanzi, span)) and span not in vocabulary \
@@ -126,6 +127,7 @@ TOWN_BEFORE = frozenset("镇乡")
 # What two characters and 村 (屯, 寨) follow as a village's name: 在宏岭村, 对夏格村, 从岜山屯.
 VILLAGE_BEFORE = frozenset("在对从向与和为经")
 VILLAGE_END = frozenset("村屯寨")
+VILLAGE_OR_CANAL = tuple(VILLAGE_END) + ("干渠", "分干渠", "支渠")
 VILLAGE_AFTER = ("村", "社区")
 PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区", "路", "大道", "大街",
                "市委", "市政府", "市人民")     # a city by its Party committee or government (省委、禾川市委)
@@ -308,8 +310,8 @@ def _reads_as_township(line: str, start: int) -> bool:
         return False
     if start and line[start - 1] in TOWN_BEFORE:
         return line.startswith(VILLAGE_AFTER, start + 2)
-    if start and line[start - 1] in VILLAGE_BEFORE and line[start + 2:start + 3] in VILLAGE_END:
-        return True         # 组织牧民群众对夏格村境内的泉眼…: no 价格
+    if start and line[start - 1] in VILLAGE_BEFORE and line.startswith(VILLAGE_OR_CANAL, start + 2):
+        return True         # 组织牧民群众对夏格村境内的泉眼…: no 价格; 丰济干渠和长济分干渠: no 长期
     if (not start or line[start - 1] in PLACE_BEFORE or line[start - 1].isspace()) \
             and line.startswith(PLACE_AFTER, start + 2):
         return True

@@ -118,6 +118,8 @@ RULED_OUT: dict[tuple[str, str], re.Pattern] = {
 # made to (让群众受益), or how they do (直接受益, 从中受益), take the verb 受益, never 收益. What one
 # rejects, answers or meets (拒绝对他的指责, 遭到…指责) is blame, never a duty (职责).
 RULED_OUT_BEFORE: dict[tuple[str, str], re.Pattern] = {
+    # What an interview or assessment weighs, usage writes either way (面试主要考察应聘人员的沟通能力).
+    ("考察", "考查"): re.compile(r"(面试|笔试|考试|考核|测评|主要|重点|着重)$"),
     ("指责", "职责"): re.compile(r"(拒绝|回应|反驳|驳斥|否认|面对|遭到|受到|引来|招致|引发)[^，,。；;]{0,16}$"),
     ("受益", "收益"): re.compile(r"(?:[0-9０-９一二三四五六七八九十百千万两多余][户人名家位][\u4e00-\u9fff]{0,4}|"
                              r"(?:让|使|惠及)[\u4e00-\u9fff]{0,4}|直接|间接|广泛|普遍|共同|从中|均|都)$"),

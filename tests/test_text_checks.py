@@ -110,6 +110,11 @@ def test_privacy_leaks_are_found_and_masked():
     (hit,) = scan_privacy("夏日塘乡俄日村冷水鱼养殖户才让加，联系电话13897451628。")
     assert hit.evidence == "138****1628"
     assert scan_privacy("有意向的养殖户可拨打，联系电话13897451628。") == []
+    # a craft's heir; an order's word before a labelled contact is no code label
+    (hit,) = scan_privacy("皮影戏传承人那宝林，联系电话15842137690，欢迎各单位预约演出。")
+    assert hit.evidence == "158****7690"
+    (hit,) = scan_privacy("番茄订单收购联系人：赵小军 18747836591。")
+    assert hit.evidence == "187****6591"
     # 盘, a Yao surname, right after an office's name (乡文化站盘志强)
     (hit,) = scan_privacy("盘王节活动报名请联系拉排瑶族乡文化站盘志强，电话18977865432。")
     assert hit.evidence == "189****5432"
@@ -308,6 +313,9 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("聆听国务院总埋李强的报告")] == ["国务院总理李强"]
     # A two-character title slipped into no word, after the name (总里 is none; 竹席 would be one).
     assert [h.suggestion for h in scan_severe("会议传达学习了李强总里在国务院常务会议上的部署要求。")] == ["李强总理"]
+    # Another leader's name misspelt under a title only one leader holds: both wrong, the name reported.
+    (hit,) = scan_severe("中共中央政治局常委、中央纪委书记赵乐基在会上强调。")
+    assert (hit.evidence, hit.suggestion) == ("赵乐基", "赵乐际") and "李希" in hit.detail
     # A member's title for the chairman: 赵乐际 is 委员长 of the NPC Standing Committee.
     assert [h.suggestion for h in scan_severe("全国人大常委会委员赵乐际主持召开党组会议。")] == ["全国人大常委会委员长赵乐际"]
     assert scan_severe("全国人大常委会委员长赵乐际主持召开党组会议。") == []

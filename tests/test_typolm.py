@@ -119,6 +119,8 @@ def test_names_are_not_questioned():
     ("苗种由汉堤县鹤湖虾业有限公司供应", "鹤湖"),        # a trade in 业 the dictionary lacks
     ("组织牧民群众对夏格村境内的泉眼开展清淤", "夏格"),  # a village after a preposition
     ("大院是晋商温氏家族的宅第", "温"),                  # a clan by its surname
+    ("繁育服务中心主任；羊建华，男，汉族", "羊建华"),     # any surname before a biography
+    ("安排专人分段看护丰济干渠和长济分干渠", "长济"),      # a canal after a preposition
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
@@ -254,11 +256,13 @@ def test_real_word_errors_are_weighed_in_context():
         assert scan_typos(line) == [], line
 
 
-def test_blame_rejected_or_met_is_no_duty():
+def test_what_usage_writes_either_way_or_rules_out_before_it():
     # Held out, the model once read rmrb1998's 拒绝对他和劳拉公司的指责 as 职责.
     from checks import realwords
     line = "拒绝对他和劳拉公司的指责。"
     assert realwords._ruled_out(line, line.index("指责"), "指责", "职责")
+    line = "面试主要考察应聘人员的沟通能力。"     # either form, after what assesses
+    assert realwords._ruled_out(line, line.index("考察"), "考察", "考查")
     line = "明确各部门的指责分工。"
     assert not realwords._ruled_out(line, line.index("指责"), "指责", "职责")
 
