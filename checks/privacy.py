@@ -49,12 +49,12 @@ TITLE_BEFORE = re.compile(r"(?:主任|书记|队长|组长|站长|所长|理事�
                           r"干部|嘎查达|嘎查长)([\u4e00-\u9fff]{2,6}(?:[·•・‧][\u4e00-\u9fff]{2,6})?)" + _NAME_TO_NUMBER)
 # Who owns or works a farm, shop or boat, or carries on a craft, before a name of any surname and a
 # phone label (民宿业主羊春梅，联系电话…, a Li surname; 冷水鱼养殖户才让加，联系电话…, a Tibetan name;
-# 皮影戏传承人那宝林). The label
+# 皮影戏传承人那宝林), or the number in brackets right after the name (民宿经营户木建军（151…）). The label
 # is required, and what follows the role may not begin as a request does: after 村民 or 养殖户 a
 # verb may stand (养殖户可拨打，联系电话139…), which is no name.
 HOLDER_BEFORE = re.compile(r"(?:业主|店主|摊主|船主|户主|农户|牧户|养殖户|种植户|承包户|经营户|村民|牧民|渔民|居民|传承人)"
                            r"(?![可请需应要将已如拨咨在均都也还务须])([\u4e00-\u9fff]{2,4})"
-                           r"\s*[，,（(]\s*(?:联系)?(?:电话|手机(?:号码?)?)\s*(?:为|是)?\s*[:：]?\s*$")
+                           r"\s*(?:[（(]|[，,（(]\s*(?:联系)?(?:电话|手机(?:号码?)?)\s*(?:为|是)?\s*[:：]?)\s*$")
 # A role ending in 员 or 人 and a colon before a name and its number (渔船安全联络员：衣德福，联系电话…):
 # the name is labelled, whatever its surname.
 ROLE_LABEL = re.compile(r"[员人][:：]\s*[\u4e00-\u9fff]{2,4}\s*[，,、（(]")

@@ -115,6 +115,8 @@ def test_privacy_leaks_are_found_and_masked():
     assert hit.evidence == "158****7690"
     (hit,) = scan_privacy("番茄订单收购联系人：赵小军 18747836591。")
     assert hit.evidence == "187****6591"
+    (hit,) = scan_privacy("汝果傈僳族乡民宿经营户木建军（15187361924）被列入诚信经营示范户名单。")
+    assert hit.evidence == "151****1924"
     # 盘, a Yao surname, right after an office's name (乡文化站盘志强)
     (hit,) = scan_privacy("盘王节活动报名请联系拉排瑶族乡文化站盘志强，电话18977865432。")
     assert hit.evidence == "189****5432"
@@ -316,6 +318,8 @@ def test_severe_names_formulations_and_titles():
     # Another leader's name misspelt under a title only one leader holds: both wrong, the name reported.
     (hit,) = scan_severe("中共中央政治局常委、中央纪委书记赵乐基在会上强调。")
     assert (hit.evidence, hit.suggestion) == ("赵乐基", "赵乐际") and "李希" in hit.detail
+    # 共 dropped where the rest reads on as words (人民 和 国防): a listed wrong form all the same.
+    assert [h.suggestion for h in scan_severe("《中华人民和国防洪法》明确规定。")] == ["中华人民共和国"]
     # A member's title for the chairman: 赵乐际 is 委员长 of the NPC Standing Committee.
     assert [h.suggestion for h in scan_severe("全国人大常委会委员赵乐际主持召开党组会议。")] == ["全国人大常委会委员长赵乐际"]
     assert scan_severe("全国人大常委会委员长赵乐际主持召开党组会议。") == []
