@@ -212,14 +212,18 @@ def _other_leader_misnamed(text: str, start: int, title: str, holder: str, names
     """Another leader's three-character name with one given-name character wrong right after a
     title only `holder` holds (中央纪委书记赵乐基: 赵乐际 misspelt, under 李希's title), else None."""
     written = text[start:start + 3]
-    if len(written) != 3 or written in names or not all(map(is_hanzi, written)):
+    if written in names or not all(map(is_hanzi, written)):
         return None
     for name in names:
-        if len(name) == 3 and name != holder and written[0] == name[0] \
-                and sum(a != b for a, b in zip(written, name)) == 1:
+        if name != holder and _given_name_slip(written, name):
             return Hit(start, written, name, f"严重错别字（领导人姓名）：“{written}”应为“{name}”；"
                        f"“{title}”为{holder}同志", CHECK, 3)
     return None
+
+
+def _given_name_slip(written: str, name: str) -> bool:
+    """True when `written` is the three-character `name` with one given-name character wrong (习近年)."""
+    return len(written) == len(name) == 3 and written[0] == name[0] and sum(a != b for a, b in zip(written, name)) == 1
 
 
 def _misnamed_before(text: str, match: re.Match, holder: str, names: dict[str, list[str]]) -> Hit | None:
@@ -227,10 +231,7 @@ def _misnamed_before(text: str, match: re.Match, holder: str, names: dict[str, l
     only that holder holds (习近年总书记), else None."""
     start = match.start() - len(holder)
     written = text[max(0, start):match.start()]
-    if len(holder) != 3 or len(written) != 3 or written in names or not all(map(is_hanzi, written)):
-        return None
-    wrong = [i for i, (a, b) in enumerate(zip(written, holder)) if a != b]
-    if len(wrong) != 1 or wrong == [0]:
+    if written in names or not all(map(is_hanzi, written)) or not _given_name_slip(written, holder):
         return None
     return Hit(start, written, holder, f"严重错别字（领导人姓名）：“{written}{match[0]}”应为“{holder}{match[0]}”", CHECK, 3)
 

@@ -304,9 +304,10 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
             #                 word (中国共产当成立 is 中国共产党 all the same: 中国共产 is no word)
         if bad[0] in COUNTING and text[start - 1:start] in COUNTING:
             continue        # 十二届三中全会 holds 二届三中全会: the number begins before
-        if len(bad) < len(good) and bad not in reference().get("wrong", {}) and _reads_as_words(text, start, bad, good):
+        listed = bad in reference().get("wrong", {})
+        if len(bad) < len(good) and not listed and _reads_as_words(text, start, bad, good):
             continue        # 高质量展示 holds no 高质量(发)展; a listed wrong form is wrong wherever it stands
-        if kind == "重要表述" and bad in reference().get("wrong", {}) and _quotes_statute(text, start, bad):
+        if kind == "重要表述" and listed and _quotes_statute(text, start, bad):
             continue        # 坚持全过程民主，始终同人民: the 2021 组织法 quoted word for word
         if len(bad) <= SHORT_EDIT and (len(bad) != len(good) or sorted(bad) == sorted(good)) \
                 and read_across(text, start, start + len(bad)):
