@@ -2,9 +2,9 @@
 
 Built on first use from the licensed text vendored in checks/data/lm/ (see checks/data/README.md)
 and cached as a pickle, so an inspection never downloads anything. The model is interpolated
-Kneser-Ney (discount 0.75) stored in backoff form: `logprob[ngram]` for the n-grams kept and
-`backoff[history]`; 4-grams seen three times or fewer are pruned, which keeps it near 300 MB in
-memory.
+Kneser-Ney (discount 0.75) stored in backoff form: a log-probability for each n-gram kept and a
+backoff weight for each history, packed in one table of integers (Model); 4-grams seen three
+times or fewer are pruned. The table takes about 60 MB in memory.
 
 Digits and Latin letters are folded to one symbol each (`normalize`) so that a date or a code
 never looks like a rare context; the folding maps one character to one, so offsets stay exact.
@@ -27,17 +27,17 @@ from pathlib import Path
 from typing import Callable
 
 import checks
+from checks.lmtable import ORDER, Model
 
 # From the package, not this module's __file__, which mypyc's build (checks/native.py) moves.
 PACKAGE: Path = Path(checks.__file__).resolve().parent
 DATA: Path = PACKAGE / "data" / "lm"
-ORDER = 4
 DISCOUNT = 0.75
 # 4-grams seen three times or fewer are dropped: with the statutes in the text, keeping those
 # seen twice or three times bought no recall (bench/fit_typo.py) for 100,000 more n-grams;
 # pruning 3-grams seen once too cost 1.5 points.
 PRUNE = {4: 3}
-VERSION = 3               # bump when the model's construction changes: the cache is rebuilt
+VERSION = 4               # bump when the model's construction changes: the cache is rebuilt
 # Sentence corpora (split into folds for held-out benchmarks), and text never held out: policy
 # titles, phrase lists and the statutes in force (bench/build_laws_text.py).
 CORPORA = ("clean_xxqg.txt", "clean_rmrb1998.txt", "clean_nlpcc2023.txt")
@@ -126,75 +126,6 @@ def read_text(path: Path) -> str:
     return (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8")
 
 
-class Model:
-    """log P(char | up to three preceding chars), and the bigrams each character begins and ends."""
-
-    def __init__(self, logprob: dict[str, float], backoff: dict[str, float], unknown: float):
-        self.logprob = logprob
-        self.backoff = backoff
-        self.unknown = unknown
-        # follows[a][b] = preceded[b][a] = logprob[a + b]: small per-character tables, which the
-        # detector intersects with a character's confusables far faster than it could look each
-        # pair up in the whole model.
-        # Their keys are the unigrams' own string objects: indexing a string makes a new one for
-        # every CJK character, 700,000 of them (50 MB) for the two tables.
-        chars = {gram: gram for gram in logprob if len(gram) == 1}
-        follows: dict[str, dict[str, float]] = defaultdict(dict)
-        preceded: dict[str, dict[str, float]] = defaultdict(dict)
-        for gram, value in logprob.items():
-            if len(gram) == 2:
-                first, second = chars.get(gram[0], gram[0]), chars.get(gram[1], gram[1])
-                follows[first][second] = value
-                preceded[second][first] = value
-        self.follows = dict(follows)
-        self.preceded = dict(preceded)
-
-    def score(self, text: str, j: int) -> float:
-        """Natural-log probability of text[j] given the (up to) three characters before it."""
-        logprob, backoff, total = self.logprob, self.backoff, 0.0
-        k = j - ORDER + 1 if j >= ORDER - 1 else 0
-        while k < j:
-            # Every kept n-gram's history has a backoff weight: a history without one rules the
-            # n-gram out without looking it up (most contexts a typo makes are unseen).
-            weight = backoff.get(text[k:j])
-            if weight is not None:
-                value = logprob.get(text[k:j + 1])
-                if value is not None:
-                    return total + value
-                total += weight
-            k += 1
-        value = logprob.get(text[j])
-        return total + (value if value is not None else self.unknown)
-
-    def gain(self, text: str, at: int, written: str, meant: str) -> float:
-        """How much likelier (nats) `text` reads with `meant` for `written` at text[at:], over every n-gram the change touches.
-
-        `text` is a normalized line between BEGIN and END.
-        """
-        stop = min(len(text), at + len(written) + ORDER - 1)
-        changed = text[:at] + meant + text[at + len(written):]
-        score = self.score
-        return sum(score(changed, j) - score(text, j) for j in range(at, stop))
-
-
-class LazyScores:
-    """Model.score at each position of one text (between BEGIN and END), each worked out once and
-    only when asked for; BEGIN's is 0."""
-
-    def __init__(self, model: Model, text: str):
-        self.model = model
-        self.text = text
-        self.known: list[float] = [0.0] * len(text)
-        self.done: list[bool] = [False] * len(text)
-        self.done[0] = True
-
-    def at(self, j: int) -> float:
-        if not self.done[j]:
-            self.known[j] = self.model.score(self.text, j)
-            self.done[j] = True
-        return self.known[j]
-
-
 def count_ngrams(lines: list[str]) -> Counter:
     counts: Counter = Counter()
     for line in lines:
@@ -209,6 +140,12 @@ def count_ngrams(lines: list[str]) -> Counter:
 
 def estimate(counts: Counter) -> Model:
     """Interpolated Kneser-Ney over `counts`, pruned, in backoff form."""
+    return Model.of(*estimate_tables(counts))
+
+
+def estimate_tables(counts: Counter) -> tuple[dict[str, float], dict[str, float], float]:
+    """`estimate` as plain tables: each kept n-gram's log-probability, each history's backoff
+    weight (both rounded to a thousandth, as the model keeps them), and an unseen character's."""
     continuation: Counter = Counter(gram[1:] for gram in counts if len(gram) >= 2)
     kept: dict[str, int] = {}
     for gram, count in counts.items():
@@ -239,10 +176,8 @@ def estimate(counts: Counter) -> Model:
             if len(gram) == n:
                 history = gram[:-1]
                 prob[gram] = max(count - DISCOUNT, 0) / totals[history][0] + gamma[history] * lower(gram[1:])
-    # Log-probabilities to a thousandth of a nat: some 30,000 distinct values for two million
-    # n-grams and histories, which _read shares (a float object per value, not per entry).
-    return Model({g: round(math.log(p), 3) for g, p in prob.items()}, {h: round(math.log(v), 3) for h, v in gamma.items()},
-                 math.log(0.5 / mass))
+    return ({g: round(math.log(p), 3) for g, p in prob.items()}, {h: round(math.log(v), 3) for h, v in gamma.items()},
+            math.log(0.5 / mass))
 
 
 def cache_dir() -> Path:
@@ -306,16 +241,9 @@ def _cache_path(holdout: Holdout | None) -> Path:
 def _read(path: Path) -> Model | None:
     try:
         with open(path, "rb") as handle:
-            logprob, backoff, unknown = pickle.load(handle)
-        # pickle writes every float by value: one object per distinct value instead saves 24 bytes
-        # an entry, about 45 MB (the values were rounded when estimated, so few are distinct).
-        # (Typed object, not float: compiled by mypyc, a float would be unboxed and boxed anew.)
-        shared: dict[object, object] = {}
-        for table in (logprob, backoff):
-            for key, value in table.items():
-                table[key] = shared.setdefault(value, value)
-        return Model(logprob, backoff, unknown)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            ids, slots, unknown = pickle.load(handle)
+        return Model(ids, slots, unknown)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         return None
 
 
@@ -325,11 +253,8 @@ def build(holdout: Holdout | None = None) -> Path:
     model = estimate(count_ngrams(training_lines(holdout)))
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")
-    # Every history is itself a kept n-gram: keyed by the n-gram's own string object, which pickle
-    # then writes once, the histories cost no string of their own (35 MB).
-    backoff = {gram: model.backoff[gram] for gram in model.logprob if gram in model.backoff}
     with open(partial, "wb") as handle:
-        pickle.dump((model.logprob, backoff, model.unknown), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((model.ids, model.slots, model.unknown), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(partial, path)
     return path
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from checks import lm, propernames
+from checks import lm, lmtable, propernames
 
 # Which candidates become findings: a logistic score over the evidence (Candidate.features),
 # fitted by bench/fit_typo.py on ecspell_odw_train against held-out halves of xxqg_correct and
@@ -441,13 +441,23 @@ class TypoDetector:
                  fuzzy: dict[str, str] | None = None):
         self.model = model
         self.vocabulary = vocabulary
-        known = model.logprob
-        self.candidates = {c: frozenset(o for o in sound + shape if o in known and _confusable(c, o))
+        known = model.holds
+        # Candidates are the very string objects that key the model's bigram tables (Model.chars):
+        # a lookup that finds one then compares pointers, not the strings' contents.
+        chars = model.chars
+        self.candidates = {c: frozenset(chars[o] for o in sound + shape if known(o) and _confusable(c, o))
                            for c, (sound, shape) in table.items()}
         self.sounds = {c: frozenset(sound) for c, (sound, _) in table.items()}
         # Fuzzy-input homophones (fuzzy_sounds), offered only where they make a word (fuzzy_words).
-        self.fuzzy = {c: tuple(o for o in others if o in known and o not in ADMINISTRATIVE and _confusable(c, o))
+        self.fuzzy = {c: tuple(chars[o] for o in others if known(o) and o not in ADMINISTRATIVE and _confusable(c, o))
                       for c, others in (fuzzy or {}).items()}
+        # The same two by the character's number in the model, for the characters it knows: a
+        # line's characters are numbered once (lmtable.LazyScores), and a list is read without hashing.
+        self.offered: list[tuple[frozenset[str] | None, tuple[str, ...] | None] | None] = [None] * (lmtable.NO_ID + 1)
+        for c, number in model.ids.items():
+            others, sounding = self.candidates.get(c), self.fuzzy.get(c)
+            if others or sounding:
+                self.offered[number] = (others, sounding)
 
     def suspects(self, line: str) -> list[Suspect]:
         """The best candidate past SUSPECT at each position, in order."""
@@ -482,20 +492,29 @@ class TypoDetector:
         """Every replacement worth weighing in `line` (LM gain above MIN_GAIN), with its evidence."""
         text = lm.BEGIN + lm.normalize(line) + lm.END
         model = self.model
-        size, known = len(text), model.logprob
+        size, known = len(text), model.knows
         table, sounds = self.candidates, self.sounds
         # Each character's log-probability where it stands, worked out only when needed: a
         # character inside a known trigram is skipped before it is scored.
-        base = lm.LazyScores(model, text)
+        base = lmtable.LazyScores(model, text)
+        # The characters' numbers in the model: an n-gram's number is theirs side by side.
+        ids, bits, number_of = base.ids, lmtable.ID_BITS, model.ids
 
         floor = model.unknown
         familiar: float | None = None
         by_word: str | None = None
-        follows, preceded, fuzzy = model.follows, model.preceded, self.fuzzy
+        follows, preceded, fuzzy, offered = model.follows, model.preceded, self.fuzzy, self.offered
         for i in range(1, size - 1):
-            others = table.get(text[i])
-            sounding = fuzzy.get(text[i])
-            if not (others or sounding) or text[i - 1:i + 2] in known:
+            if ids[i] != lmtable.NO_ID:
+                pair = offered[ids[i]]
+                if pair is None:
+                    continue
+                others, sounding = pair
+            else:
+                others, sounding = table.get(text[i]), fuzzy.get(text[i])
+                if not (others or sounding):
+                    continue
+            if known((ids[i - 1] << bits | ids[i]) << bits | ids[i + 1]):
                 continue
             plausibility = base.at(i) + base.at(i + 1)
             if plausibility > PLAUSIBLE:
@@ -537,19 +556,20 @@ class TypoDetector:
                 # ...and one that completes a trigram the model knows with the two characters on
                 # one side, where the written character completes none (合作杜: 作 is followed by
                 # 台 and 村 likelier than by 社, but 合作社 is a known trigram).
-                if i >= 2 and text[i - 2:i + 1] not in known and text[i:i + 3] not in known:
-                    ahead, behind = text[i - 2:i], text[i + 1:i + 3]
+                if i >= 2 and not known(lmtable.number(ids, i - 2, i + 1)) and not known(lmtable.number(ids, i, i + 3)):
+                    ahead, behind = lmtable.number(ids, i - 2, i), ids[i + 1:i + 3]
                     fitting += [pair for pair in fitting_rest if pair not in fitting
-                                and (ahead + pair[1] in known or pair[1] + behind in known)][-1:]
+                                and (known(ahead << bits | number_of[pair[1]])
+                                     or known(lmtable.number([number_of[pair[1]]] + behind, 0, 3)))][-1:]
             start = i - 3 if i >= 3 else 0
             stop = i + 4 if i + 4 <= size else size
-            window, at = text[start:stop], i - start
+            at = i - start
             original = sum([base.at(j) for j in range(i, stop)])
-            left, right = window[:at], window[at + 1:]
+            left, right = ids[start:i], ids[i + 1:stop]
             segmented = None
             for _, other in fitting:
-                changed = left + other + right
-                gain = sum([model.score(changed, j) for j in range(at, len(changed))]) - original
+                changed = left + [number_of[other]] + right
+                gain = sum([model.score_ids(changed, j) for j in range(at, len(changed))]) - original
                 if gain <= MIN_GAIN:
                     continue
                 if propernames.is_named(line, i - 1, self.vocabulary, other) or in_set_phrase(line, i - 1) \
@@ -560,7 +580,7 @@ class TypoDetector:
                 if segmented is None:
                     segmented = self._segmented(text, i)
                 if familiar is None:
-                    familiar = sum([text[k - 1:k + 1] in known for k in range(1, size)]) / (size - 1)
+                    familiar = sum([known(ids[k - 1] << bits | ids[k]) for k in range(1, size)]) / (size - 1)
                 seg_gain, longer = self._words(segmented, other)
                 yield Candidate(i - 1, line[i - 1], other, gain, seg_gain, longer, plausibility,
                                 other in sounds.get(text[i], ()), familiar, other == by_word)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from checks import lm, propernames, typolm
+from checks import lm, lmtable, propernames, typolm
 from checks.sitetext import SiteText, place_name, site_name_at
 from checks.typos import _repeated, _unit_after_number, scan_suspects, scan_typos
 
@@ -76,7 +76,7 @@ def test_model_is_built_and_cached(fresh_cache):
     assert sum(model.score(good, j) for j in range(1, 6)) > sum(model.score(bad, j) for j in range(1, 6)) + 5
     lm.load.cache_clear()
     again = lm.load()
-    assert again.logprob == model.logprob
+    assert again.slots == model.slots and again.ids == model.ids
 
 
 def test_typo_found_with_suggestion_and_offset():
@@ -454,11 +454,31 @@ def test_holdout_leaves_the_fold_out():
     assert len(odd) > 10000 and even <= without and len(odd - without) > 0.95 * len(odd - even)
 
 
-def test_the_models_values_are_shared():
-    # Rounded when estimated, shared when read: one float object per distinct value.
-    model = lm.load()
-    values = list(model.logprob.values())[:50000]
-    assert len({id(v) for v in values}) == len(set(values)) < len(values) / 5
+def test_the_packed_table_scores_as_the_estimated_tables_do():
+    # The model keeps its n-grams as numbers in one table (lm.Model): every position of every line
+    # scores exactly as a plain backoff lookup in the estimated string tables does, a character the
+    # text never wrote included.
+    lines = ["深入开展安全生产大检查，及时消除各类事故隐患。", "县应急管理局开展安全生产检查。",
+             "及时消除隐患", "开展森林防火检查，消除火灾隐患。"] * 5
+    logprob, backoff, unknown = lm.estimate_tables(lm.count_ngrams(lines))
+    model = lmtable.Model.of(logprob, backoff, unknown)
+
+    def plain(text: str, j: int) -> float:
+        total, k = 0.0, max(0, j - lmtable.ORDER + 1)
+        while k < j:
+            if text[k:j] in backoff:
+                if text[k:j + 1] in logprob:
+                    return total + logprob[text[k:j + 1]]
+                total += backoff[text[k:j]]
+            k += 1
+        return total + logprob.get(text[j], unknown)
+
+    for text in ["^深入开展森林防火大检查，及时消除事故隐患。$", "^县应急管理局开展安全生产检查$", "^消除隐患龘检查$"]:
+        assert [model.score(text, j) for j in range(1, len(text))] == [plain(text, j) for j in range(1, len(text))]
+        ids = model.encode(text)
+        assert [model.score_ids(ids, j) for j in range(1, len(text))] == [plain(text, j) for j in range(1, len(text))]
+    assert all(model.holds(gram) for gram in logprob) and not model.holds("龘") and not model.holds("检查消除")
+    assert model.follows["检"]["查"] == logprob["检查"] == model.preceded["查"]["检"]
 
 
 def test_check_text_lists_suspects_on_request(fresh_cache):

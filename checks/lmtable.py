@@ -1,0 +1,206 @@
+"""The language model's n-grams packed in one table of integers, and scoring with it (checks/lm.py
+builds and caches the model).
+
+The model's n-grams are kept as integers in one flat open-addressing table, not as a dict of
+strings: each character has a number of ID_BITS bits, an n-gram is its characters' numbers side by
+side, and a slot holds the n-gram's number and its two values packed in one integer. A lookup
+reads one place in memory where a dict of 1.8 million strings reads three (its index, the entry
+and the key's own string); the table takes 60 MB where the dict and its strings took 250, and it
+loads in a second less.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+ORDER = 4                       # characters in the longest n-gram
+ID_BITS = 14
+NO_ID = (1 << ID_BITS) - 1      # a character the model has never seen: no n-gram holds it
+_ID_MASK = NO_ID
+_VALUE_BITS = 20                # a packed value: log-probability code above, backoff code below
+_VALUE_MASK = (1 << _VALUE_BITS) - 1
+
+
+def _code(value: float | None) -> int:
+    """A log-probability or backoff weight (≤ 0, to a thousandth) as a code; 0 for none."""
+    return 0 if value is None else 1 - round(value * 1000)
+
+
+def _value(code: int) -> float:
+    # The same float as the rounded value estimated: k / 1000 is the double nearest to k thousandths.
+    return (1 - code) / 1000.0
+
+
+def _mixed(key: int, size: int) -> int:
+    """Where `key` is first looked for: consecutive n-grams (one last character apart) spread out."""
+    return ((key >> 28) * 0x5BD1E995 ^ (key & 0xFFFFFFF) * 0x27D4EB2F) % size
+
+
+def number(ids: list[int], start: int, stop: int) -> int:
+    """The number of the n-gram of characters ids[start:stop] (as a slice: cut short at the end)."""
+    key = 0
+    for m in range(start, min(stop, len(ids))):
+        key = key << ID_BITS | ids[m]
+    return key
+
+
+class Model:
+    """log P(char | up to three preceding chars), and the bigrams each character begins and ends."""
+
+    def __init__(self, ids: dict[str, int], slots: array, unknown: float):
+        self.ids = ids
+        # slots[2s] is an n-gram's number (0: the slot is free), slots[2s + 1] its packed values.
+        self.slots = slots
+        self.size = len(slots) // 2
+        self.unknown = unknown
+        # follows[a][b] = preceded[b][a] = log P(b | a): small per-character tables, which the
+        # detector intersects with a character's confusables far faster than it could look each
+        # pair up in the whole model. Their keys are shared string objects, their values shared
+        # floats (a few thousand distinct values for 400,000 pairs).
+        chars = [""] * (NO_ID + 1)
+        for char, number in ids.items():
+            chars[number] = char
+        # Each character the model knows, as the one string object its tables are keyed by.
+        self.chars = {char: char for char in ids}
+        follows: dict[str, dict[str, float]] = {}
+        preceded: dict[str, dict[str, float]] = {}
+        shared: dict[int, float] = {}
+        for s in range(self.size):
+            key = slots[2 * s]
+            if key >> ID_BITS and not key >> 2 * ID_BITS:
+                code = slots[2 * s + 1] >> _VALUE_BITS
+                if code:
+                    value = shared.get(code)
+                    if value is None:
+                        value = shared[code] = _value(code)
+                    first, second = chars[key >> ID_BITS], chars[key & _ID_MASK]
+                    follows.setdefault(first, {})[second] = value
+                    preceded.setdefault(second, {})[first] = value
+        self.follows = follows
+        self.preceded = preceded
+        # A single character's log-probability and backoff weight by its number, read from a
+        # list rather than looked up (0.0: none; both are below 0 where they exist).
+        self.unigram = [0.0] * (NO_ID + 1)
+        self.unigram_backoff = [0.0] * (NO_ID + 1)
+        for number in ids.values():
+            s = self.slot(number)
+            packed = slots[2 * s + 1] if s >= 0 else 0
+            if packed >> _VALUE_BITS:
+                self.unigram[number] = _value(packed >> _VALUE_BITS)
+            if packed & _VALUE_MASK:
+                self.unigram_backoff[number] = _value(packed & _VALUE_MASK)
+
+    @classmethod
+    def of(cls, logprob: dict[str, float], backoff: dict[str, float], unknown: float) -> "Model":
+        """The model of these n-grams' log-probabilities and these histories' backoff weights."""
+        chars = sorted({char for gram in list(logprob) + list(backoff) for char in gram})
+        if len(chars) >= NO_ID:
+            raise ValueError(f"the model's text has {len(chars)} distinct characters, more than {NO_ID - 1}")
+        ids = {char: number for number, char in enumerate(chars, start=1)}
+        grams = sorted(set(logprob) | set(backoff))
+        size = 2 * len(grams) + 1           # half full: a missing n-gram's search ends within a slot or two
+        slots = array("q", bytes(16 * size))
+        for gram in grams:
+            key = 0
+            for char in gram:
+                key = key << ID_BITS | ids[char]
+            s = _mixed(key, size)
+            while slots[2 * s]:
+                s = s + 1 if s + 1 < size else 0
+            slots[2 * s] = key
+            slots[2 * s + 1] = _code(logprob.get(gram)) << _VALUE_BITS | _code(backoff.get(gram))
+        return cls(ids, slots, unknown)
+
+    def encode(self, text: str) -> list[int]:
+        """The number of each character of `text` (NO_ID for one the model has never seen)."""
+        ids = self.ids
+        return [ids.get(char, NO_ID) for char in text]
+
+    def slot(self, key: int) -> int:
+        """The slot of the n-gram numbered `key`, or -1 when the model does not hold it."""
+        slots, size = self.slots, self.size
+        s = _mixed(key, size)
+        while True:
+            found: int = slots[2 * s]
+            if found == key:
+                return s
+            if not found:
+                return -1
+            s = s + 1 if s + 1 < size else 0
+
+    def knows(self, key: int) -> bool:
+        """Whether the n-gram numbered `key` is one the model holds (a character's numbers side by
+        side: `encode`, shifted by ID_BITS)."""
+        s = self.slot(key)
+        return s >= 0 and self.slots[2 * s + 1] >> _VALUE_BITS != 0
+
+    def holds(self, gram: str) -> bool:
+        """Whether the model holds the n-gram `gram` (of one to four characters)."""
+        ids = self.encode(gram)
+        return self.knows(number(ids, 0, len(ids)))
+
+    def score(self, text: str, j: int) -> float:
+        """Natural-log probability of text[j] given the (up to) three characters before it."""
+        start = j - ORDER + 1 if j >= ORDER - 1 else 0
+        return self.score_ids(self.encode(text[start:j + 1]), j - start)
+
+    def score_ids(self, ids: list[int], j: int) -> float:
+        """`score` of the text whose characters' numbers are `ids`."""
+        slots, total = self.slots, 0.0
+        k = j - ORDER + 1 if j >= ORDER - 1 else 0
+        history = 0
+        for m in range(k, j):
+            history = history << ID_BITS | ids[m]
+        last, width = ids[j], j - k
+        while width > 1:
+            # The n-gram first: where it is kept, its history need not be looked up (every kept
+            # n-gram's history has a backoff weight, which applies only where the n-gram is not).
+            g = self.slot(history << ID_BITS | last)
+            if g >= 0:
+                code: int = slots[2 * g + 1] >> _VALUE_BITS
+                if code:
+                    return total + _value(code)
+            s = self.slot(history)
+            if s >= 0:
+                weight: int = slots[2 * s + 1] & _VALUE_MASK
+                if weight:
+                    total += _value(weight)
+            width -= 1
+            history &= (1 << ID_BITS * width) - 1
+        if width:
+            g = self.slot(history << ID_BITS | last)
+            if g >= 0:
+                code = slots[2 * g + 1] >> _VALUE_BITS
+                if code:
+                    return total + _value(code)
+            total += self.unigram_backoff[history]
+        value = self.unigram[last]
+        return total + (value if value < 0.0 else self.unknown)
+
+    def gain(self, text: str, at: int, written: str, meant: str) -> float:
+        """How much likelier (nats) `text` reads with `meant` for `written` at text[at:], over every n-gram the change touches.
+
+        `text` is a normalized line between BEGIN and END.
+        """
+        stop = min(len(text), at + len(written) + ORDER - 1)
+        changed = text[:at] + meant + text[at + len(written):]
+        score = self.score
+        return sum(score(changed, j) - score(text, j) for j in range(at, stop))
+
+
+class LazyScores:
+    """Model.score at each position of one text (between BEGIN and END), each worked out once and
+    only when asked for; BEGIN's is 0. `ids`: the text's characters' numbers (Model.encode)."""
+
+    def __init__(self, model: Model, text: str):
+        self.model = model
+        self.ids = model.encode(text)
+        self.known: list[float] = [0.0] * len(text)
+        self.done: list[bool] = [False] * len(text)
+        self.done[0] = True
+
+    def at(self, j: int) -> float:
+        if not self.done[j]:
+            self.known[j] = self.model.score_ids(self.ids, j)
+            self.done[j] = True
+        return self.known[j]
