@@ -146,12 +146,25 @@ class Model:
 
     def score_ids(self, ids: list[int], j: int) -> float:
         """`score` of the text whose characters' numbers are `ids`."""
+        return self.scored(ids, j, ORDER - 1, -1)[0]
+
+    def scored(self, ids: list[int], j: int, bound: int, known: int) -> tuple[float, int, int]:
+        """`score_ids` at j, with the longest n-gram ending at j that the model holds: its length
+        (0: not even the character) and its slot (-1: not looked up).
+
+        What scoring j - 1 found saves lookups here: `bound` is the length of the longest n-gram
+        ending at j - 1 that the model holds, when known (else ORDER - 1), and `known` its slot (or
+        -1). A kept n-gram's history is itself kept (only 4-grams are pruned, and a history is
+        seen at least as often as the n-gram), so no n-gram ending at j is longer than bound + 1.
+        """
         slots, total = self.slots, 0.0
-        k = j - ORDER + 1 if j >= ORDER - 1 else 0
+        width = j if j < ORDER - 1 else ORDER - 1
+        if bound < width:
+            width = bound
         history = 0
-        for m in range(k, j):
+        for m in range(j - width, j):
             history = history << ID_BITS | ids[m]
-        last, width = ids[j], j - k
+        last = ids[j]
         while width > 1:
             # The n-gram first: where it is kept, its history need not be looked up (every kept
             # n-gram's history has a backoff weight, which applies only where the n-gram is not).
@@ -159,8 +172,8 @@ class Model:
             if g >= 0:
                 code: int = slots[2 * g + 1] >> _VALUE_BITS
                 if code:
-                    return total + _value(code)
-            s = self.slot(history)
+                    return total + _value(code), width + 1, g
+            s = known if width == bound and known >= 0 else self.slot(history)
             if s >= 0:
                 weight: int = slots[2 * s + 1] & _VALUE_MASK
                 if weight:
@@ -172,10 +185,21 @@ class Model:
             if g >= 0:
                 code = slots[2 * g + 1] >> _VALUE_BITS
                 if code:
-                    return total + _value(code)
+                    return total + _value(code), 2, g
             total += self.unigram_backoff[history]
         value = self.unigram[last]
-        return total + (value if value < 0.0 else self.unknown)
+        if value < 0.0:
+            return total + value, 1, -1
+        return total + self.unknown, 0, -1
+
+    def scores(self, ids: list[int], start: int, stop: int, bound: int = ORDER - 1, known: int = -1) -> list[float]:
+        """`score_ids` at each of start … stop - 1, each position's lookups saving the next some
+        (`scored`; `bound` and `known`: what is known of the n-grams ending at start - 1)."""
+        found: list[float] = []
+        for j in range(start, stop):
+            value, bound, known = self.scored(ids, j, bound, known)
+            found.append(value)
+        return found
 
     def gain(self, text: str, at: int, written: str, meant: str) -> float:
         """How much likelier (nats) `text` reads with `meant` for `written` at text[at:], over every n-gram the change touches.
@@ -183,9 +207,11 @@ class Model:
         `text` is a normalized line between BEGIN and END.
         """
         stop = min(len(text), at + len(written) + ORDER - 1)
-        changed = text[:at] + meant + text[at + len(written):]
-        score = self.score
-        return sum(score(changed, j) - score(text, j) for j in range(at, stop))
+        start = at - ORDER + 1 if at >= ORDER - 1 else 0
+        changed = self.encode((text[:at] + meant + text[at + len(written):])[start:stop])
+        written_scores = self.scores(self.encode(text[start:stop]), at - start, stop - start)
+        meant_scores = self.scores(changed, at - start, stop - start)
+        return sum([meant_scores[k] - written_scores[k] for k in range(len(written_scores))])
 
 
 class LazyScores:
@@ -198,9 +224,22 @@ class LazyScores:
         self.known: list[float] = [0.0] * len(text)
         self.done: list[bool] = [False] * len(text)
         self.done[0] = True
+        # What Model.scored found at each position scored: the longest n-gram held there, its slot.
+        self.longest: list[int] = [0] * len(text)
+        self.longest_slot: list[int] = [-1] * len(text)
+        self.longest[0] = 1 if text and model.unigram[self.ids[0]] < 0.0 else 0
+
+    def ending(self, j: int) -> tuple[int, int]:
+        """The length and slot of the longest n-gram the model holds ending at j, where j was
+        scored (else ORDER - 1 and -1: not known): Model.scores' `bound` and `known`."""
+        return (self.longest[j], self.longest_slot[j]) if self.done[j] else (ORDER - 1, -1)
 
     def at(self, j: int) -> float:
         if not self.done[j]:
-            self.known[j] = self.model.score_ids(self.ids, j)
+            if self.done[j - 1]:
+                value, longest, slot = self.model.scored(self.ids, j, self.longest[j - 1], self.longest_slot[j - 1])
+            else:
+                value, longest, slot = self.model.scored(self.ids, j, ORDER - 1, -1)
+            self.known[j], self.longest[j], self.longest_slot[j] = value, longest, slot
             self.done[j] = True
         return self.known[j]

@@ -567,9 +567,10 @@ class TypoDetector:
             original = sum([base.at(j) for j in range(i, stop)])
             left, right = ids[start:i], ids[i + 1:stop]
             segmented = None
+            ending, ending_slot = base.ending(i - 1)
             for _, other in fitting:
                 changed = left + [number_of[other]] + right
-                gain = sum([model.score_ids(changed, j) for j in range(at, len(changed))]) - original
+                gain = sum(model.scores(changed, at, len(changed), ending, ending_slot)) - original
                 if gain <= MIN_GAIN:
                     continue
                 if propernames.is_named(line, i - 1, self.vocabulary, other) or in_set_phrase(line, i - 1) \
@@ -580,7 +581,7 @@ class TypoDetector:
                 if segmented is None:
                     segmented = self._segmented(text, i)
                 if familiar is None:
-                    familiar = sum([known(ids[k - 1] << bits | ids[k]) for k in range(1, size)]) / (size - 1)
+                    familiar = sum([text[k] in follows.get(text[k - 1], _NO_BIGRAMS) for k in range(1, size)]) / (size - 1)
                 seg_gain, longer = self._words(segmented, other)
                 yield Candidate(i - 1, line[i - 1], other, gain, seg_gain, longer, plausibility,
                                 other in sounds.get(text[i], ()), familiar, other == by_word)

@@ -476,7 +476,16 @@ def test_the_packed_table_scores_as_the_estimated_tables_do():
     for text in ["^深入开展森林防火大检查，及时消除事故隐患。$", "^县应急管理局开展安全生产检查$", "^消除隐患龘检查$"]:
         assert [model.score(text, j) for j in range(1, len(text))] == [plain(text, j) for j in range(1, len(text))]
         ids = model.encode(text)
-        assert [model.score_ids(ids, j) for j in range(1, len(text))] == [plain(text, j) for j in range(1, len(text))]
+        expected = [plain(text, j) for j in range(1, len(text))]
+        assert [model.score_ids(ids, j) for j in range(1, len(text))] == expected
+        # Scored in a run, each position told what the one before found, or lazily in any order.
+        assert model.scores(ids, 1, len(text)) == expected
+        lazy = lmtable.LazyScores(model, text)
+        assert [lazy.at(j) for j in list(range(len(text) - 1, 0, -2)) + list(range(1, len(text)))][-(len(text) - 1):] \
+            == expected
+        assert model.scores(ids, 5, len(text), *lazy.ending(4)) == expected[4:]
+        assert model.gain(text, 3, text[3], "生") == sum(
+            plain(text[:3] + "生" + text[4:], j) - plain(text, j) for j in range(3, min(len(text), 3 + lmtable.ORDER)))
     assert all(model.holds(gram) for gram in logprob) and not model.holds("龘") and not model.holds("检查消除")
     assert model.follows["检"]["查"] == logprob["检查"] == model.preceded["查"]["检"]
 
