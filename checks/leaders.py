@@ -337,10 +337,11 @@ def _misnamed_in_context(text: str) -> list[tuple[int, str, str, tuple[str, ...]
     return found
 
 
-# A county studies and passes on what its superiors said (传达学习蔡奇同志在有关会议上的讲话精神): a
-# leader's name misspelt in such a sentence is the leader's, whatever office the sentence names.
+# A county studies and passes on what its superiors said (传达学习蔡奇同志在有关会议上的讲话精神, 学习了
+# 丁薛祥同志关于防汛抗旱工作的部署要求): a leader's name misspelt in such a sentence is the leader's,
+# whatever office the sentence names.
 STUDIED = re.compile(r"传达|学习")
-SPEECH = re.compile(r"讲话|指示|批示|报告|署名文章")
+SPEECH = re.compile(r"讲话|指示|批示|报告|署名文章|部署|论述")
 
 
 def _misnamed_comrades(text: str) -> list[Hit]:

@@ -62,6 +62,12 @@ class Model:
             chars[number] = char
         # Each character the model knows, as the one string object its tables are keyed by.
         self.chars = {char: char for char in ids}
+        # The numbers of the Basic Multilingual Plane's characters by code point: a line is
+        # numbered by reading a list, not by hashing each character into `ids`.
+        self.by_code = [NO_ID] * 0x10000
+        for char, number in ids.items():
+            if ord(char) < 0x10000:
+                self.by_code[ord(char)] = number
         follows: dict[str, dict[str, float]] = {}
         preceded: dict[str, dict[str, float]] = {}
         shared: dict[int, float] = {}
@@ -113,8 +119,12 @@ class Model:
 
     def encode(self, text: str) -> list[int]:
         """The number of each character of `text` (NO_ID for one the model has never seen)."""
-        ids = self.ids
-        return [ids.get(char, NO_ID) for char in text]
+        by_code, ids = self.by_code, self.ids
+        found: list[int] = []
+        for k in range(len(text)):
+            code = ord(text[k])
+            found.append(by_code[code] if code < 0x10000 else ids.get(text[k], NO_ID))
+        return found
 
     def slot(self, key: int) -> int:
         """The slot of the n-gram numbered `key`, or -1 when the model does not hold it."""

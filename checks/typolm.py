@@ -308,6 +308,7 @@ def _word_length(ends: list[int], position: int) -> int:
 
 
 _NO_BIGRAMS: dict[str, float] = {}
+_NO_CHARS: frozenset[str] = frozenset()
 CONNECTIVES = frozenset("和或与及并且而跟同")
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
 # Characters either of which usage accepts in the other's place: 报考人员需提交 and 须提交 are both
@@ -451,6 +452,18 @@ class TypoDetector:
         # Fuzzy-input homophones (fuzzy_sounds), offered only where they make a word (fuzzy_words).
         self.fuzzy = {c: tuple(chars[o] for o in others if known(o) and o not in ADMINISTRATIVE and _confusable(c, o))
                       for c, others in (fuzzy or {}).items()}
+        # Where a fuzzy homophone makes a word of FUZZY_WORD_MIN: the characters before it and after.
+        offered_fuzzy = {o for others in self.fuzzy.values() for o in others}
+        before: dict[str, set[str]] = {}
+        after: dict[str, set[str]] = {}
+        for word, count in vocabulary.items():
+            if len(word) == 2 and count >= FUZZY_WORD_MIN:
+                if word[1] in offered_fuzzy:
+                    before.setdefault(word[1], set()).add(word[0])
+                if word[0] in offered_fuzzy:
+                    after.setdefault(word[0], set()).add(word[1])
+        self.fuzzy_before = {o: frozenset(found) for o, found in before.items()}
+        self.fuzzy_after = {o: frozenset(found) for o, found in after.items()}
         # The same two by the character's number in the model, for the characters it knows: a
         # line's characters are numbered once (lmtable.LazyScores), and a list is read without hashing.
         self.offered: list[tuple[frozenset[str] | None, tuple[str, ...] | None] | None] = [None] * (lmtable.NO_ID + 1)
@@ -593,8 +606,8 @@ class TypoDetector:
         before, written, after = text[i - 1], text[i], text[i + 1]
         if before + written in vocabulary or written + after in vocabulary:
             return others or frozenset()
-        making = [o for o in sounding if vocabulary.get(before + o, 0) >= FUZZY_WORD_MIN
-                  or vocabulary.get(o + after, 0) >= FUZZY_WORD_MIN]
+        making = [o for o in sounding if before in self.fuzzy_before.get(o, _NO_CHARS)
+                  or after in self.fuzzy_after.get(o, _NO_CHARS)]
         return others | frozenset(making) if others else frozenset(making)
 
     def _segmented(self, text: str, i: int) -> tuple[str, int, tuple[list[float], list[int]]]:

@@ -385,6 +385,10 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("会议传达学习了蔡琦同志在有关会议上的讲话精神。")] == ["蔡奇"]
     assert scan_severe("传达学习县委书记蔡琦同志讲话精神。") == []
     assert scan_severe("组织学习蔡琦同志先进事迹。") == []
+    # ...or on a leader's deployment (部署要求) or discourse (重要论述) studied.
+    assert [h.suggestion for h in scan_severe("会议学习了丁雪祥同志关于防汛抗旱工作的部署要求。")] == ["丁薛祥"]
+    assert scan_severe("会议学习了县委书记丁雪祥同志关于防汛抗旱工作的部署要求。") == []
+    assert scan_severe("会议学习了丁雪祥同志的发言。") == []
     assert [h.suggestion for h in scan_severe("国务院副主席韩正出席活动并致辞。")] == ["国家副主席韩正"]
     assert [h.suggestion for h in scan_severe("要坚持以习近平中国特色社会主义思想为指导")] == \
         ["习近平新时代中国特色社会主义思想"]

@@ -246,12 +246,13 @@ def test_real_word_errors_are_weighed_in_context():
                         ("县人民医院公开招聘编外人员启示已发布。", "启事"), ("张贴低保对象公式名单。", "公示"),
                         ("现场签定合作项目12个。", "签订"), ("深入各乡镇监测土壤商情。", "墒情"),
                         ("组织群众对黄河提防进行检查。", "堤防"), ("可申请创业担保货款。", "贷款"),
-                        ("大会对先进个人进行了表章。", "表彰"), ("切实做到防范于未然。", "防患")):
+                        ("大会对先进个人进行了表章。", "表彰"), ("切实做到防范于未然。", "防患"),
+                        ("汛前已完成龙溪河锦岗段提防隐患排查。", "堤防")):
         assert [h.suggestion for h in scan_typos(line)] == [meant], line
     for line in ("第5号台风在广东沿海登陆。", "化学反应过程中释放热量。", "央视记者到现场报道。",
                  "传统草编织技艺列入非遗名录。", "编织袋厂扩大生产。", "把权力关进制度的笼子里。",
                  "活动形式多样。", "大军渡过长江。", "最高人民检察院检察长为首席大检察官。", "开展专项检察监督。", "县人民检察院开展专项检察活动。",
-                 "要加强提防，谨防上当受骗。", "记者到县融媒体中心报道。",
+                 "要加强提防，谨防上当受骗。", "记者到县融媒体中心报道。", "要时刻提防隐患，确保安全。",
                  "要时刻提防电信诈骗。", "按合同支付货款。", "计算公式如下。", "这次招聘工作的启示。"):
         assert scan_typos(line) == [], line
 
@@ -648,6 +649,11 @@ def test_those_who_benefit_take_the_verb():
         assert _ruled_out(line, line.index("受益"), "受益", "收益"), line
     line = "此举将增加农户受益。"
     assert not _ruled_out(line, line.index("受益"), "受益", "收益")
+    # Returns shared out or raised are the noun, where the model reads 分享受益 for its 享受.
+    for line in ("村集体和林农按份额持有林票，到期按比例分享收益。", "项目建成后可增加村集体收益。"):
+        assert _ruled_out(line, line.index("收益"), "收益", "受益"), line
+    line = "全村二百多户群众将直接收益。"
+    assert not _ruled_out(line, line.index("收益"), "收益", "受益")
 
 
 def test_make_up_is_no_disguise_without_what_one_dresses_up_as():
