@@ -57,9 +57,9 @@ class Model:
         # detector intersects with a character's confusables far faster than it could look each
         # pair up in the whole model. Their keys are shared string objects, their values shared
         # floats (a few thousand distinct values for 400,000 pairs).
-        chars = [""] * (NO_ID + 1)
+        char_of = [""] * (NO_ID + 1)
         for char, number in ids.items():
-            chars[number] = char
+            char_of[number] = char
         # Each character the model knows, as the one string object its tables are keyed by.
         self.chars = {char: char for char in ids}
         # The numbers of the Basic Multilingual Plane's characters by code point: a line is
@@ -79,7 +79,7 @@ class Model:
                     value = shared.get(code)
                     if value is None:
                         value = shared[code] = _value(code)
-                    first, second = chars[key >> ID_BITS], chars[key & _ID_MASK]
+                    first, second = char_of[key >> ID_BITS], char_of[key & _ID_MASK]
                     follows.setdefault(first, {})[second] = value
                     preceded.setdefault(second, {})[first] = value
         self.follows = follows
