@@ -256,6 +256,8 @@ def _listed_before(line: str, first: int, last: int) -> bool:
 # word (物流, 投资), and before that a trade name of any characters the owner chose (豫通).
 COMPANY_END = ("有限公司", "有限责任公司", "股份有限公司", "专业合作社", "集团")
 TRADE_NAME = 3          # characters of trade name read before the line of business (蜀香园调味品)
+# What many a company puts after its line of business (吉林丰稻农业发展有限公司, 科技开发, 实业投资).
+BUSINESS_AFTER = ("发展", "开发", "科技", "实业", "投资", "建设", "管理", "服务")
 
 
 def _in_trade_name(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
@@ -267,6 +269,8 @@ def _in_trade_name(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
         at = stretch.find(ending)
         if at < 2 or not all(map(_is_hanzi, stretch[:at])) or PLACE_LEVELS.intersection(stretch[:at]):
             continue
+        if stretch[at - 2:at] in BUSINESS_AFTER and at > 4:
+            at -= 2
         # the line of business: a word of two to four characters ending where the ending begins,
         # or a trade in 业 the dictionary may lack (鹤湖虾业有限公司, 茶业, 菌业)
         for size in range(2, min(4, at) + 1):

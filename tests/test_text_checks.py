@@ -185,6 +185,9 @@ def test_improper_rules_and_exemptions():
     # A county's 粮食局 went into 发展和改革局 or became 粮食和物资储备局 in the 2018 reform.
     assert [h.evidence for h in scan_improper("县粮食局要求各收储企业做好秋粮收购工作。")] == ["粮食局"]
     assert scan_improper("原县粮食局宿舍区已进场施工，县粮食和物资储备局派员指导。") == []
+    # Entry-exit inspection and quarantine went to the customs in 2018.
+    assert [h.suggestion for h in scan_improper("勐湄出入境检验检疫局加强对进口水果的查验。")] == ["海关"]
+    assert scan_improper("原勐湄出入境检验检疫局划入海关。") == []
     assert scan_improper("湖北韩家村和北韩村的村民参加了培训。") == []
     assert [h.suggestion for h in scan_improper("请于12月31日前缴纳2026年度新型农村合作医疗个人缴费部分。")] == ["城乡居民基本医疗保险"]
     assert scan_improper("2015年，全县新型农村合作医疗参合率达到98%。") == []

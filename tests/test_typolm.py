@@ -121,6 +121,7 @@ def test_names_are_not_questioned():
     ("大院是晋商温氏家族的宅第", "温"),                  # a clan by its surname
     ("繁育服务中心主任；羊建华，男，汉族", "羊建华"),     # any surname before a biography
     ("安排专人分段看护丰济干渠和长济分干渠", "长济"),      # a canal after a preposition
+    ("镇里还引进了吉林丰稻农业发展有限公司开展订单种植", "丰稻"),  # a trade name, then 农业发展
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
