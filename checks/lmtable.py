@@ -175,7 +175,7 @@ class Model:
         for m in range(j - width, j):
             history = history << ID_BITS | ids[m]
         last = ids[j]
-        while width > 1:
+        while width:
             # The n-gram first: where it is kept, its history need not be looked up (every kept
             # n-gram's history has a backoff weight, which applies only where the n-gram is not).
             g = self.slot(history << ID_BITS | last)
@@ -183,20 +183,16 @@ class Model:
                 code: int = slots[2 * g + 1] >> _VALUE_BITS
                 if code:
                     return total + _value(code), width + 1, g
-            s = known if width == bound and known >= 0 else self.slot(history)
-            if s >= 0:
-                weight: int = slots[2 * s + 1] & _VALUE_MASK
-                if weight:
-                    total += _value(weight)
+            if width == 1:
+                total += self.unigram_backoff[history]
+            else:
+                s = known if width == bound and known >= 0 else self.slot(history)
+                if s >= 0:
+                    weight: int = slots[2 * s + 1] & _VALUE_MASK
+                    if weight:
+                        total += _value(weight)
             width -= 1
             history &= (1 << ID_BITS * width) - 1
-        if width:
-            g = self.slot(history << ID_BITS | last)
-            if g >= 0:
-                code = slots[2 * g + 1] >> _VALUE_BITS
-                if code:
-                    return total + _value(code), 2, g
-            total += self.unigram_backoff[history]
         value = self.unigram[last]
         if value < 0.0:
             return total + value, 1, -1

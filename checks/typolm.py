@@ -527,7 +527,7 @@ class TypoDetector:
                 others, sounding = table.get(text[i]), fuzzy.get(text[i])
                 if not (others or sounding):
                     continue
-            if known((ids[i - 1] << bits | ids[i]) << bits | ids[i + 1]):
+            if known(lmtable.number(ids, i - 1, i + 2)):
                 continue
             plausibility = base.at(i) + base.at(i + 1)
             if plausibility > PLAUSIBLE:
@@ -570,10 +570,12 @@ class TypoDetector:
                 # one side, where the written character completes none (合作杜: 作 is followed by
                 # 台 and 村 likelier than by 社, but 合作社 is a known trigram).
                 if i >= 2 and not known(lmtable.number(ids, i - 2, i + 1)) and not known(lmtable.number(ids, i, i + 3)):
-                    ahead, behind = lmtable.number(ids, i - 2, i), ids[i + 1:i + 3]
+                    # (behind is one character only where the line ends after text[i + 1])
+                    ahead, behind = lmtable.number(ids, i - 2, i), lmtable.number(ids, i + 1, i + 3)
+                    width = bits * min(2, size - i - 1)
                     fitting += [pair for pair in fitting_rest if pair not in fitting
                                 and (known(ahead << bits | number_of[pair[1]])
-                                     or known(lmtable.number([number_of[pair[1]]] + behind, 0, 3)))][-1:]
+                                     or known(number_of[pair[1]] << width | behind))][-1:]
             start = i - 3 if i >= 3 else 0
             stop = i + 4 if i + 4 <= size else size
             at = i - start
@@ -594,6 +596,7 @@ class TypoDetector:
                 if segmented is None:
                     segmented = self._segmented(text, i)
                 if familiar is None:
+                    # The bigram tables answer "is this pair known" without a lookup in the big table.
                     familiar = sum([text[k] in follows.get(text[k - 1], _NO_BIGRAMS) for k in range(1, size)]) / (size - 1)
                 seg_gain, longer = self._words(segmented, other)
                 yield Candidate(i - 1, line[i - 1], other, gain, seg_gain, longer, plausibility,
