@@ -188,6 +188,12 @@ def test_improper_rules_and_exemptions():
     # Entry-exit inspection and quarantine went to the customs in 2018.
     assert [h.suggestion for h in scan_improper("勐湄出入境检验检疫局加强对进口水果的查验。")] == ["海关"]
     assert scan_improper("原勐湄出入境检验检疫局划入海关。") == []
+    # Forestry became 林业和草原 in 2018: the state administration, the provinces' 林业厅 and the
+    # Inner Mongolian banners' bureaus; a county's 林业局 and a forest enterprise's (阿尔山林业局) stay.
+    assert [h.suggestion for h in scan_improper("国家林业局发布通知。")] == ["国家林业和草原局"]
+    assert [h.evidence for h in scan_improper("旗林业局组织草原管护员开展春季防火巡查。")] == ["林业局"]
+    assert [h.evidence for h in scan_improper("省林业厅召开全省森林防火工作会议。")] == ["林业厅"]
+    assert scan_improper("县林业局、阿尔山林业局和旗林业和草原局开展联合巡护。") == []
     assert scan_improper("湖北韩家村和北韩村的村民参加了培训。") == []
     assert [h.suggestion for h in scan_improper("请于12月31日前缴纳2026年度新型农村合作医疗个人缴费部分。")] == ["城乡居民基本医疗保险"]
     assert scan_improper("2015年，全县新型农村合作医疗参合率达到98%。") == []

@@ -426,6 +426,19 @@ def test_kham_tibetan_names_and_field_words():
     assert [h.suggestion for h in scan_typos("园区内花卉五彩斑兰，游人如织。")] == ["五彩斑斓"]
 
 
+def test_valves_and_a_porters_stick_are_field_words():
+    # 开阀 (open a valve) is no 开发, and a porter leans on his 打杵 (T-shaped stick), no 打仗.
+    assert scan_typos("现在手机上点一下就能开阀，浇水施肥一次就办了。") == []
+    assert scan_typos("供气后不要自行开阀点火，由燃气公司工作人员上门检查。") == []
+    assert scan_typos("身着传统服饰的“背二哥”拄着打杵、背着茶包子重走古道。") == []
+
+
+def test_listed_slips_of_official_statistics_and_health_terms():
+    assert [(h.evidence, h.suggestion) for h in scan_typos("11月份口岸进出口货运量还比增长12.3%。")] == [("还比增长", "环比增长")]
+    assert [h.suggestion for h in scan_typos("推动医共体成员单位检察检验结果互认。")] == ["检查检验"]
+    assert scan_typos("县人民检察院检察官到校开展法治宣传。") == []
+
+
 def test_a_swap_the_site_writes_elsewhere_is_a_local_name():
     line = "先后察看了东序秩湖退圩还湖、潼湖东岸生态修复。"
     assert [h.suggestion for h in scan_typos(line)] == ["秩序"]
