@@ -21,7 +21,9 @@ from pathlib import Path
 
 from checks import lm
 from checks.phrases import PhraseFinder
-from checks.typolm import confusion, in_set_phrase, in_term, is_hanzi, words
+from checks.dictionary import in_term, is_hanzi, words
+from checks.setphrases import in_set_phrase
+from checks.typolm import confusion
 
 IDIOMS = Path(__file__).parent / "data" / "idioms.tsv"
 COMMON = 500            # an idiom's count in ECSpell's list (坚定不移 54,113; 时不我待 4,164)

@@ -16,7 +16,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 from checks.textscan import Hit, quoted, without_overlaps
-from checks.typolm import read_across
+from checks.dictionary import read_across
 
 CHECK = "text.improper"
 DATA = Path(__file__).parent / "data" / "improper.toml"

@@ -17,7 +17,8 @@ from checks.phrases import PhraseFinder
 from checks.propernames import SURNAMES
 from checks.severe_reference import CHECK, reference
 from checks.textscan import Hit, sentence_span
-from checks.typolm import confusion, is_hanzi, words
+from checks.dictionary import is_hanzi, words
+from checks.typolm import confusion
 
 
 def _replaced(word: str) -> list[str]:

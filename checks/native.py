@@ -20,11 +20,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ("checks/lm.py", "checks/lmtable.py", "checks/propernames.py", "checks/typolm.py")
+MODULES = ("checks/dictionary.py", "checks/lm.py", "checks/lmtable.py", "checks/propernames.py", "checks/typolm.py")
 BUILD = ROOT / "build" / "native"
 PACKAGE_DIR = BUILD / "checks"
 DIGEST = PACKAGE_DIR / "SOURCES"
-# One shared library for the four modules, inside the package (checks.native__mypyc), so that
+# One shared library for the five modules, inside the package (checks.native__mypyc), so that
 # nothing outside checks/ needs to be importable.
 GROUP = "checks.native"
 

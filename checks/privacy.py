@@ -178,8 +178,8 @@ def _rare_surname_name(before: str) -> bool:
 
 
 def _words() -> dict[str, int]:
-    """The dictionary (typolm.words()), imported only when a number is found next to a name."""
-    from checks.typolm import words
+    """The dictionary (dictionary.words()), imported only when a number is found next to a name."""
+    from checks.dictionary import words
     return words()
 
 
@@ -190,7 +190,7 @@ RARE_WORD = 30
 def _all_words(token: str) -> bool:
     """True when the dictionary reads `token` as common words of two characters or more (及时报送),
     as it reads no name (惠长林: 惠 stands alone; 宝音德力格尔: two names it has met a few times)."""
-    from checks.typolm import segment
+    from checks.dictionary import segment
     vocabulary = _words()
     _, ends = segment(token, vocabulary)
     return all(end - start >= 2 and vocabulary.get(token[start:end], 0) >= RARE_WORD

@@ -162,7 +162,7 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None
     """True when line[offset] stands inside a known place or person name, or what reads as one.
 
     Asked only of the few characters the model would replace, so it looks around `offset`
-    rather than through the whole line. `vocabulary`: the dictionary (typolm.words()), whose
+    rather than through the whole line. `vocabulary`: the dictionary (dictionary.words()), whose
     words are not names. `fix`: the character a typo check would put at `offset`, where a person
     read that it doubts does not count (reads_as_person).
     """

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from checks import lm, typolm
+from checks import dictionary, lm, typolm
 from checks.phrases import PhraseFinder
 
 PAIRS = Path(__file__).parent / "data" / "confusable_words.tsv"
@@ -179,7 +179,7 @@ def confusions(line: str, model: lm.Model) -> list[Confusion]:
             # The rule reads the words on either side itself (度过难关 holds the rare word 过难).
             found.append(Confusion(start, written, by_usage[0], float("inf"), by_usage[1]))
             continue
-        if typolm.straddles_word(line, start, start + len(written)) or typolm.in_term(line, start):
+        if dictionary.straddles_word(line, start, start + len(written)) or dictionary.in_term(line, start):
             continue        # 检察院 holds 检察, 反映出 is no 反应出, 响应文件 is a term: not the word where it stands
         if text is None:
             text = lm.BEGIN + lm.normalize(line) + lm.END

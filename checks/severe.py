@@ -21,7 +21,7 @@ from checks.congress import COUNTING, congress_errors
 from checks.leaders import leader_errors, leader_variants
 from checks.phrases import PhraseFinder
 from checks.severe_reference import CHECK, DATA, reference
-from checks.typolm import MAX_WORD, is_hanzi, read_across, word_across, words
+from checks.dictionary import MAX_WORD, is_hanzi, read_across, word_across, words
 from checks.textscan import Hit, without_overlaps
 
 

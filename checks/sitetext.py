@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from checks import lm, propernames, typolm
+from checks import dictionary, lm, propernames, setphrases, typolm
 
 
 # A 疑似 becomes a typo when the site itself writes the corrected four characters this often
@@ -28,9 +28,9 @@ SITE_CONFIRMS = 2
 
 def _in_word(line: str, offset: int) -> bool:
     """True when a dictionary word of two or more characters covers line[offset]."""
-    vocabulary = typolm.words()
-    for start in range(max(0, offset - typolm.MAX_WORD + 1), offset + 1):
-        for end in range(max(start + 2, offset + 1), min(len(line), start + typolm.MAX_WORD) + 1):
+    vocabulary = dictionary.words()
+    for start in range(max(0, offset - dictionary.MAX_WORD + 1), offset + 1):
+        for end in range(max(start + 2, offset + 1), min(len(line), start + dictionary.MAX_WORD) + 1):
             if line[start:end] in vocabulary:
                 return True
     return False
@@ -49,7 +49,7 @@ def site_writes_fix(line: str, suspect: typolm.Suspect, elsewhere: "SiteText | s
     fixed = line[:suspect.offset] + suspect.right + line[suspect.offset + 1:]
     for start in range(max(0, suspect.offset - 3), suspect.offset + 1):
         piece = fixed[start:start + 4]
-        if len(piece) == 4 and all(map(typolm.is_hanzi, piece)) and \
+        if len(piece) == 4 and all(map(dictionary.is_hanzi, piece)) and \
                 elsewhere.count(piece) >= SITE_CONFIRMS:
             return piece
     return None
@@ -99,16 +99,16 @@ def used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
         if start < 0:
             continue
         piece = line[start:start + 3]
-        if len(piece) == 3 and not typolm.is_hanzi(piece[0]):
+        if len(piece) == 3 and not dictionary.is_hanzi(piece[0]):
             piece = piece[1:]
-        elif len(piece) == 3 and not typolm.is_hanzi(piece[2]):
+        elif len(piece) == 3 and not dictionary.is_hanzi(piece[2]):
             piece = piece[:2]
-        if len(piece) >= 2 and all(map(typolm.is_hanzi, piece)) and elsewhere.count(piece) > line.count(piece):
+        if len(piece) >= 2 and all(map(dictionary.is_hanzi, piece)) and elsewhere.count(piece) > line.count(piece):
             return True
     # The three starting at it only as a person the site names in another line (陆晓东说): a
     # surname the model reads as a slip for a commoner one (陆 -> 刘).
     name = line[offset:offset + 3]
-    return len(name) == 3 and name[0] in propernames.SURNAMES and all(map(typolm.is_hanzi, name)) \
+    return len(name) == 3 and name[0] in propernames.SURNAMES and all(map(dictionary.is_hanzi, name)) \
         and (any(elsewhere.count(name + cue) > line.count(name + cue) for cue in NAMED_BY)
              or _titled(name, elsewhere.text if isinstance(elsewhere, SiteText) else elsewhere))
 
@@ -243,15 +243,15 @@ class SiteWord:
 def site_words(line: str, elsewhere: SiteText, model: lm.Model) -> list[SiteWord]:
     """Pairs of `line` the dictionary reads as two loose characters that are slips for a
     same-sounding pair the site writes as its own (see SITE_WORD_SALIENCE): 梯甜 for 梯田."""
-    vocabulary = typolm.words()
+    vocabulary = dictionary.words()
     found: list[SiteWord] = []
-    ends = typolm.segment(line, vocabulary)[1]
+    ends = dictionary.segment(line, vocabulary)[1]
     loose = {end - 1 for start, end in zip([0] + ends, ends) if end - start == 1}
     text = lm.BEGIN + lm.normalize(line) + lm.END
     for i in range(len(line) - 1):
         written = line[i:i + 2]
         if i not in loose or i + 1 not in loose or written in vocabulary or \
-                not (typolm.is_hanzi(written[0]) and typolm.is_hanzi(written[1])) or GRAMMAR.intersection(written):
+                not (dictionary.is_hanzi(written[0]) and dictionary.is_hanzi(written[1])) or GRAMMAR.intersection(written):
             continue
         for k in (0, 1):
             meant = _meant(line, i, k, elsewhere, model, text)
@@ -281,12 +281,12 @@ def _meant(line: str, i: int, k: int, elsewhere: SiteText, model: lm.Model, text
         fixed = line[:i] + meant + line[i + 2:]
         beside = [fixed[a:a + 3] for a in (i - 1, i) if a >= 0 and a + 3 <= len(fixed)]
         if uses >= SITE_WORD_SALIENCE * _expected(meant, elsewhere, model) and any(
-                elsewhere.count(piece) >= SITE_CONFIRMS for piece in beside if all(map(typolm.is_hanzi, piece))):
+                elsewhere.count(piece) >= SITE_CONFIRMS for piece in beside if all(map(dictionary.is_hanzi, piece))):
             return meant
         # A common word needs no neighbour: the model and the dictionary both want it strongly.
-        expected = len(elsewhere.text) / CHARACTERS_PER_WORD * typolm.word_probability(meant)
-        if typolm.words().get(meant, 0) >= SITE_WORD_COMMON and gain > SITE_WORD_STRONG \
-                and uses >= SITE_WORD_SALIENCE * expected and typolm.segmentation_gain(line, i, i + 2, meant) > 0:
+        expected = len(elsewhere.text) / CHARACTERS_PER_WORD * dictionary.word_probability(meant)
+        if dictionary.words().get(meant, 0) >= SITE_WORD_COMMON and gain > SITE_WORD_STRONG \
+                and uses >= SITE_WORD_SALIENCE * expected and dictionary.segmentation_gain(line, i, i + 2, meant) > 0:
             return meant
     return None
 
@@ -296,5 +296,5 @@ def _guarded(line: str, start: int, offset: int, other: str, vocabulary: dict[st
     either: in a name, a pattern-built or paired phrase, a set term, or one correct form of a word
     written two ways."""
     return propernames.is_named(line, start, vocabulary) or propernames.is_named(line, start + 1, vocabulary) \
-        or typolm.in_set_phrase(line, offset) or typolm.in_paired_phrase(line, offset, vocabulary) \
-        or typolm.in_term(line, offset) or typolm.swaps_variant(line, offset, other)
+        or setphrases.in_set_phrase(line, offset) or setphrases.in_paired_phrase(line, offset, vocabulary) \
+        or dictionary.in_term(line, offset) or typolm.swaps_variant(line, offset, other)

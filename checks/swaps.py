@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from checks import lm, propernames
 from checks.phrases import PhraseFinder
-from checks.typolm import in_term, is_hanzi, segmentation_gain, words
+from checks.dictionary import in_term, is_hanzi, segmentation_gain, words
 
 MODEL_GAIN = 10.0       # nats the language model must gain with the pair reversed
 SEGMENT_GAIN = 9.0      # and the dictionary's segmentation (本根 for 根本 in 治国理政的本根: 8.2)

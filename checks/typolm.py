@@ -22,12 +22,13 @@ scored.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
 from checks import lm, lmtable, propernames
+from checks.dictionary import WINDOW, completes_term, lattice, word_ends, word_length, words
+from checks.setphrases import in_paired_phrase, in_parallel_list, in_set_phrase
 
 # Which candidates become findings: a logistic score over the evidence (Candidate.features),
 # fitted by bench/fit_typo.py on ecspell_odw_train against held-out halves of xxqg_correct and
@@ -37,9 +38,6 @@ WEIGHTS = (-12.471, 0.521, 0.092, -0.029, 1.748, 0.088, 0.216, 5.452)
 CONFIDENT = 1.0
 SUSPECT = -1.0
 MIN_GAIN = 4.0              # below this the LM gain alone rules a candidate out (keeps it fast)
-UNKNOWN_WORD = -20.0        # log-probability of a character the dictionary lacks as a word
-WINDOW = 4                  # characters either side the segmentation looks at
-MAX_WORD = 7
 # A character that the model finds likely where it stands, and whose follower is likely after
 # it (log-probabilities summing above this), is not looked at. Moving this from -8 to -12 left
 # recall on ecspell_odw_test and odw_train unchanged (bench/text.py) and skips most of clean
@@ -154,159 +152,6 @@ def swaps_variant(line: str, offset: int, right: str) -> bool:
     return False
 
 
-def is_hanzi(char: str) -> bool:
-    """True for a character of the CJK Unified Ideographs block (汉字), not punctuation or digits."""
-    return "\u4e00" <= char <= "\u9fff"
-
-
-def straddles_word(text: str, start: int, end: int) -> bool:
-    """True when a dictionary word crosses the edge of text[start:end] (检察院 holds 检察).
-
-    For a written form that is itself a word; a non-word is better judged by read_across.
-    """
-    return word_across(text, start) or word_across(text, end)
-
-
-def read_across(text: str, start: int, end: int) -> bool:
-    """True when the best segmentation puts a word across an edge of text[start:end] (责任感在 holds no 感在).
-
-    Any dictionary word across an edge would be too strict for a non-word: the dictionary holds
-    rare pieces such as 付到, and 全部拔付到位 still reads 拔付 / 到位.
-    """
-    left = max(0, start - WINDOW - 2)
-    piece = text[left:end + WINDOW + 2]
-    _, ends = segment(piece, words())
-    cuts = {0, *ends}
-    return (start - left) not in cuts or (end - left) not in cuts
-
-
-def segmentation_gain(text: str, start: int, end: int, right: str) -> float:
-    """How much better the dictionary segments the words around text[start:end] with `right` in its
-    place (煤矿安全生厂 -> 安全生产: +10; 自即日起 -> 自己日起: -4)."""
-    left = max(0, start - WINDOW)
-    piece = text[left:end + WINDOW]
-    fixed = piece[:start - left] + right + piece[end - left:]
-    return segment(fixed, words())[0] - segment(piece, words())[0]
-
-
-def word_across(text: str, edge: int) -> bool:
-    """True when a dictionary word stands across position `edge` (text[a:b] with a < edge < b)."""
-    vocabulary = words()
-    for a in range(max(0, edge - MAX_WORD + 1), edge):
-        for b in range(edge + 1, min(len(text), a + MAX_WORD) + 1):
-            if text[a:b] in vocabulary:
-                return True
-    return False
-
-
-@lru_cache(maxsize=1)
-def words() -> dict[str, int]:
-    """Dictionary word -> ten times the log of its frequency; (value - table[_TOTAL]) / 10 is the
-    word's log relative frequency (segment). The listed government terms it lacks count as words
-    seen TERM_WORD times.
-
-    Half a million words: stored as small integers, which Python shares, the table takes about
-    half the memory of one holding floats.
-    """
-    table: dict[str, int] = {}
-    total = 0
-    with open(lm.DATA / "words.tsv", encoding="utf-8") as handle:
-        for line in handle:
-            word, _, freq = line.rstrip("\n").partition("\t")
-            count = int(freq)
-            total += count
-            table[word] = round(10 * math.log(count))
-    table[_TOTAL] = round(10 * math.log(total))
-    # The field terms of government writing the dictionary lacks (降渍, 根蛆, 渔排): words to the
-    # segmentation, so that a correct term is not read as loose characters that a fix would join.
-    for term in listed("gov_terms.txt"):
-        if len(term) >= 2 and term not in table:
-            table[term] = TERM_WORD
-    return table
-
-
-@lru_cache(maxsize=2)
-def listed(name: str) -> tuple[str, ...]:
-    """The entries of one of the model's phrase lists (lm/phrases.txt, lm/gov_terms.txt), read once
-    for the dictionary and the set phrases both."""
-    lines = (line.strip() for line in (lm.DATA / name).read_text(encoding="utf-8").splitlines())
-    return tuple(line for line in lines if line and not line.startswith("#"))
-
-
-_TOTAL = "\x00total"
-TERM_WORD = round(10 * math.log(100))    # a listed term counts as a word seen 100 times
-
-
-def word_probability(word: str) -> float:
-    """The dictionary's relative frequency of `word` among all words it counts, 0 for none."""
-    table = words()
-    count = table.get(word)
-    return 0.0 if count is None else math.exp((count - table[_TOTAL]) / 10)
-
-
-@lru_cache(maxsize=1)
-def word_endings() -> dict[str, int]:
-    """Character -> length of the longest dictionary word ending in it (at most MAX_WORD): a
-    segmentation need look no further back (4.7 characters on average in official text, not 7)."""
-    longest: dict[str, int] = {}
-    for word in words():
-        if word != _TOTAL and len(word) > longest.get(word[-1], 0):
-            longest[word[-1]] = min(len(word), MAX_WORD)
-    return longest
-
-
-def segment(text: str, vocabulary: dict[str, int]) -> tuple[float, list[int]]:
-    """Best unigram segmentation of a short text: its log-probability and each word's end."""
-    best, back = lattice(text, vocabulary)
-    return best[-1], word_ends(back)
-
-
-def lattice(text: str, vocabulary: dict[str, int],
-            same_until: int = 0, like: tuple[list[float], list[int]] | None = None) -> tuple[list[float], list[int]]:
-    """The best segmentation's score of each prefix of `text`, and the length of its last word.
-
-    `like`: the lattice of a text that agrees with this one in its first `same_until` characters,
-    whose entries up to there are taken over (one character changed: only what follows it is read).
-    """
-    size = len(text)
-    if like is None:
-        best, back, first = [0.0] + [-1e9] * size, [1] * (size + 1), 1
-    else:
-        best, back, first = like[0][:same_until + 1] + [-1e9] * (size - same_until), \
-            like[1][:same_until + 1] + [1] * (size - same_until), same_until + 1
-    total, lookup = vocabulary[_TOTAL], vocabulary.get     # a word's log relative frequency: (count - total) / 10
-    reach = word_endings().get if vocabulary is words() else lambda _, default: MAX_WORD
-    for j in range(first, size + 1):
-        count = lookup(text[j - 1])
-        best[j] = best[j - 1] + (UNKNOWN_WORD if count is None else (count - total) / 10)
-        for length in range(2, min(reach(text[j - 1], 1), j) + 1):
-            count = lookup(text[j - length:j])
-            if count is not None:
-                value = best[j - length] + (count - total) / 10
-                if value > best[j]:
-                    best[j] = value
-                    back[j] = length
-    return best, back
-
-
-def word_ends(back: list[int]) -> list[int]:
-    """Each word's end in the best segmentation whose last-word lengths are `back`."""
-    ends, j = [], len(back) - 1
-    while j > 0:
-        ends.append(j)
-        j -= back[j]
-    return ends[::-1]
-
-
-def _word_length(ends: list[int], position: int) -> int:
-    start = 0
-    for end in ends:
-        if position < end:
-            return end - start
-        start = end
-    return 1
-
-
 _NO_BIGRAMS: dict[str, float] = {}
 _NO_CHARS: frozenset[str] = frozenset()
 CONNECTIVES = frozenset("和或与及并且而跟同")
@@ -316,108 +161,6 @@ NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
 # only the person written of decides, which no model knows; whether 雨 or 雪, only the weather
 # (受强降雪影响: the model knows 强降雨 better, and the two look alike, but nobody types one for the other).
 EITHER = frozenset({"需须", "至到", "季期", "他她", "雨雪"})
-# Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享;
-# 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农; 宜粮则粮, 宜林则林, 宜园则园.
-# 护林员 names a post after what it guards, and so do 护渠员, 护河员, 护路员, 护堤员 and 巡湖员. 因地制宜 is
-# made for the village (因村制宜) and the household; 本县籍 and 外省籍 say where one is registered;
-# papers are handed in 一式三份, in three copies; 逢雨必巡 and 逢进必考 say what always follows;
-# 以商招商 and 以企引企 draw like by like; 文旅融合, 茶旅融合 and 花旅融合 join tourism to a trade.
-SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|宜([\u4e00-\u9fff])则\2|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]"
-                        r"|以([\u4e00-\u9fff])[\u4e00-\u9fff]\3"
-                        r"|[护巡][林路河渠堤坝草岸湖网线田山]员|因[\u4e00-\u9fff]制宜|[本外][省市县区镇乡村旗]籍"
-                        r"|一式[一二两三四五六七八九十]份|逢[\u4e00-\u9fff]必[\u4e00-\u9fff]|[\u4e00-\u9fff]旅融合")
-
-
-# What frames two parallel halves, A_A_: 一村一品, 边干边学, 不等不靠, 无职无权, 助餐助浴, 多病多灾,
-# 随摘随运, 即查即改, 越早越好.
-# Not any repeated character: in 煤改汽改造 the second 改 starts a word of its own.
-FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦随即越")
-
-
-def in_set_phrase(line: str, offset: int) -> bool:
-    """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛, 护渠员),
-    fills the slot of a frame (一坝一主导产业, 助餐助浴), is the 继 of 继…之后 or the 既 of 既…又, or
-    is a 不 of 不X一Y、不Z一W: the frame, not the character in it, is what the model would be reading."""
-    if 0 < offset < len(line) - 1 and line[offset - 1] == line[offset + 1] != line[offset] \
-            and line[offset - 1] in FRAME:
-        return True
-    correlative = CORRELATIVES.get(line[offset])
-    if correlative is not None and correlative.match(line, offset):
-        return True
-    if line[offset] == "不":
-        for match in PLEDGE.finditer(line, max(0, offset - 8), offset + 12):
-            if offset in (match.start(), match.end() - 3):
-                return True
-    return any(match.start() <= offset < match.end()
-               for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
-
-
-# Two halves 不X一Y、不Z一W (不漏一户、不落一人; 不烧一把、不冒一处烟): the 不 is the pledge, no 禁.
-PLEDGE = re.compile(r"不[\u4e00-\u9fff]一[\u4e00-\u9fff]{1,2}[、，,]\s*不[\u4e00-\u9fff]一")
-
-
-# 继…之后 says what came after what (我县继“柴达木藏羊”之后获得…): no 县级 however likely; 既…又
-# joins two (让搬迁群众既住得安全、又过得舒心).
-CORRELATIVES = {"继": re.compile(r"继[^，,。；;：:]{2,30}?(之后|以后)"),
-                "既": re.compile(r"既[^。；;！？!?]{1,24}?[，,、]\s*[又也]")}
-
-
-def in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
-    """True when line[offset] is any character of a paired phrase ABAC whose B and C make a word
-    (巡河巡湖: 河湖; 建城建乡: 城乡; 抢收抢储: 收储), or ABCB whose A and C do and whose halves AB
-    and CB are alike words or alike not (巡河护河: 巡护): a coordinate pair, spelled out. 检验检侧
-    (验侧) is no such pair, nor 条秀病发病 (秀发, but 发病 a word and 秀病 none)."""
-    for a in (offset - 1, offset - 3, offset, offset - 2):
-        if a < 0 or a + 3 >= len(line):
-            continue
-        if line[a] == line[a + 2] != line[a + 1] and line[a + 1] + line[a + 3] in vocabulary:
-            return True
-        if line[a + 1] == line[a + 3] != line[a] and line[a] + line[a + 2] in vocabulary \
-                and (line[a:a + 2] in vocabulary) == (line[a + 2:a + 4] in vocabulary):
-            return True
-    return False
-
-
-# What separates the items of a list of short phrases (种得下、活得了、长得好).
-LIST_BREAK = frozenset("、，,；;“”\"（）()：:。！？")
-
-
-def _in_parallel_list(line: str, offset: int, other: str, vocabulary: dict[str, int]) -> bool:
-    """True when line[offset] stands in a short list item whose neighbour item, as long, repeats
-    the character beside it, and `other` would make a word with that character (活得了 beside 长得好:
-    获得): the list's pattern read into a word. In 早发现、早干预、早邦扶, 帮 makes no word with 早."""
-    start = offset
-    while start > 0 and line[start - 1] not in LIST_BREAK:
-        start -= 1
-    end = offset + 1
-    while end < len(line) and line[end] not in LIST_BREAK:
-        end += 1
-    size, at = end - start, offset - start
-    if size > 4:
-        # A list's last item runs on into the sentence (竹屿、鹤屿两个村): its first two characters
-        # are weighed against the item before; a first item's last two against the item after.
-        if start >= 1 and line[start - 1] in "、，," and offset < start + 2:
-            end = start + 2
-        elif end < len(line) and line[end] in "、，," and offset >= end - 2:
-            start = end - 2
-        else:
-            return False
-        size, at = end - start, offset - start
-    if size < 2:
-        return False
-    neighbours = []
-    if start >= 1 and line[start - 1] in "、，,":
-        neighbours.append(line[max(0, start - 1 - size):start - 1])
-    if end < len(line) and line[end] in "、，,":
-        neighbours.append(line[end + 1:end + 1 + size])
-    for q, word in ((at - 1, line[offset - 1:offset] + other), (at + 1, other + line[offset + 1:offset + 2])):
-        if 0 <= q < size and word in vocabulary and any(
-                len(item) == size and not LIST_BREAK.intersection(item) and item[q] == line[start + q]
-                for item in neighbours):
-            return True
-    return False
-
-
 def _confusable(char: str, other: str) -> bool:
     """False for pairs that are no slip for each other: two connectives (乡镇或县直部门, 乡镇和县直部门:
     the meaning changes, not the spelling), two numerals (一芽二叶、一芽三叶: a number for another
@@ -591,7 +334,7 @@ class TypoDetector:
                 if propernames.is_named(line, i - 1, self.vocabulary, other) or in_set_phrase(line, i - 1) \
                         or in_paired_phrase(line, i - 1, self.vocabulary):
                     break
-                if _in_parallel_list(line, i - 1, other, self.vocabulary):
+                if in_parallel_list(line, i - 1, other, self.vocabulary):
                     continue
                 if segmented is None:
                     segmented = self._segmented(text, i)
@@ -624,50 +367,7 @@ class TypoDetector:
         piece, at, as_written = segmented
         best, back = lattice(piece[:at] + other + piece[at + 1:], self.vocabulary, at, as_written)
         return best[-1] - as_written[0][-1], \
-            _word_length(word_ends(back), at) > _word_length(word_ends(as_written[1]), at)
-
-
-TERM_MIN = 3
-# A three-character term counts only where the written line reads it as a unit: 按实际收托人数 would
-# make 受托人, but 人数 is read across its end. Four characters and more are specific enough as they stand.
-SHORT_TERM = 4
-
-
-@lru_cache(maxsize=1)
-def terms() -> frozenset[str]:
-    """Set phrases of TERM_MIN characters or more: idioms and 公文 vocabulary, government terms."""
-    return frozenset(line for name in ("phrases.txt", "gov_terms.txt") for line in listed(name)
-                     if len(line) >= TERM_MIN)
-
-
-def in_term(line: str, offset: int, shortest: int = TERM_MIN) -> bool:
-    """True when line[offset] stands in a set phrase of terms() as written (候考室), of `shortest`
-    characters or more."""
-    known = terms()
-    for size in range(shortest, MAX_WORD + 1):
-        for start in range(max(0, offset - size + 1), min(offset, len(line) - size) + 1):
-            if line[start:start + size] in known:
-                return True
-    return False
-
-
-def completes_term(line: str, offset: int, right: str) -> bool:
-    """True when `right` at `offset` makes a set phrase that the written line does not hold
-    (集思广议 -> 集思广益, 控缀保学 -> 控辍保学): a 疑似 this makes is a typo."""
-    known, vocabulary = terms(), words()
-    fixed = line[:offset] + right + line[offset + 1:]
-    for size in range(TERM_MIN, MAX_WORD + 1):
-        for start in range(max(0, offset - size + 1), min(offset, len(line) - size) + 1):
-            term, written = fixed[start:start + size], line[start:start + size]
-            if term not in known or written in known:
-                continue
-            if size < SHORT_TERM and read_across(line, start, start + size):
-                continue
-            # A written form the dictionary counts a fifth as often or more is a variant (栋梁之材).
-            if written in vocabulary and vocabulary[written] > vocabulary.get(term, 0) - 16:
-                continue
-            return True
-    return False
+            word_length(word_ends(back), at) > word_length(word_ends(as_written[1]), at)
 
 
 @lru_cache(maxsize=2)

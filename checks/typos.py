@@ -25,7 +25,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from checks import idioms, lm, propernames, realwords, swaps, typolm
+from checks import dictionary, idioms, lm, propernames, realwords, swaps, typolm
 from checks.attachments import SENTENCE_END
 from checks.sitetext import SiteText, of_site, own_character, own_place, site_name_at, site_words, site_writes_fix
 from checks.phrases import PhraseFinder
@@ -58,10 +58,10 @@ def use_holdout(holdout: lm.Holdout | None) -> None:
 def preload() -> None:
     """Load the model, dictionary, names and pairs now rather than on the first line that needs them."""
     typolm.detector(_holdout)
-    propernames.is_named("中", 0, typolm.words())      # builds the name tables
+    propernames.is_named("中", 0, dictionary.words())      # builds the name tables
     typolm.variant_words()
-    typolm.word_endings()
-    typolm.terms()
+    dictionary.word_endings()
+    dictionary.terms()
     automaton(_holdout)
     realwords.pairs()
     swaps.swappable()
@@ -94,7 +94,7 @@ def automaton(holdout: lm.Holdout | None = None) -> PhraseFinder[tuple[str, str,
 
 def _as_a_word(line: str, start: int, end: int) -> bool:
     """True when line[start:end] is not read across words where it stands."""
-    return not typolm.read_across(line, start, end)
+    return not dictionary.read_across(line, start, end)
 
 
 def _pair_hits(text: str) -> list[Hit]:
@@ -116,24 +116,24 @@ def _pair_hits_cached(text: str, holdout: lm.Holdout | None) -> tuple[Hit, ...]:
 
     for start, wrong, (_, right, source) in automaton(holdout).find(text):
         stop = start + len(wrong)
-        if typolm.read_across(text, start, stop):
+        if dictionary.read_across(text, start, stop):
             # 责任感在 holds no 感在; but 煤矿安全生厂 is 安全生产 misspelt inside a longer word, and
             # 有的放失地 reads 失地: kept when the fix reads better as words and the model wants it
             # strongly (自即日起 reads 即日 and stays).
-            if len(wrong) != len(right) or typolm.segmentation_gain(text, start, stop, right) <= ACROSS_GAIN \
+            if len(wrong) != len(right) or dictionary.segmentation_gain(text, start, stop, right) <= ACROSS_GAIN \
                     or model_gain(start, wrong, right) <= ACROSS_GAIN:
                 continue
-        elif typolm.straddles_word(text, start, stop):
+        elif dictionary.straddles_word(text, start, stop):
             # A rarer word across an edge (一坐就坐到了 holds 坐到, 全部拔付到位 holds 付到): the
             # language model decides whether the fix reads better where it stands.
             if len(wrong) != len(right) or model_gain(start, wrong, right) <= PAIR_GAIN:
                 continue
         if named is None:
-            named = propernames.person_positions(text, typolm.words())
+            named = propernames.person_positions(text, dictionary.words())
         covered = named.intersection(range(start, stop))
         # ...but no name holds a slip of a character names next to never hold (和拧条等: 柠条).
         if covered and len(wrong) == len(right) and any(
-                wrong[k] != right[k] and not propernames.reads_as_person(text, start + k, typolm.words(), right[k])
+                wrong[k] != right[k] and not propernames.reads_as_person(text, start + k, dictionary.words(), right[k])
                 for k in range(len(wrong))):
             covered = set()
         if covered and (len(wrong) < 4 or len(covered) == len(wrong)) and not _fix_makes_word(text, start, stop, right):
@@ -150,9 +150,9 @@ NAME_OVERRULED = 50
 def _fix_makes_word(text: str, start: int, stop: int, right: str) -> bool:
     """True when `right` in place of text[start:stop] makes a common dictionary word of three
     characters or more over it."""
-    fixed, vocabulary = text[:start] + right + text[stop:], typolm.words()
-    for a in range(max(0, start - typolm.MAX_WORD + 1), start + 1):
-        for b in range(max(stop, a + 3), min(len(fixed), a + typolm.MAX_WORD) + 1):
+    fixed, vocabulary = text[:start] + right + text[stop:], dictionary.words()
+    for a in range(max(0, start - dictionary.MAX_WORD + 1), start + 1):
+        for b in range(max(stop, a + 3), min(len(fixed), a + dictionary.MAX_WORD) + 1):
             if vocabulary.get(fixed[a:b], 0) >= NAME_OVERRULED:
                 return True
     return False
@@ -181,7 +181,7 @@ def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" =
         # model prefers. Not inside a short one: 实验区 and 水务局 are terms, yet ecspell_odw's
         # 自贸实验区 and 地方水务局负责征收 are slips for 试验区 and 税务局.
         if _repeated(text, suspect.offset) or _unit_after_number(text, suspect.offset) \
-                or typolm.in_term(text, suspect.offset, LONG_TERM):
+                or dictionary.in_term(text, suspect.offset, LONG_TERM):
             continue
         if elsewhere is not None:
             if site_name_at(text, suspect.offset, elsewhere) \
@@ -211,11 +211,11 @@ def _repeated(line: str, offset: int) -> bool:
     (30学时 after a number: _unit_after_number.)"""
     for start in range(max(0, offset - 2), offset + 1):
         piece = line[start:start + 3]
-        if len(piece) == 3 and all(map(typolm.is_hanzi, piece)) and line.count(piece) > 1:
+        if len(piece) == 3 and all(map(dictionary.is_hanzi, piece)) and line.count(piece) > 1:
             return True
     for start in (offset - 1, offset):
         piece = line[max(0, start):start + 2]
-        if len(piece) == 2 and start >= 0 and all(map(typolm.is_hanzi, piece)) \
+        if len(piece) == 2 and start >= 0 and all(map(dictionary.is_hanzi, piece)) \
                 and not FUNCTION_CHARACTERS.intersection(piece) and line.count(piece) > 1:
             return True
     return False

@@ -5,7 +5,7 @@ The sentences were written for these tests in ordinary county-government phrasin
 
 from __future__ import annotations
 
-from checks import typolm
+from checks import dictionary, typolm
 from checks.sitetext import SiteText, site_words
 from checks.typos import scan_typos
 
@@ -46,7 +46,7 @@ def test_a_word_the_dictionary_lacks_counts_when_the_site_writes_it_in_the_same_
     # 滩田 (fields on a tidal flat) is in no dictionary; the site writes 各滩田 twice, so 各滩恬 is a slip.
     site = "全乡各滩田要做好春季育秧工作。\n下洋滩田组织农户开展病虫防治。\n请各滩田于月底前上报。\n"
     line = "各滩恬要在5月底前完成土地确权登记。"
-    assert "滩田" not in typolm.words()
+    assert "滩田" not in dictionary.words()
     [hit] = scan_typos(line, None, SiteText(site + line))
     assert (hit.evidence, hit.suggestion) == ("滩恬", "滩田")
     # Written beside other characters only, it is not enough for a word the dictionary lacks.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from checks import lm, lmtable, propernames, typolm
+from checks import dictionary, lm, lmtable, propernames, setphrases, typolm
 from checks.sitetext import SiteText, place_name, site_name_at
 from checks.typos import _repeated, _unit_after_number, scan_suspects, scan_typos
 
@@ -93,7 +93,7 @@ def test_ordinary_government_text_is_not_flagged():
 
 def test_names_are_not_questioned():
     line = "海原县贾塘乡后塘村驻村第一书记"
-    assert propernames.named_positions(line, typolm.words()) >= {line.index("贾塘乡") + 1}
+    assert propernames.named_positions(line, dictionary.words()) >= {line.index("贾塘乡") + 1}
     assert not any(s.offset == line.index("塘") for s in typolm.detector().suspects(line))
 
 
@@ -125,8 +125,8 @@ def test_names_are_not_questioned():
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
-    assert all(propernames.is_named(line, offset, typolm.words()) for offset in range(start, start + len(name)))
-    assert set(range(start, start + len(name))) <= propernames.named_positions(line, typolm.words())
+    assert all(propernames.is_named(line, offset, dictionary.words()) for offset in range(start, start + len(name)))
+    assert set(range(start, start + len(name))) <= propernames.named_positions(line, dictionary.words())
 
 
 @pytest.mark.parametrize("line, wrong, right", [
@@ -135,8 +135,8 @@ def test_each_kind_of_name_covers_its_characters(line, name):
 ])
 def test_a_slip_no_given_name_holds_is_doubted_as_a_name(line, wrong, right):
     offset = line.index(wrong)
-    assert propernames.is_named(line, offset, typolm.words())
-    assert not propernames.is_named(line, offset, typolm.words(), right)
+    assert propernames.is_named(line, offset, dictionary.words())
+    assert not propernames.is_named(line, offset, dictionary.words(), right)
     (hit,) = scan_typos(line)       # the model's character or a listed pair's word (安制房 -> 安置房)
     assert wrong in hit.evidence and hit.evidence.replace(wrong, right) == hit.suggestion
 
@@ -149,14 +149,14 @@ def test_a_listed_pair_no_given_name_holds_is_no_name():
 
 def test_a_given_name_character_common_in_names_stays_a_name_whatever_the_fix_makes():
     line = "联系人：张文华，电话"      # 文化 is a word, but 华 stands in many given names
-    assert propernames.is_named(line, line.index("华"), typolm.words(), "化")
+    assert propernames.is_named(line, line.index("华"), dictionary.words(), "化")
     line = "我期待同武契奇总统继续保持密切沟通"    # a title after the name: 契 is no slip for 器
-    assert propernames.is_named(line, line.index("契"), typolm.words(), "器")
+    assert propernames.is_named(line, line.index("契"), dictionary.words(), "器")
 
 
 def test_a_two_character_name_not_standing_as_a_place_is_no_name():
     line = "第三方机构平谷机制"
-    assert not propernames.is_named(line, line.index("平"), typolm.words())
+    assert not propernames.is_named(line, line.index("平"), dictionary.words())
 
 
 def test_a_listed_misspelling_correct_text_writes_only_across_words_is_kept():
@@ -302,7 +302,7 @@ def test_a_common_word_after_a_title_does_not_begin_a_name():
     # 群众 may precede a name (群众王大力), but 安全 is no surname and given name: 撒离 is a typo.
     found = scan_typos("茶坪乡迅速组织112名群众安全撒离。")
     assert [(h.evidence, h.suggestion) for h in found] == [("撒离", "撤离")]
-    assert propernames.person_positions("群众王大力说", typolm.words()) == {2, 3, 4}
+    assert propernames.person_positions("群众王大力说", dictionary.words()) == {2, 3, 4}
 
 
 def test_a_spelled_out_coordinate_pair_is_no_slip():
@@ -624,10 +624,10 @@ def test_a_candidate_weighed_for_its_word_is_a_typo_only_when_strong():
 
 def test_a_post_named_after_what_it_guards_or_patrols_is_a_set_phrase():
     for line, post in (("每个网格配备一名巡湖员", "巡湖员"), ("由护渠员组成巡护队伍", "护渠员")):
-        assert typolm.in_set_phrase(line, line.index(post) + 1), line
-    assert not typolm.in_set_phrase("每个网格配备一名巡查员", len("每个网格配备一名巡"))
+        assert setphrases.in_set_phrase(line, line.index(post) + 1), line
+    assert not setphrases.in_set_phrase("每个网格配备一名巡查员", len("每个网格配备一名巡"))
     line = "四是推进花旅融合，依托花期举办薰衣草文化节。"
-    assert typolm.in_set_phrase(line, line.index("花旅"))
+    assert setphrases.in_set_phrase(line, line.index("花旅"))
 
 
 def test_either_of_two_interchangeable_characters_is_no_slip():
@@ -651,7 +651,7 @@ def test_a_rare_dictionary_pair_the_wrong_way_round():
 def test_names_before_what_only_a_name_takes():
     # A Tibetan name before 同志 (达娃: 达瓦 is a name too); a name of the surname 阎 before a biography.
     line = "经县委研究决定，达娃卓嘎同志任共青团县委员会书记。"
-    assert all(propernames.is_named(line, line.index(c), typolm.words()) for c in "达娃卓嘎")
+    assert all(propernames.is_named(line, line.index(c), dictionary.words()) for c in "达娃卓嘎")
     line = "阎丽萍，女，汉族，1986年3月生，研究生学历，管理学硕士。"
     assert scan_typos(line) == [] and scan_suspects(line) == []
 
@@ -692,6 +692,6 @@ def test_only_a_long_listed_term_overrules_the_model():
     # is a slip for 试验区, so a short term does not keep the model's suspect away.
     from checks.typos import LONG_TERM
     line = "同步开展登革热病媒生物防制宣传。"
-    assert typolm.in_term(line, line.index("制"), LONG_TERM)
+    assert dictionary.in_term(line, line.index("制"), LONG_TERM)
     line = "国务院自由贸易实验区工作部际联席会议。"
-    assert typolm.in_term(line, line.index("实")) and not typolm.in_term(line, line.index("实"), LONG_TERM)
+    assert dictionary.in_term(line, line.index("实")) and not dictionary.in_term(line, line.index("实"), LONG_TERM)

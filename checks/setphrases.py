@@ -1,0 +1,113 @@
+"""Wording whose pattern, not the language model, says that a character is meant as written.
+
+Policy phrases built on a pattern (应保尽保, 以工代赈, 护林员), the slot of a frame (一村一品),
+paired phrases (巡河巡湖) and lists of short parallel items (种得下、活得了、长得好) are each new
+to the model, which would read their characters as slips. The typo detector (checks/typolm.py)
+and the site's own words (checks/sitetext.py) leave a character alone where one of these holds it.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+# Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享;
+# 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农; 宜粮则粮, 宜林则林, 宜园则园.
+# 护林员 names a post after what it guards, and so do 护渠员, 护河员, 护路员, 护堤员 and 巡湖员. 因地制宜 is
+# made for the village (因村制宜) and the household; 本县籍 and 外省籍 say where one is registered;
+# papers are handed in 一式三份, in three copies; 逢雨必巡 and 逢进必考 say what always follows;
+# 以商招商 and 以企引企 draw like by like; 文旅融合, 茶旅融合 and 花旅融合 join tourism to a trade.
+SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|宜([\u4e00-\u9fff])则\2|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]"
+                        r"|以([\u4e00-\u9fff])[\u4e00-\u9fff]\3"
+                        r"|[护巡][林路河渠堤坝草岸湖网线田山]员|因[\u4e00-\u9fff]制宜|[本外][省市县区镇乡村旗]籍"
+                        r"|一式[一二两三四五六七八九十]份|逢[\u4e00-\u9fff]必[\u4e00-\u9fff]|[\u4e00-\u9fff]旅融合")
+
+
+# What frames two parallel halves, A_A_: 一村一品, 边干边学, 不等不靠, 无职无权, 助餐助浴, 多病多灾,
+# 随摘随运, 即查即改, 越早越好.
+# Not any repeated character: in 煤改汽改造 the second 改 starts a word of its own.
+FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦随即越")
+
+
+def in_set_phrase(line: str, offset: int) -> bool:
+    """True when line[offset] stands in a pattern-built policy phrase (应入尽入, 以机代牛, 护渠员),
+    fills the slot of a frame (一坝一主导产业, 助餐助浴), is the 继 of 继…之后 or the 既 of 既…又, or
+    is a 不 of 不X一Y、不Z一W: the frame, not the character in it, is what the model would be reading."""
+    if 0 < offset < len(line) - 1 and line[offset - 1] == line[offset + 1] != line[offset] \
+            and line[offset - 1] in FRAME:
+        return True
+    correlative = CORRELATIVES.get(line[offset])
+    if correlative is not None and correlative.match(line, offset):
+        return True
+    if line[offset] == "不":
+        for match in PLEDGE.finditer(line, max(0, offset - 8), offset + 12):
+            if offset in (match.start(), match.end() - 3):
+                return True
+    return any(match.start() <= offset < match.end()
+               for match in SET_PHRASE.finditer(line, max(0, offset - 3), offset + 4))
+
+
+# Two halves 不X一Y、不Z一W (不漏一户、不落一人; 不烧一把、不冒一处烟): the 不 is the pledge, no 禁.
+PLEDGE = re.compile(r"不[\u4e00-\u9fff]一[\u4e00-\u9fff]{1,2}[、，,]\s*不[\u4e00-\u9fff]一")
+
+
+# 继…之后 says what came after what (我县继“柴达木藏羊”之后获得…): no 县级 however likely; 既…又
+# joins two (让搬迁群众既住得安全、又过得舒心).
+CORRELATIVES = {"继": re.compile(r"继[^，,。；;：:]{2,30}?(之后|以后)"),
+                "既": re.compile(r"既[^。；;！？!?]{1,24}?[，,、]\s*[又也]")}
+
+
+def in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
+    """True when line[offset] is any character of a paired phrase ABAC whose B and C make a word
+    (巡河巡湖: 河湖; 建城建乡: 城乡; 抢收抢储: 收储), or ABCB whose A and C do and whose halves AB
+    and CB are alike words or alike not (巡河护河: 巡护): a coordinate pair, spelled out. 检验检侧
+    (验侧) is no such pair, nor 条秀病发病 (秀发, but 发病 a word and 秀病 none)."""
+    for a in (offset - 1, offset - 3, offset, offset - 2):
+        if a < 0 or a + 3 >= len(line):
+            continue
+        if line[a] == line[a + 2] != line[a + 1] and line[a + 1] + line[a + 3] in vocabulary:
+            return True
+        if line[a + 1] == line[a + 3] != line[a] and line[a] + line[a + 2] in vocabulary \
+                and (line[a:a + 2] in vocabulary) == (line[a + 2:a + 4] in vocabulary):
+            return True
+    return False
+
+
+# What separates the items of a list of short phrases (种得下、活得了、长得好).
+LIST_BREAK = frozenset("、，,；;“”\"（）()：:。！？")
+
+
+def in_parallel_list(line: str, offset: int, other: str, vocabulary: dict[str, int]) -> bool:
+    """True when line[offset] stands in a short list item whose neighbour item, as long, repeats
+    the character beside it, and `other` would make a word with that character (活得了 beside 长得好:
+    获得): the list's pattern read into a word. In 早发现、早干预、早邦扶, 帮 makes no word with 早."""
+    start = offset
+    while start > 0 and line[start - 1] not in LIST_BREAK:
+        start -= 1
+    end = offset + 1
+    while end < len(line) and line[end] not in LIST_BREAK:
+        end += 1
+    size, at = end - start, offset - start
+    if size > 4:
+        # A list's last item runs on into the sentence (竹屿、鹤屿两个村): its first two characters
+        # are weighed against the item before; a first item's last two against the item after.
+        if start >= 1 and line[start - 1] in "、，," and offset < start + 2:
+            end = start + 2
+        elif end < len(line) and line[end] in "、，," and offset >= end - 2:
+            start = end - 2
+        else:
+            return False
+        size, at = end - start, offset - start
+    if size < 2:
+        return False
+    neighbours = []
+    if start >= 1 and line[start - 1] in "、，,":
+        neighbours.append(line[max(0, start - 1 - size):start - 1])
+    if end < len(line) and line[end] in "、，,":
+        neighbours.append(line[end + 1:end + 1 + size])
+    for q, word in ((at - 1, line[offset - 1:offset] + other), (at + 1, other + line[offset + 1:offset + 2])):
+        if 0 <= q < size and word in vocabulary and any(
+                len(item) == size and not LIST_BREAK.intersection(item) and item[q] == line[start + q]
+                for item in neighbours):
+            return True
+    return False
