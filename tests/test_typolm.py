@@ -670,6 +670,27 @@ def test_those_who_benefit_take_the_verb():
     assert not _ruled_out(line, line.index("收益"), "收益", "受益")
 
 
+def test_political_work_is_no_renovation():
+    # 政治 before what only politics has, or a 政治工程 listed beside other kinds of project.
+    line = "他强调，边境小康村建设是一项政治工程、民生工程，各级各部门要坚持质量第一。"
+    assert scan_typos(line) == []
+    assert scan_typos("全体党员干部要提高政治站位。") == []
+    assert [h.suggestion for h in scan_typos("县里对河道开展政治工程。")] == ["整治"]
+
+
+def test_field_words_of_reefs_mines_and_a_variant_of_sisters():
+    assert scan_typos("修复区活珊瑚覆盖率稳步回升，鹦嘴鱼、雀鲷等礁栖鱼类数量明显增加。") == []
+    assert scan_typos("原地浸矿采场关闭后，要同步建设截排水沟和收液系统。", None,
+                      SiteText("村集体收益。合作社收益。分红收益。入股收益。收益分配。\n")) == []
+    assert scan_typos("现在天天有热乎饭，还能和老姊妹们说说话。") == []
+
+
+def test_the_same_trade_and_grade_is_no_unification():
+    from checks.realwords import _ruled_out
+    line = "同一人员同一工种同一等级只能享受一次培训补贴，不得重复申领。"
+    assert all(_ruled_out(line, at, "同一", "统一") for at in (0, 4, 8))
+
+
 def test_make_up_is_no_disguise_without_what_one_dresses_up_as():
     from checks.realwords import _ruled_out
     line = "体检当天须空腹，不得化妆、佩戴隐形眼镜。"
