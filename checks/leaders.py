@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from checks.phrases import PhraseFinder
 from checks.propernames import SURNAMES
-from checks.severe_reference import CHECK, reference
+from checks.severe_reference import CHECK, VARIANTS, reference
 from checks.textscan import Hit, sentence_span
 from checks.dictionary import is_hanzi, words
 from checks.typolm import confusion
@@ -283,15 +283,37 @@ def _misnamed_title_holders(text: str) -> list[Hit]:
 
 
 @lru_cache(maxsize=1)
+def _generated_name_slips() -> dict[str, set[str]]:
+    """Two-character leaders' names -> their misspellings in the generated severe variants
+    (severe_variants.tsv, read off its rows of a title and a name): the near homophones and glyph
+    shapes there reach further than confusion() (李兮 for 李希)."""
+    names = {leader["name"] for leader in reference()["leaders"] if len(leader["name"]) == 2}
+    slips: dict[str, set[str]] = {name: set() for name in names}
+    with open(VARIANTS, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.endswith("\t领导人姓名\n"):
+                continue
+            wrong, right, _ = line.split("\t")
+            if right[-2:] in names and len(wrong) == len(right) and wrong[:-2] == right[:-2] != "" \
+                    and wrong[-2:] != right[-2:]:
+                slips[right[-2:]].add(wrong[-2:])
+    return slips
+
+
+@lru_cache(maxsize=1)
 def _comrade_variants() -> PhraseFinder[tuple[str, tuple[str, ...]]]:
-    """A leader's name misspelt, then 同志 -> (the name, the words of the leader's office): a
-    two-character name with one character replaced by a same-sound or similar-shape one."""
+    """A leader's name misspelt, then 同志 -> (the name, the words of the leader's office): any
+    name with two neighbouring characters swapped (薛丁祥), a two-character one with a character
+    replaced by a same-sound or similar-shape one, or by one of the generated variants'
+    (_generated_name_slips)."""
     found: dict[str, tuple[str, tuple[str, ...]]] = {}
+    generated = _generated_name_slips()
     for leader in reference()["leaders"]:
         name, context = leader["name"], tuple(leader.get("context", ()))
-        if len(name) != 2 or not context:
+        if not context:
             continue
-        for wrong in _replaced(name):
+        slips = _swaps(name) | ({*_replaced(name), *generated.get(name, ())} if len(name) == 2 else set())
+        for wrong in sorted(slips):
             found.setdefault(wrong + "同志", (name, context))
     return PhraseFinder(found)
 
@@ -323,7 +345,8 @@ def _misnamed_in_context(text: str) -> list[tuple[int, str, str, tuple[str, ...]
     """(start, written, name, context) of each leader's name misspelt before 同志 or a title of the
     leader's: two-character names by a same-sound or similar-shape character, three-character ones
     by any character of the given name (王沪宇主席)."""
-    found = [(start, written[:2], name, context) for start, written, (name, context) in _comrade_variants().find(text)]
+    found = [(start, written[:-len("同志")], name, context)
+             for start, written, (name, context) in _comrade_variants().find(text)]
     pattern, table = _given_name_pattern()
     names = held_titles()
     for match in pattern.finditer(text):
@@ -339,10 +362,10 @@ def _misnamed_in_context(text: str) -> list[tuple[int, str, str, tuple[str, ...]
 
 
 # A county studies and passes on what its superiors said (传达学习蔡奇同志在有关会议上的讲话精神, 学习了
-# 丁薛祥同志关于防汛抗旱工作的部署要求): a leader's name misspelt in such a sentence is the leader's,
-# whatever office the sentence names.
-STUDIED = re.compile(r"传达|学习")
-SPEECH = re.compile(r"讲话|指示|批示|报告|署名文章|部署|论述")
+# 丁薛祥同志关于防汛抗旱工作的部署要求, 转发了蔡奇同志…强调的工作要求): a leader's name misspelt in
+# such a sentence is the leader's, whatever office the sentence names.
+STUDIED = re.compile(r"传达|学习|领学|转发|贯彻")
+SPEECH = re.compile(r"讲话|指示|批示|报告|署名文章|部署|论述|(强调|关于)[^，。；]{0,30}的(有关|工作)?要求")
 
 
 def _misnamed_comrades(text: str) -> list[Hit]:

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import re
 
+from checks.dictionary import WINDOW, segment
+
 
 # Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享;
 # 以工代赈, 以奖代补, 以机代牛, 以赛促学, 以点带面, 以林养林, 以工补农; 宜粮则粮, 宜林则林, 宜园则园.
 # 护林员 names a post after what it guards, and so do 护渠员, 护河员, 护路员, 护堤员 and 巡湖员. 因地制宜 is
 # made for the village (因村制宜) and the household; 本县籍 and 外省籍 say where one is registered;
 # papers are handed in 一式三份, in three copies; 逢雨必巡 and 逢进必考 say what always follows;
-# 以商招商 and 以企引企 draw like by like; 文旅融合, 茶旅融合 and 花旅融合 join tourism to a trade.
+# 以商招商 and 以企引企 draw like by like; 文旅融合, 茶旅融合 and 花旅融合 join tourism to a trade; a
+# helmet, a mask or a badge is worn (戴好头盔, 戴口罩), never brought (带).
 SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|宜([\u4e00-\u9fff])则\2|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]"
                         r"|以([\u4e00-\u9fff])[\u4e00-\u9fff]\3"
                         r"|[护巡][林路河渠堤坝草岸湖网线田山]员|因[\u4e00-\u9fff]制宜|[本外][省市县区镇乡村旗]籍"
-                        r"|一式[一二两三四五六七八九十]份|逢[\u4e00-\u9fff]必[\u4e00-\u9fff]|[\u4e00-\u9fff]旅融合")
+                        r"|一式[一二两三四五六七八九十]份|逢[\u4e00-\u9fff]必[\u4e00-\u9fff]|[\u4e00-\u9fff]旅融合"
+                        r"|戴[好上着]?(?:头盔|口罩|安全帽?|眼镜|手套|袖标|党徽|胸牌|红领巾?)")
 
 
 # What frames two parallel halves, A_A_: 一村一品, 边干边学, 不等不靠, 无职无权, 助餐助浴, 多病多灾,
@@ -111,3 +115,25 @@ def in_parallel_list(line: str, offset: int, other: str, vocabulary: dict[str, i
                 for item in neighbours):
             return True
     return False
+
+
+# Conjunctions that join two words: where one stands alone between two words of two characters
+# or more, the line reads as a list, not as a slip.
+CONJUNCTIONS = frozenset("及与和或")
+
+
+def joins_two_words(line: str, offset: int, other: str, vocabulary: dict[str, int]) -> bool:
+    """True when line[offset] is a conjunction standing between two words of two characters or
+    more, as the dictionary segments the line, and `other` makes no word with the word before it:
+    the fix could only take the first character of the word after (打模及场内转运: 机场 out of
+    场内). 无人及飞手 is still 无人机 (a word with 无人), and 各及部门 still 各级 (各 no word of two)."""
+    if line[offset] not in CONJUNCTIONS:
+        return False
+    start = max(0, offset - WINDOW - 2)
+    piece = line[start:offset + WINDOW + 3]
+    at = offset - start
+    cuts = [0, *segment(piece, vocabulary)[1]]
+    if at not in cuts or at + 1 not in cuts:
+        return False
+    before, after = cuts[cuts.index(at) - 1], cuts[cuts.index(at + 1) + 1] if at + 1 < cuts[-1] else at + 1
+    return at - before >= 2 and after - (at + 1) >= 2 and piece[before:at] + other not in vocabulary

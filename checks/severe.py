@@ -20,7 +20,7 @@ from checks import lm
 from checks.congress import COUNTING, congress_errors
 from checks.leaders import leader_errors, leader_variants
 from checks.phrases import PhraseFinder
-from checks.severe_reference import CHECK, DATA, reference
+from checks.severe_reference import CHECK, DATA, VARIANTS, reference
 from checks.dictionary import MAX_WORD, is_hanzi, read_across, word_across, words
 from checks.textscan import Hit, without_overlaps
 
@@ -30,7 +30,7 @@ def automata() -> tuple[PhraseFinder[tuple[str, str, str]], PhraseFinder[str]]:
     """(misspellings -> (wrong, right, kind), correct phrases) as phrase finders."""
     data = reference()
     wrong: dict[str, tuple[str, str, str]] = {}
-    raw = (DATA / "severe_variants.tsv").read_bytes()
+    raw = VARIANTS.read_bytes()
     lines = [line for line in raw.decode("utf-8").splitlines() if not line.startswith("#")]
     # A generated misspelling that correct text writes is another name or word (检察委员会 is
     # an organ of its own, 共享发展理念 holds 享发展理念): the statutes showed both.

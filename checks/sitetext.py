@@ -94,7 +94,12 @@ def used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
     or comma the two on its side (“锦塘荔枝” where other pages write 锦塘镇).
 
     Not the three starting at it: after a slip for a common character they are often common
-    themselves (综和改革: 和改革 stands in 发展和改革局)."""
+    themselves (综和改革: 和改革 stands in 发展和改革局). Only where nothing stands before it (鹭鸣湖 at
+    a line's start), the three starting at it when the site writes them twice more elsewhere."""
+    if offset == 0 or not dictionary.is_hanzi(line[offset - 1]):
+        piece = line[offset:offset + 3]
+        if len(piece) == 3 and all(map(dictionary.is_hanzi, piece)) and elsewhere.count(piece) >= line.count(piece) + 2:
+            return True
     for start in (offset - 1, offset - 2):
         if start < 0:
             continue

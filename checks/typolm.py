@@ -28,7 +28,7 @@ from typing import Iterator
 
 from checks import lm, lmtable, propernames
 from checks.dictionary import WINDOW, completes_term, lattice, word_ends, word_length, words
-from checks.setphrases import in_paired_phrase, in_parallel_list, in_set_phrase
+from checks.setphrases import in_paired_phrase, in_parallel_list, in_set_phrase, joins_two_words
 
 # Which candidates become findings: a logistic score over the evidence (Candidate.features),
 # fitted by bench/fit_typo.py on ecspell_odw_train against held-out halves of xxqg_correct and
@@ -334,6 +334,8 @@ class TypoDetector:
                 if propernames.is_named(line, i - 1, self.vocabulary, other) or in_set_phrase(line, i - 1) \
                         or in_paired_phrase(line, i - 1, self.vocabulary):
                     break
+                if joins_two_words(line, i - 1, other, self.vocabulary):
+                    continue
                 if in_parallel_list(line, i - 1, other, self.vocabulary):
                     continue
                 if segmented is None:

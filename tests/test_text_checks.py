@@ -398,6 +398,17 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("会议学习了丁雪祥同志关于防汛抗旱工作的部署要求。")] == ["丁薛祥"]
     assert scan_severe("会议学习了县委书记丁雪祥同志关于防汛抗旱工作的部署要求。") == []
     assert scan_severe("会议学习了丁雪祥同志的发言。") == []
+    # ...or forwarded, led in study, or on what the leader stressed or required; a rarer homophone
+    # (李兮 for 李希), which the generated variants hold and the confusion table does not.
+    assert [h.suggestion for h in scan_severe("县委办公室转发了蔡琦同志在有关会议上强调的工作要求。")] == ["蔡奇"]
+    assert [h.suggestion for h in scan_severe("会议传达学习了蔡琦同志关于整治形式主义为基层减负的有关要求。")] == ["蔡奇"]
+    assert [h.suggestion for h in scan_severe("县委书记周立新领学了蔡齐同志关于加强基层党建工作的有关讲话。")] == ["蔡奇"]
+    assert [h.suggestion for h in scan_severe("县纪委监委传达学习李兮同志在中央纪委全会上的工作报告。")] == ["李希"]
+    assert scan_severe("县纪委书记李兮同志在会上作工作报告。") == []
+    assert scan_severe("村委会转发了蔡琦同志的来信。") == []
+    # A three-character name with two neighbouring characters swapped, before 同志.
+    assert [h.evidence for h in scan_severe("会议传达了薛丁祥同志关于生态环境保护工作的有关要求。")] == ["薛丁祥"]
+    assert scan_severe("会议传达了县委书记薛丁祥同志关于生态环境保护工作的有关要求。") == []
     assert [h.suggestion for h in scan_severe("国务院副主席韩正出席活动并致辞。")] == ["国家副主席韩正"]
     assert [h.suggestion for h in scan_severe("要坚持以习近平中国特色社会主义思想为指导")] == \
         ["习近平新时代中国特色社会主义思想"]

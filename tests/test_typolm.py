@@ -445,6 +445,16 @@ def test_a_swap_the_site_writes_elsewhere_is_a_local_name():
     assert scan_typos(line, None, SiteText("东序秩湖湿地公园开园。\n" + line)) == []
 
 
+def test_a_name_at_a_lines_start_the_site_writes_twice_more_is_its_own():
+    from checks.sitetext import used_elsewhere
+    line = "鹭鸣湖湿地是全县重要的生态屏障。"
+    twice = SiteText("鹭鸣湖湿地保护区内植被茂密。\n县林业局在鹭鸣湖开展巡护。\n" + line)
+    once = SiteText("鹭鸣湖湿地保护区内植被茂密。\n" + line)
+    assert used_elsewhere(line, 0, twice) and not used_elsewhere(line, 0, once)
+    # Inside a line, the three starting at a character still do not count (综和改革: 和改革).
+    assert not used_elsewhere("推进综和改革。", 2, SiteText("发展和改革局。\n发展和改革委。\n推进综和改革。"))
+
+
 def test_a_name_joined_by_a_dot_is_a_name():
     assert scan_typos("拟录用阿卜杜萨拉木·艾力等23名同志为乡镇机关公务员。") == []
 
@@ -683,6 +693,27 @@ def test_field_words_of_reefs_mines_and_a_variant_of_sisters():
     assert scan_typos("原地浸矿采场关闭后，要同步建设截排水沟和收液系统。", None,
                       SiteText("村集体收益。合作社收益。分红收益。入股收益。收益分配。\n")) == []
     assert scan_typos("现在天天有热乎饭，还能和老姊妹们说说话。") == []
+
+
+def test_a_township_after_the_post_held_and_field_words_of_loess_and_marsh():
+    line = "赵永胜，男，汉族，1981年11月出生，中共党员，现任柏塬乡党委副书记、乡长，拟任县林业局局长。"
+    assert scan_typos(line) == []
+    assert scan_typos("在缓坡地和沟坡营造生态经济林，发展核桃、红枣和仁用杏。") == []
+    assert scan_typos("采取刈割、翻耕、围淹等综合措施除治互花米草。") == []
+
+
+def test_a_helmet_is_worn():
+    assert scan_typos("劝导过往的摩托车驾驶人戴好头盔，劝阻三轮车违法载人。") == []
+    assert setphrases.in_set_phrase("进出人员须戴口罩。", len("进出人员须"))
+    assert not setphrases.in_set_phrase("深受群众爱戴。", len("深受群众爱"))
+
+
+def test_a_conjunction_between_two_words_joins_them():
+    # 及 between two words of two characters: 机 would take 场 out of 场内 (机场), no slip; beside
+    # a single character (各及部门) it may still be one (各级).
+    for line in ("车辆停放及场内通行要服从管理。", "负责机械维修及场地平整。"):
+        assert scan_suspects(line) == [] and scan_typos(line) == [], line
+    assert [(h.evidence, h.suggestion) for h in scan_suspects("各及部门要高度重视。")] == [("及", "级")]
 
 
 def test_the_same_trade_and_grade_is_no_unification():
