@@ -121,7 +121,8 @@ def _inside_words(line: str, start: int, vocabulary: dict[str, int]) -> bool:
 
 # Two characters before a place suffix, after a list separator: 辖柳渡镇、桐坪乡, 以东、桐江路 (a place the
 # national list may not have yet).
-# ...or after 到 (来到宏岭村) or 任 (现任柏塬乡党委副书记); after the town it lies in, a village (清湾镇汪湾村; not 城关镇对瞎区).
+# ...or after 到 (来到宏岭村) or 任 (现任柏塬乡党委副书记); after the town it lies in, a village
+# (清湾镇汪湾村; not 城关镇对瞎区).
 PLACE_BEFORE = frozenset("、，,：:；;辖（(到任")
 TOWN_BEFORE = frozenset("镇乡")
 # What two characters and 村 (屯, 寨) follow as a village's name: 在宏岭村, 对夏格村, 从岜山屯.

@@ -127,13 +127,14 @@ def joins_two_words(line: str, offset: int, other: str, vocabulary: dict[str, in
     more, as the dictionary segments the line, and `other` makes no word with the word before it:
     the fix could only take the first character of the word after (打模及场内转运: 机场 out of
     场内). 无人及飞手 is still 无人机 (a word with 无人), and 各及部门 still 各级 (各 no word of two)."""
-    if line[offset] not in CONJUNCTIONS:
+    if offset == 0 or line[offset] not in CONJUNCTIONS:
         return False
     start = max(0, offset - WINDOW - 2)
     piece = line[start:offset + WINDOW + 3]
     at = offset - start
-    cuts = [0, *segment(piece, vocabulary)[1]]
-    if at not in cuts or at + 1 not in cuts:
+    cuts = [0, *segment(piece, vocabulary)[1]]          # where each word of the segmentation begins
+    if at not in cuts or at + 1 not in cuts or at + 1 == cuts[-1]:
         return False
-    before, after = cuts[cuts.index(at) - 1], cuts[cuts.index(at + 1) + 1] if at + 1 < cuts[-1] else at + 1
-    return at - before >= 2 and after - (at + 1) >= 2 and piece[before:at] + other not in vocabulary
+    word_before = piece[cuts[cuts.index(at) - 1]:at]
+    word_after = piece[at + 1:cuts[cuts.index(at + 1) + 1]]
+    return len(word_before) >= 2 and len(word_after) >= 2 and word_before + other not in vocabulary

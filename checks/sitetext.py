@@ -98,7 +98,8 @@ def used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
     a line's start), the three starting at it when the site writes them twice more elsewhere."""
     if offset == 0 or not dictionary.is_hanzi(line[offset - 1]):
         piece = line[offset:offset + 3]
-        if len(piece) == 3 and all(map(dictionary.is_hanzi, piece)) and elsewhere.count(piece) >= line.count(piece) + 2:
+        if len(piece) == 3 and all(map(dictionary.is_hanzi, piece)) \
+                and elsewhere.count(piece) >= line.count(piece) + 2:
             return True
     for start in (offset - 1, offset - 2):
         if start < 0:
