@@ -43,10 +43,11 @@ MINORITY_BEFORE = re.compile(r"([\u4e00-\u9fff]{3,5})" + _NAME_TO_NUMBER)
 # A name in two parts joined by a dot (阿依古丽·吐尔逊老师，电话…), whatever stands before it.
 DOTTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,6})[·•・‧]([\u4e00-\u9fff]{2,6}?)" + _NAME_TO_NUMBER)
 # A title or role right before a name of any surname (村委会主任惠长林，联系电话…; 队长公保才旦，手机号…;
-# 社区干部俄木阿衣联系，电话…; 嘎查达宝音德力格尔 and 嘎查长巴音那木拉, a Mongolian village head and a
-# name of six or five; 技术员努尔艾力·卡德尔负责, a name in two parts joined by a dot).
+# 社区干部俄木阿衣联系，电话…; 移民专干马海拉体, a township's officer for one line of work;
+# 嘎查达宝音德力格尔 and 嘎查长巴音那木拉, a Mongolian village head and a name of six or five;
+# 技术员努尔艾力·卡德尔负责, a name in two parts joined by a dot).
 TITLE_BEFORE = re.compile(r"(?:主任|书记|队长|组长|站长|所长|理事长|会长|社长|村长|镇长|乡长|局长|校长|院长|经理|员|"
-                          r"干部|嘎查达|嘎查长)([\u4e00-\u9fff]{2,6}(?:[·•・‧][\u4e00-\u9fff]{2,6})?)" + _NAME_TO_NUMBER)
+                          r"干部|专干|嘎查达|嘎查长)([\u4e00-\u9fff]{2,6}(?:[·•・‧][\u4e00-\u9fff]{2,6})?)" + _NAME_TO_NUMBER)
 # Who owns or works a farm, shop or boat, or carries on a craft, before a name of any surname and a
 # phone label (民宿业主羊春梅，联系电话…, a Li surname; 冷水鱼养殖户才让加，联系电话…, a Tibetan name;
 # 皮影戏传承人那宝林), or the number in brackets right after the name (民宿经营户木建军（151…）). The label

@@ -109,6 +109,8 @@ RULED_OUT: dict[tuple[str, str], re.Pattern] = {
                              r"[0-9０-９一二三四五六七八九十两半]+(天|日|小时|公里|千米))"),
     ("响应", "相应"): re.compile(r"(等级|级别|机制|程序|预案|状态|行动|启动|终止|结束|解除|调整|升级|降级)"),
     ("化妆", "化装"): re.compile(r"(?![成为])"),
+    # What is woven, and who weaves it: 编织袋, 编织专业合作社, 编织技艺 (编制 is a head count).
+    ("编织", "编制"): re.compile(r"(专业合作社|合作社|袋|网|工艺|技艺|手艺|品|厂|车间|工坊|作坊|竹|草|藤|柳|毛衣)"),
     # 政治 with what only politics has (政治站位, 政治纪律), or a 政治工程 in a list of kinds of project
     # (一项政治工程、民生工程): no 整治, however often a county writes 整治工程.
     ("政治", "整治"): re.compile(r"(站位|优势|素质|纪律|规矩|担当|忠诚|立场|觉悟|工程[、，,和与])"),
@@ -121,6 +123,8 @@ RULED_OUT: dict[tuple[str, str], re.Pattern] = {
 # made to (让群众受益), or how they do (直接受益, 从中受益), take the verb 受益, never 收益. What one
 # rejects, answers or meets (拒绝对他的指责, 遭到…指责) is blame, never a duty (职责).
 RULED_OUT_BEFORE: dict[tuple[str, str], re.Pattern] = {
+    # A parking space taken (停车占位, 车辆占位) is no stance (站位).
+    ("占位", "站位"): re.compile(r"(停车|车辆|车位|违停|乱停|抢|恶意|长期)$"),
     # What an interview or assessment weighs, usage writes either way (面试主要考察应聘人员的沟通能力).
     ("考察", "考查"): re.compile(r"(面试|笔试|考试|考核|测评|主要|重点|着重)$"),
     ("指责", "职责"): re.compile(r"(拒绝|回应|反驳|驳斥|否认|面对|遭到|受到|引来|招致|引发)[^，,。；;]{0,16}$"),

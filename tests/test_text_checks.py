@@ -100,6 +100,10 @@ def test_privacy_leaks_are_found_and_masked():
     # a cadre of a Yi name; a Mongolian village head and a name of six, of two words the dictionary met as names
     (hit,) = scan_privacy("如有异议，可与社区干部俄木阿衣联系，电话15983420718。")
     assert hit.evidence == "159****0718"
+    # a township's resettlement officer (移民专干) of a Yi name of four
+    (hit,) = scan_privacy("如有疑问请联系金坪镇移民专干马海拉体，电话15181357428。")
+    assert hit.evidence == "151****7428"
+    assert scan_privacy("请联系镇民政专干办公室，电话15181357428。") == []
     (hit,) = scan_privacy("如对公示内容有异议，请联系嘎查达宝音德力格尔，手机13847562918。")
     assert hit.evidence == "138****2918"
     (hit,) = scan_privacy("如对公示结果有异议，可联系沙日塔拉嘎查嘎查长巴音那木拉（电话：15848236710）。")
@@ -406,6 +410,7 @@ def test_severe_names_formulations_and_titles():
     assert [h.suggestion for h in scan_severe("县纪委监委传达学习李兮同志在中央纪委全会上的工作报告。")] == ["李希"]
     assert scan_severe("县纪委书记李兮同志在会上作工作报告。") == []
     assert scan_severe("村委会转发了蔡琦同志的来信。") == []
+    assert [h.suggestion for h in scan_severe("团结在以习近平同志为中心的党中央周围。")] == ["以习近平同志为核心的党中央"]
     # A three-character name with two neighbouring characters swapped, before 同志.
     assert [h.evidence for h in scan_severe("会议传达了薛丁祥同志关于生态环境保护工作的有关要求。")] == ["薛丁祥"]
     assert scan_severe("会议传达了县委书记薛丁祥同志关于生态环境保护工作的有关要求。") == []

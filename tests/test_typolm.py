@@ -708,6 +708,19 @@ def test_a_helmet_is_worn():
     assert not setphrases.in_set_phrase("深受群众爱戴。", len("深受群众爱"))
 
 
+def test_a_parking_space_taken_and_the_ginseng_trade():
+    assert scan_typos("今年以来已调解物业服务、房屋漏水、停车占位等纠纷八十余起。") == []
+    assert scan_typos("在镇参业协会会长韩德山的参园里，十几名参农正把林下参从腐殖土中起出。") == []
+
+
+def test_what_is_woven_is_no_head_count():
+    from checks.realwords import _ruled_out
+    line = "村里的赤泉竹韵编织专业合作社把竹子收上来后，分给周边农户加工成竹篮。"
+    assert _ruled_out(line, line.index("编织"), "编织", "编制")
+    line = "严格控制编织人员总量。"
+    assert not _ruled_out(line, line.index("编织"), "编织", "编制")
+
+
 def test_a_conjunction_between_two_words_joins_them():
     # 及 between two words of two characters: 机 would take 场 out of 场内 (机场), no slip; beside
     # a single character (各及部门) it may still be one (各级).
