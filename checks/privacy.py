@@ -126,8 +126,13 @@ def _named(text: str, start: int, end: int) -> bool:
     clause = re.split(r"[。；;\n]", before)[-1]
     if NAME_LABEL.search(clause) or ROLE_LABEL.search(clause):
         return True
-    # The ID number between the name and this one takes the 24 characters looked at above.
-    return bool(NAMED_BY_ID.search(re.split(r"[。；;\n]", text[max(0, start - ID_SPAN):start])[-1]))
+    # The ID number between the name and this one takes the 24 characters looked at above; and a
+    # valid ID number in the clause is a person's, whoever is named before it (拟聘人员张丽萍，身份证号
+    # 4414…，联系电话137…): the number after it is that person's too.
+    clause = re.split(r"[。；;\n]", text[max(0, start - ID_SPAN):start])[-1]
+    return bool(NAMED_BY_ID.search(clause)) or any(
+        id_valid(re.sub(r"[ \-]", "", found.group(1))) and not _labelled_code(clause, found.start())
+        for found in RESIDENT_ID.finditer(clause))
 
 
 ID_SPAN = 60

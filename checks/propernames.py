@@ -191,6 +191,8 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None
     for start in range(max(0, offset - 1), offset + 1):
         if _reads_as_township(line, start):
             return True
+    if _in_mongolian_place(line, offset):
+        return True
     if line[offset + 1:offset + 2] == "家" and (line[offset + 2:offset + 3] in CLAN_VILLAGE or (
             line[offset + 3:offset + 4] in CLAN_VILLAGE and _is_hanzi(line[offset + 2]))):
         return True     # 戴家港村, 王家庄: a village named after a clan
@@ -324,6 +326,32 @@ def _reads_as_township(line: str, start: int) -> bool:
     suffix = line[start + 2:start + 3]
     return suffix in LISTED_PLACE and line[start + 3:start + 4] == "、" and line[start + 6:start + 7] == suffix \
         and all(map(_is_hanzi, line[start + 4:start + 6]))
+
+
+# A Mongolian village (嘎查) or township (苏木) is named by a transliteration of up to six characters
+# (查干补力格嘎查), which the tables above need not hold: what stands between a place's cue before it
+# (在, 、) and the suffix is the name.
+MONGOLIAN_PLACE = ("嘎查", "苏木")
+MONGOLIAN_NAME_MAX = 6
+# ...but not a banner's own words before it (全旗各嘎查, 本苏木, 每个嘎查).
+NOT_MONGOLIAN = frozenset("全各每该本个旗县市乡镇区村")
+
+
+def _in_mongolian_place(line: str, offset: int) -> bool:
+    """True when line[offset] stands in a name of up to MONGOLIAN_NAME_MAX characters before 嘎查 or
+    苏木, with a preposition or list separator (or the line's start) before it."""
+    end = offset
+    while end < len(line) and end - offset < MONGOLIAN_NAME_MAX and _is_hanzi(line[end]) \
+            and not line.startswith(MONGOLIAN_PLACE, end):
+        end += 1
+    if not line.startswith(MONGOLIAN_PLACE, end) or end == offset:
+        return False
+    first = offset
+    while first > 0 and end - first < MONGOLIAN_NAME_MAX and _is_hanzi(line[first - 1]) \
+            and line[first - 1] not in VILLAGE_BEFORE:
+        first -= 1
+    return end - first >= 2 and not NOT_MONGOLIAN.intersection(line[first:end]) \
+        and (first == 0 or line[first - 1] in VILLAGE_BEFORE or line[first - 1] in PLACE_BEFORE)
 
 
 # One-character suffixes of villages and townships, which a list of two-character names repeats.

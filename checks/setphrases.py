@@ -138,3 +138,35 @@ def joins_two_words(line: str, offset: int, other: str, vocabulary: dict[str, in
     word_before = piece[cuts[cuts.index(at) - 1]:at]
     word_after = piece[at + 1:cuts[cuts.index(at + 1) + 1]]
     return len(word_before) >= 2 and len(word_after) >= 2 and word_before + other not in vocabulary
+
+
+
+def _list_item(line: str, offset: int) -> tuple[int, int]:
+    """Where the list item holding line[offset] begins and ends (LIST_BREAK on either side)."""
+    start = offset
+    while start > 0 and line[start - 1] not in LIST_BREAK:
+        start -= 1
+    end = offset + 1
+    while end < len(line) and line[end] not in LIST_BREAK:
+        end += 1
+    return start, end
+
+
+# A listed word the dictionary counts this often (10 × ln count: about 20 uses) stands as written; a
+# rarer one (降号 for 降耗 in 节能、减排、降号) may be the slip.
+LISTED_WORD_MIN = 30
+
+
+def in_word_list(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
+    """True when line[offset] stands in a two-character word listed with 、 beside another such word
+    (帮着打水、生火、取药): each item is a word as written, and turning one into a likelier word
+    (生活) would break the list, not mend a slip. Only a word of LISTED_WORD_MIN counts so."""
+    start, end = _list_item(line, offset)
+    if end - start != 2 or vocabulary.get(line[start:end], 0) < LISTED_WORD_MIN:
+        return False
+    neighbours = []
+    if start >= 2 and line[start - 1] == "、":
+        neighbours.append(_list_item(line, start - 2))
+    if end + 1 < len(line) and line[end] == "、":
+        neighbours.append(_list_item(line, end + 1))
+    return any(b - a == 2 and line[a:b] in vocabulary for a, b in neighbours)

@@ -28,7 +28,7 @@ from typing import Iterator
 
 from checks import lm, lmtable, propernames
 from checks.dictionary import WINDOW, completes_term, lattice, word_ends, word_length, words
-from checks.setphrases import in_paired_phrase, in_parallel_list, in_set_phrase, joins_two_words
+from checks.setphrases import in_paired_phrase, in_parallel_list, in_set_phrase, in_word_list, joins_two_words
 
 # Which candidates become findings: a logistic score over the evidence (Candidate.features),
 # fitted by bench/fit_typo.py on ecspell_odw_train against held-out halves of xxqg_correct and
@@ -332,7 +332,7 @@ class TypoDetector:
                 if gain <= MIN_GAIN:
                     continue
                 if propernames.is_named(line, i - 1, self.vocabulary, other) or in_set_phrase(line, i - 1) \
-                        or in_paired_phrase(line, i - 1, self.vocabulary):
+                        or in_paired_phrase(line, i - 1, self.vocabulary) or in_word_list(line, i - 1, self.vocabulary):
                     break
                 if joins_two_words(line, i - 1, other, self.vocabulary):
                     continue

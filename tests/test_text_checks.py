@@ -104,6 +104,10 @@ def test_privacy_leaks_are_found_and_masked():
     (hit,) = scan_privacy("如有疑问请联系金坪镇移民专干马海拉体，电话15181357428。")
     assert hit.evidence == "151****7428"
     assert scan_privacy("请联系镇民政专干办公室，电话15181357428。") == []
+    # a valid ID number in the clause is a person's, whoever is named before it; a project code is not
+    hits = scan_privacy("拟聘人员张丽萍，身份证号441481199207061286，联系电话13715208437，报到时请携带原件。")
+    assert [h.evidence for h in hits] == ["441481********1286", "137****8437"]
+    assert scan_privacy("项目编号441481199207061286，咨询电话13715208437。") == []
     (hit,) = scan_privacy("如对公示内容有异议，请联系嘎查达宝音德力格尔，手机13847562918。")
     assert hit.evidence == "138****2918"
     (hit,) = scan_privacy("如对公示结果有异议，可联系沙日塔拉嘎查嘎查长巴音那木拉（电话：15848236710）。")

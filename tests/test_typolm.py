@@ -122,11 +122,17 @@ def test_names_are_not_questioned():
     ("繁育服务中心主任；羊建华，男，汉族", "羊建华"),     # any surname before a biography
     ("安排专人分段看护丰济干渠和长济分干渠", "长济"),      # a canal after a preposition
     ("镇里还引进了吉林丰稻农业发展有限公司开展订单种植", "丰稻"),  # a trade name, then 农业发展
+    ("苏木在查干补力格嘎查组织牧民开展草方格沙障铺设", "查干补力格"),  # a Mongolian village
 ])
 def test_each_kind_of_name_covers_its_characters(line, name):
     start = line.index(name)
     assert all(propernames.is_named(line, offset, dictionary.words()) for offset in range(start, start + len(name)))
     assert set(range(start, start + len(name))) <= propernames.named_positions(line, dictionary.words())
+
+
+def test_a_banners_own_words_before_a_village_are_no_name():
+    line = "全旗各嘎查组织牧民开展春季防火巡查"
+    assert not propernames.is_named(line, line.index("各"), dictionary.words())
 
 
 @pytest.mark.parametrize("line, wrong, right", [
@@ -719,6 +725,14 @@ def test_what_is_woven_is_no_head_count():
     assert _ruled_out(line, line.index("编织"), "编织", "编制")
     line = "严格控制编织人员总量。"
     assert not _ruled_out(line, line.index("编织"), "编织", "编制")
+
+
+def test_a_word_listed_beside_words_stands():
+    line = "每天上门问候，帮着打水、生火、取药，做到小病有人管。"
+    assert setphrases.in_word_list(line, line.index("火"), dictionary.words())
+    # ...but not a rare word, which may be the slip (降号 for 降耗).
+    line = "推进节能、减排、降号工作。"
+    assert not setphrases.in_word_list(line, line.index("号"), dictionary.words())
 
 
 def test_a_conjunction_between_two_words_joins_them():
