@@ -336,6 +336,12 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
     return keep
 
 
+def _particle_at_end(wrong: str, right: str) -> bool:
+    """True when the two differ only in a last 的, 地 or 得: which one is right depends on what follows,
+    which the pair does not hold (高兴得合不拢嘴 and 高兴地说 are both right; 持续的降雨 too)."""
+    return len(wrong) == len(right) and wrong[:-1] == right[:-1] and {wrong[-1], right[-1]} <= set("的地得")
+
+
 def typo_pairs(clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]]:
     pairs: dict[str, tuple[str, str]] = {}
     for wrong, right in json.loads((LEX / "macro_correct" / "confusion_dict.json").read_text(encoding="utf-8")).items():
@@ -352,7 +358,7 @@ def typo_pairs(clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]]:
     # so its pairs would leak the test. Pairs are not filtered against xxqg/rmrb here either:
     # checks/typolm.py drops, when it loads, every pair that occurs in the model's clean text,
     # so a held-out benchmark (`--holdout`) filters against the training half only.
-    pairs = {w: v for w, v in pairs.items() if len(w) >= 2 and w != v[0]}
+    pairs = {w: v for w, v in pairs.items() if len(w) >= 2 and w != v[0] and not _particle_at_end(w, v[0])}
     keep = {w: v for w, v in pairs.items() if w not in vocabulary}
     print(f"typo pairs: {len(pairs)} gathered, {len(pairs) - len(keep)} dropped (dictionary words)")
     return keep

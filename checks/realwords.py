@@ -123,6 +123,8 @@ RULED_OUT: dict[tuple[str, str], re.Pattern] = {
 # made to (让群众受益), or how they do (直接受益, 从中受益), take the verb 受益, never 收益. What one
 # rejects, answers or meets (拒绝对他的指责, 遭到…指责) is blame, never a duty (职责).
 RULED_OUT_BEFORE: dict[tuple[str, str], re.Pattern] = {
+    # A bloom, an epidemic or a flood breaks out as 暴发 (蓝藻水华集中暴发, 山洪暴发); 爆发 is a war's or a volcano's.
+    ("暴发", "爆发"): re.compile(r"(水华|蓝藻|藻类|赤潮|疫情|疫病|疾病|传染病|病虫害|虫害|山洪|洪水|泥石流|蝗灾)[^，,。；;]{0,6}$"),
     # A parking space taken (停车占位, 车辆占位) is no stance (站位).
     ("占位", "站位"): re.compile(r"(停车|车辆|车位|违停|乱停|抢|恶意|长期)$"),
     # What an interview or assessment weighs, usage writes either way (面试主要考察应聘人员的沟通能力).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from checks.dictionary import WINDOW, segment
+from checks.dictionary import WINDOW, is_hanzi, segment
 
 
 # Policy phrases built on a pattern, each new one unseen by the model: 应保尽保, 应入尽入, 应享尽享;
@@ -170,3 +170,24 @@ def in_word_list(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
     if end + 1 < len(line) and line[end] == "、":
         neighbours.append(_list_item(line, end + 1))
     return any(b - a == 2 and line[a:b] in vocabulary for a, b in neighbours)
+
+
+# How far apart two reduplicated verbs stand in one run of parallel clauses (看看水色，捡捡垃圾).
+REDUPLICATION_SPAN = 8
+
+
+def in_reduplication(line: str, offset: int) -> bool:
+    """True when line[offset] is half of a doubled character (捡捡垃圾) with another doubled
+    character within REDUPLICATION_SPAN (看看水色，捡捡垃圾): verbs reduplicated side by side, which
+    the model, never having seen the pair, reads as a slip (拾捡)."""
+    if line[offset - 1:offset] == line[offset]:
+        first = offset - 1
+    elif line[offset + 1:offset + 2] == line[offset]:
+        first = offset
+    else:
+        return False
+    if not is_hanzi(line[first]):
+        return False
+    return any(line[other] == line[other + 1] != line[first] and is_hanzi(line[other])
+               for other in range(max(0, first - REDUPLICATION_SPAN), min(len(line) - 1, first + REDUPLICATION_SPAN + 1))
+               if abs(other - first) >= 2)

@@ -28,7 +28,8 @@ from typing import Iterator
 
 from checks import lm, lmtable, propernames
 from checks.dictionary import WINDOW, completes_term, lattice, word_ends, word_length, words
-from checks.setphrases import in_paired_phrase, in_parallel_list, in_set_phrase, in_word_list, joins_two_words
+from checks.setphrases import (in_paired_phrase, in_parallel_list, in_reduplication, in_set_phrase, in_word_list,
+                               joins_two_words)
 
 # Which candidates become findings: a logistic score over the evidence (Candidate.features),
 # fitted by bench/fit_typo.py on ecspell_odw_train against held-out halves of xxqg_correct and
@@ -156,6 +157,8 @@ _NO_BIGRAMS: dict[str, float] = {}
 _NO_CHARS: frozenset[str] = frozenset()
 CONNECTIVES = frozenset("和或与及并且而跟同")
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
+# Units of time: 每旬巡河 is no 每日巡河, one period for another changes the fact, not the spelling.
+TIME_UNITS = frozenset("年季月旬周日天时")
 # Characters either of which usage accepts in the other's place: 报考人员需提交 and 须提交 are both
 # right in a notice, and so are 拟聘用至 and 拟聘用到, 采收季 and 采收期. Whether 她 or 他 is meant,
 # only the person written of decides, which no model knows; whether 雨 or 雪, only the weather
@@ -164,8 +167,10 @@ EITHER = frozenset({"需须", "至到", "季期", "他她", "雨雪"})
 def _confusable(char: str, other: str) -> bool:
     """False for pairs that are no slip for each other: two connectives (乡镇或县直部门, 乡镇和县直部门:
     the meaning changes, not the spelling), two numerals (一芽二叶、一芽三叶: a number for another
-    changes the fact, and the model only knows which is commoner), or a pair in EITHER."""
+    changes the fact, and the model only knows which is commoner), two units of time, or a pair in
+    EITHER."""
     return not (char in CONNECTIVES and other in CONNECTIVES) and not (char in NUMERALS and other in NUMERALS) \
+        and not (char in TIME_UNITS and other in TIME_UNITS) \
         and char + other not in EITHER and other + char not in EITHER
 
 
@@ -332,7 +337,8 @@ class TypoDetector:
                 if gain <= MIN_GAIN:
                     continue
                 if propernames.is_named(line, i - 1, self.vocabulary, other) or in_set_phrase(line, i - 1) \
-                        or in_paired_phrase(line, i - 1, self.vocabulary) or in_word_list(line, i - 1, self.vocabulary):
+                        or in_paired_phrase(line, i - 1, self.vocabulary) or in_word_list(line, i - 1, self.vocabulary) \
+                        or in_reduplication(line, i - 1):
                     break
                 if joins_two_words(line, i - 1, other, self.vocabulary):
                     continue

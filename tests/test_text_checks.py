@@ -187,6 +187,8 @@ def test_improper_rules_and_exemptions():
     assert [h.suggestion for h in scan_improper("团结在以习近平同志为总书记的党中央周围")] == ["以习近平同志为核心的党中央"]
     assert [h.suggestion for h in scan_improper("鹿茸片去年首次出口南朝鲜。")] == ["韩国"]
     assert [h.suggestion for h in scan_improper("县袜业企业今年对北韩没有出口业务。")] == ["朝鲜"]
+    assert [h.suggestion for h in scan_improper("我县竹炭制品主要出口日本、南韩和东南亚国家。")] == ["韩国"]
+    assert scan_improper("河南韩庄村召开会议。") == []
     assert [h.suggestion for h in scan_improper("与台湾国立中兴大学专家开展交流。")] == ["台湾中兴大学"]
     assert [h.evidence for h in scan_improper("县旅游发展委员会组织召开旅游市场秩序整治工作推进会。")] == ["旅游发展委员会"]
     assert scan_improper("抗战时期的国立西南联合大学。") == []

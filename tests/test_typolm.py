@@ -735,6 +735,26 @@ def test_a_word_listed_beside_words_stands():
     assert not setphrases.in_word_list(line, line.index("号"), dictionary.words())
 
 
+def test_periods_particles_reduplications_and_a_rare_surname():
+    # One unit of time for another changes the fact, not the spelling.
+    assert scan_typos("县级河长每月巡河不少于1次，乡级河长每旬巡河不少于1次，村级河长每日巡查。") == []
+    # 得 before a complement is right: no listed pair decides 得/地 without what follows.
+    assert scan_typos("老人打了视频电话，高兴得合不拢嘴。") == []
+    # Verbs reduplicated side by side; 檀 as a surname after a title.
+    assert scan_typos("每天清晨都要沿着河岸走上一圈，看看水色，捡捡垃圾，遇到有人倒垃圾总要上前劝说。") == []
+    assert scan_typos("副县长檀晓燕在会上要求，各乡镇要稳定种养面积。") == []
+    assert setphrases.in_reduplication("看看水色，捡捡垃圾", len("看看水色，捡"))
+    assert not setphrases.in_reduplication("捡捡垃圾", 1)
+
+
+def test_a_bloom_breaks_out_as_an_outbreak():
+    from checks.realwords import _ruled_out
+    line = "县湄波海保护管理局加密开展水质监测，严防蓝藻水华集中暴发。"
+    assert _ruled_out(line, line.index("暴发"), "暴发", "爆发")
+    line = "战争暴发后。"
+    assert not _ruled_out(line, line.index("暴发"), "暴发", "爆发")
+
+
 def test_a_conjunction_between_two_words_joins_them():
     # 及 between two words of two characters: 机 would take 场 out of 场内 (机场), no slip; beside
     # a single character (各及部门) it may still be one (各级).
