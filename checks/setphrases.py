@@ -1,9 +1,11 @@
 """Wording whose pattern, not the language model, says that a character is meant as written.
 
 Policy phrases built on a pattern (应保尽保, 以工代赈, 护林员), the slot of a frame (一村一品),
-paired phrases (巡河巡湖) and lists of short parallel items (种得下、活得了、长得好) are each new
-to the model, which would read their characters as slips. The typo detector (checks/typolm.py)
-and the site's own words (checks/sitetext.py) leave a character alone where one of these holds it.
+paired phrases (巡河巡湖), lists of short parallel items (种得下、活得了、长得好) or of words
+(打水、生火、取药), verbs reduplicated side by side (看看水色，捡捡垃圾) and a conjunction between
+two words (打模及场内转运) are each new to the model, which would read their characters as slips.
+The typo detector (checks/typolm.py) and the site's own words (checks/sitetext.py) leave a
+character alone where one of these holds it.
 """
 
 from __future__ import annotations
