@@ -112,8 +112,9 @@ def _labelled_code(text: str, start: int) -> bool:
     return label is not None and not NAME_LABEL.search(label.group(0))
 
 
-def _named(text: str, start: int, end: int) -> bool:
-    """Is a person's name written right before the number, or labelled on the same stretch?"""
+def _named(text: str, start: int, end: int, resident_ids: list[tuple[int, int]]) -> bool:
+    """Is a person's name written right before the number, or labelled on the same stretch?
+    `resident_ids`: where the text holds valid resident ID numbers (scan_privacy)."""
     before = text[max(0, start - 24):start]
     name = NAME_BEFORE.search(before)
     if name and _reads_as_name(name.group(1)):
@@ -130,9 +131,8 @@ def _named(text: str, start: int, end: int) -> bool:
     # valid ID number in the clause is a person's, whoever is named before it (拟聘人员张丽萍，身份证号
     # 4414…，联系电话137…): the number after it is that person's too.
     clause = re.split(r"[。；;\n]", text[max(0, start - ID_SPAN):start])[-1]
-    return bool(NAMED_BY_ID.search(clause)) or any(
-        id_valid(re.sub(r"[ \-]", "", found.group(1))) and not _labelled_code(clause, found.start())
-        for found in RESIDENT_ID.finditer(clause))
+    return bool(NAMED_BY_ID.search(clause)) or any(start - len(clause) <= id_start and id_end <= start
+                                                   for id_start, id_end in resident_ids)
 
 
 ID_SPAN = 60
@@ -220,6 +220,7 @@ def scan_privacy(text: str, date: dt.date | None = None) -> list[Hit]:
             taken.append(match.span())
             hits.append(Hit(match.start(), mask(number, 6, 4), "请对身份证号码作脱敏处理（隐去出生日期等中间位）",
                             "页面公开了完整的居民身份证号码", CHECK, len(match.group(1))))
+    resident_ids = list(taken)
     for match in CARD.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
@@ -235,7 +236,7 @@ def scan_privacy(text: str, date: dt.date | None = None) -> list[Hit]:
     for match in MOBILE.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        if _labelled_code(text, match.start()) or not _named(text, match.start(), match.end()):
+        if _labelled_code(text, match.start()) or not _named(text, match.start(), match.end(), resident_ids):
             continue
         number = DIGITS.sub("", match.group(1))
         hits.append(Hit(match.start(), mask(number, 3, 4), "请对个人手机号码作脱敏处理（如 138****5678）",
