@@ -83,16 +83,22 @@ def in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool
 LIST_BREAK = frozenset("、，,；;“”\"（）()：:。！？")
 
 
-def in_parallel_list(line: str, offset: int, other: str, vocabulary: dict[str, int]) -> bool:
-    """True when line[offset] stands in a short list item whose neighbour item, as long, repeats
-    the character beside it, and `other` would make a word with that character (活得了 beside 长得好:
-    获得): the list's pattern read into a word. In 早发现、早干预、早邦扶, 帮 makes no word with 早."""
+def _list_item(line: str, offset: int) -> tuple[int, int]:
+    """Where the list item holding line[offset] begins and ends (LIST_BREAK on either side)."""
     start = offset
     while start > 0 and line[start - 1] not in LIST_BREAK:
         start -= 1
     end = offset + 1
     while end < len(line) and line[end] not in LIST_BREAK:
         end += 1
+    return start, end
+
+
+def in_parallel_list(line: str, offset: int, other: str, vocabulary: dict[str, int]) -> bool:
+    """True when line[offset] stands in a short list item whose neighbour item, as long, repeats
+    the character beside it, and `other` would make a word with that character (活得了 beside 长得好:
+    获得): the list's pattern read into a word. In 早发现、早干预、早邦扶, 帮 makes no word with 早."""
+    start, end = _list_item(line, offset)
     size, at = end - start, offset - start
     if size > 4:
         # A list's last item runs on into the sentence (竹屿、鹤屿两个村): its first two characters
@@ -140,18 +146,6 @@ def joins_two_words(line: str, offset: int, other: str, vocabulary: dict[str, in
     word_before = piece[cuts[cuts.index(at) - 1]:at]
     word_after = piece[at + 1:cuts[cuts.index(at + 1) + 1]]
     return len(word_before) >= 2 and len(word_after) >= 2 and word_before + other not in vocabulary
-
-
-
-def _list_item(line: str, offset: int) -> tuple[int, int]:
-    """Where the list item holding line[offset] begins and ends (LIST_BREAK on either side)."""
-    start = offset
-    while start > 0 and line[start - 1] not in LIST_BREAK:
-        start -= 1
-    end = offset + 1
-    while end < len(line) and line[end] not in LIST_BREAK:
-        end += 1
-    return start, end
 
 
 # A listed word the dictionary counts this often (10 × ln count: about 20 uses) stands as written; a
