@@ -300,6 +300,7 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
     data = tomllib.loads((OUT / "severe.toml").read_text(encoding="utf-8"))
     sound, by_key = sounds(), fuzzy_index(vocabulary)
     correct = set(data["names"]["items"]) | set(data["formulations"]["items"])
+    in_use = set(data["formulations"].get("in_use", []))
     out: dict[str, tuple[str, str]] = {}
     sources: dict[str, set[str]] = {}
     for phrase in data["names"]["items"] + data["formulations"]["items"]:
@@ -330,7 +331,7 @@ def severe(table, clean: str, vocabulary: set[str]) -> dict[str, tuple[str, str]
                 out.setdefault(wrong + title, (name + title, "领导人姓名"))
     bad = firing(out, clean)
     keep = {w: v for w, v in out.items()
-            if w not in bad and w not in vocabulary and not any(w in c for c in correct)
+            if w not in bad and w not in vocabulary and w not in in_use and not any(w in c for c in correct)
             and not renumbered(w, v[0])}
     print(f"severe variants: {len(out)} generated, {len(out) - len(keep)} dropped (clean text / words)")
     return keep

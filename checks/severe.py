@@ -81,8 +81,8 @@ def _quotes_statute(text: str, start: int, phrase: str) -> bool:
 
 
 # Formulations, not organs' names: an organ's name takes a 的 in correct prose (人民代表大会的
-# 常务委员会). Forms once standard (有中国特色的社会主义, 1998) are listed in severe.toml as
-# `historical` and left alone.
+# 常务委员会). Forms once standard (有中国特色的社会主义, 1998) or correct in their own right
+# (全心全意地为人民服务) are listed in severe.toml as `historical` and `in_use` and left alone.
 INSERTION_MIN = 6
 # Characters that join two names rather than miswrite one.
 JOINING = frozenset("的和及与或之暨并")
@@ -96,7 +96,8 @@ def _inserted(text: str) -> list[Hit]:
     doubled (新发展展理念, 毛泽东思思想)."""
     heads = insertion_heads()
     whole = listed_phrases()
-    historical = reference()["formulations"].get("historical", [])
+    formulations = reference()["formulations"]
+    historical = formulations.get("historical", []) + formulations.get("in_use", [])
     hits = []
     for start, head, entries in heads.find(text):
         end = start + len(head)          # where the character put in stands

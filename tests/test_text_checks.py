@@ -538,6 +538,11 @@ def test_severe_dropped_swapped_and_doubled_characters():
     assert [h.suggestion for h in scan_severe("奋力谱写中国现代化江西篇章")] == ["谱写中国式现代化"]
     assert scan_severe("推进中国现代化进程的历史经验") == []
     assert [h.suggestion for h in scan_severe("丁雪祥在国家防总会议上作出部署")] == ["丁薛祥"]
+    # The Party's fundamental purpose miswritten; its shorter pledge and its adverb form are right.
+    assert [h.suggestion for h in scan_severe("始终牢记全新全意为人民服务的根本宗旨")] == ["全心全意为人民服务"]
+    assert [h.suggestion for h in scan_severe("牢记全心全意为人服务的根本宗旨")] == ["全心全意为人民服务"]
+    for text in ("民警坚持全心全意为民服务", "全心全意服务企业", "我们要全心全意地为人民服务"):
+        assert scan_severe(text) == [], text
     # The halves of 两个维护 swapped are an error where the phrase ends, not where words read on.
     assert [h.suggestion for h in scan_severe("要坚决做到维护两个，增强四个意识")] == ["两个维护"]
     assert scan_severe("新增智能设备运行与维护两个专业") == []
