@@ -128,7 +128,8 @@ TOWN_BEFORE = frozenset("镇乡")
 # What two characters and 村 (屯, 寨) follow as a village's name: 在宏岭村, 对夏格村, 从岜山屯.
 VILLAGE_BEFORE = frozenset("在对从向与和为经")
 VILLAGE_END = frozenset("村屯寨")
-VILLAGE_OR_CANAL = tuple(VILLAGE_END) + ("干渠", "分干渠", "支渠")
+# ...and a canal or an island so named (丰济干渠, 在东楮岛海域).
+CUED_PLACE_END = tuple(VILLAGE_END) + ("干渠", "分干渠", "支渠", "岛")
 VILLAGE_AFTER = ("村", "社区")
 PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区", "路", "大道", "大街",
                "市委", "市政府", "市人民")     # a city by its Party committee or government (省委、禾川市委)
@@ -317,8 +318,8 @@ def _reads_as_township(line: str, start: int) -> bool:
         return False
     if start and line[start - 1] in TOWN_BEFORE:
         return line.startswith(VILLAGE_AFTER, start + 2)
-    if start and line[start - 1] in VILLAGE_BEFORE and line.startswith(VILLAGE_OR_CANAL, start + 2):
-        return True         # 组织牧民群众对夏格村境内的泉眼…: no 价格; 丰济干渠和长济分干渠: no 长期
+    if start and line[start - 1] in VILLAGE_BEFORE and line.startswith(CUED_PLACE_END, start + 2):
+        return True         # 组织牧民群众对夏格村境内的泉眼…: no 价格; 丰济干渠和长济分干渠: no 长期; 在东楮岛: no 诸岛
     if (not start or line[start - 1] in PLACE_BEFORE or line[start - 1].isspace()) \
             and line.startswith(PLACE_AFTER, start + 2):
         return True
