@@ -164,6 +164,15 @@ def same_reading(chars: list[str]) -> list[tuple[str, str]]:
     return sorted({(a, b) for group in by_reading.values() for a in group for b in group if a != b})
 
 
+def usual_readings(chars: list[str]) -> dict[str, list[str]]:
+    """`chars` by their usual reading, tone included (鹮 and 环 are both huan2). Needs pypinyin."""
+    from pypinyin import Style, pinyin
+    by_reading: dict[str, list[str]] = {}
+    for char in chars:
+        by_reading.setdefault(pinyin(char, style=Style.TONE3)[0][0], []).append(char)
+    return by_reading
+
+
 @lru_cache(maxsize=1)
 def gbk_by_sound() -> dict[str, frozenset[str]]:
     """The GBK characters by toneless pinyin, under each of their readings."""
@@ -442,6 +451,11 @@ def vendor_lm() -> None:
             shape.setdefault(b, set()).add(a)
     else:
         print(f"提示：未找到字体 {glyph_shapes.FONT}（apt-get install fonts-noto-cjk），形近字表只用现有词表。")
+    with open(out / "homophones.tsv", "w", encoding="utf-8") as handle:
+        handle.write("# reading\tcharacters of the 通用规范汉字表 whose usual reading it is, tone included — see checks/typolm.py, homophones\n")
+        for reading, chars in sorted(usual_readings(glyph_shapes.load_chars(3)).items()):
+            if len(chars) > 1:
+                handle.write(f"{reading}\t{''.join(chars)}\n")
     fuzzy = fuzzy_sounds(glyph_shapes.load_chars(1), sound, shape)
     with open(out / "fuzzy_sounds.tsv", "w", encoding="utf-8") as handle:
         handle.write("# char\tcharacters read alike but for tone or a fuzzy-input distinction — see checks/typolm.py, fuzzy_sounds\n")

@@ -216,7 +216,9 @@ def place_name(site_name: str) -> str:
 # SITE_WORD_SALIENCE times as often as the language model expects of text of its length (a word
 # of its own field, 梯田 on a terraced county, not 一条 nor a piece such as 后的), and the model
 # prefers it by SITE_WORD_GAIN nats. The pair meant need be no dictionary word: 嘎查, 光伏 and
-# 林蛙 are a site's own words the dictionary lacks.
+# 林蛙 are a site's own words the dictionary lacks. Its character may be any of the slip's reading
+# (_sounding): on the mock counties' own text that found 19 more typos (迷猴桃, 东方白灌, 钟汝石)
+# and no false alarm more; every reading of a character (pypinyin's heteronyms) found 29 for 4.
 SITE_WORD_SALIENCE = 4.0
 SITE_WORD_GAIN = 3.0
 # ...or, without the neighbour, when the pair meant is a common dictionary word (SITE_WORD_COMMON,
@@ -273,7 +275,7 @@ def _meant(line: str, i: int, k: int, elsewhere: SiteText, model: lm.Model, text
     written, char = line[i:i + 2], line[i + k]
     if char in UNITS or elsewhere.count(written) > line.count(written):
         return None
-    for other in typolm.confusion().get(char, ("", ""))[0]:
+    for other in _sounding(char):
         meant = written[:k] + other + written[k + 1:]
         # Nor a slip into an administrative unit: 全县冬枣 writes 县冬 often, so 鲜冬枣 is no 县冬枣.
         if GRAMMAR.intersection(meant) or other in UNITS or (char in typolm.CONNECTIVES and other in typolm.CONNECTIVES):
@@ -295,6 +297,13 @@ def _meant(line: str, i: int, k: int, elsewhere: SiteText, model: lm.Model, text
                 and uses >= SITE_WORD_SALIENCE * expected and dictionary.segmentation_gain(line, i, i + 2, meant) > 0:
             return meant
     return None
+
+
+@lru_cache(maxsize=None)
+def _sounding(char: str) -> str:
+    """The characters read like `char`: the detector's same-pinyin ones and, for a site's own words,
+    every character of its reading however rare (朱鹮, 大鲵, 猕猴桃 slipped into 朱环, 大倪, 迷猴桃)."""
+    return "".join(sorted(set(typolm.confusion().get(char, ("", ""))[0]) | set(typolm.homophones().get(char, ""))))
 
 
 def _guarded(line: str, start: int, offset: int, other: str, vocabulary: dict[str, int]) -> bool:

@@ -116,6 +116,19 @@ def fuzzy_sounds() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def homophones() -> dict[str, str]:
+    """Character -> the characters of the 通用规范汉字表 (all 8,105, the rare ones of a field's names
+    too: 鹮, 鲵) whose usual reading is its own, tone included (环/鹮, 倪/鲵)."""
+    table = {}
+    for line in (lm.DATA / "homophones.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            chars = line.split("\t")[1]
+            for char in chars:
+                table[char] = chars.replace(char, "")
+    return table
+
+
+@lru_cache(maxsize=1)
 def confusion() -> dict[str, tuple[str, str]]:
     """Character -> its same-pinyin characters and its similar-shape ones."""
     table = {}

@@ -22,6 +22,16 @@ def test_a_slip_for_the_sites_own_word_is_a_typo():
     assert "本站其他页面 3 处写作“梨园”" in hit.detail
 
 
+def test_a_rare_character_of_the_sites_own_word_is_offered_by_its_reading():
+    # 猕 is rarer than the same-pinyin lists reach; the site's own 猕猴桃 shows what 迷猴桃 meant.
+    kiwi = "全县猕猴桃种植面积达到5.6万亩。\n猕猴桃产业发展大会召开。\n新建猕猴桃冷链仓储中心。\n"
+    line = "今年全县新栽迷猴桃800亩，带动农户增收。"
+    assert "猕" in typolm.homophones()["迷"] and "猕" not in typolm.confusion()["迷"][0]
+    assert scan_typos(line) == []
+    [hit] = scan_typos(line, None, SiteText(kiwi + line))
+    assert (hit.evidence, hit.suggestion) == ("迷猴", "猕猴")
+
+
 def test_the_word_must_be_the_sites_own():
     # Written once elsewhere is not enough; nor is a pair the site itself writes again (a name).
     assert scan_typos(LINE, None, SiteText("全县梨园面积达到3.2万亩。\n" + LINE)) == []
