@@ -20,9 +20,11 @@ from checks.dictionary import read_across
 
 CHECK = "text.improper"
 DATA = Path(__file__).parent / "data" / "improper.toml"
-# 原/前/旧 mark a former name, but not in 原则, 原因, 原汁, 原件, 原产地 ...; 前 only right before the name
-# (前县国土资源局, 前任) or in 前身: 请于月底前报送县国土资源局 speaks of a deadline.
-FORMER_BEFORE = re.compile(r"((?<![当目提此之以日底])前任?[省市县区州旗]{0,2}$|前身|原(?![则因料材本始创告籍地汁浆液油矿粮种生貌样价值件产])|旧[省市县区州旗]{0,2}$|"
+# 原/前/旧 mark a former name, but not in 原则, 原因, 原汁, 原件, 原产地 ..., nor ending a word (草原旅游推介会
+# 邀请了两岸三地…, 高原, 平原); 前 only right before the name (前县国土资源局, 前任) or in 前身: 请于月底前报送县
+# 国土资源局 speaks of a deadline.
+FORMER_BEFORE = re.compile(r"((?<![当目提此之以日底])前任?[省市县区州旗]{0,2}$|前身|"
+                           r"(?<![草高平中荒雪冰还复病抗燎太])原(?![则因料材本始创告籍地汁浆液油矿粮种生貌样价值件产])|旧[省市县区州旗]{0,2}$|"
                            r"撤销|撤并|不再保留|组建|整合|划入|划转|更名|改为|改名|合并|挂牌)")
 # 时期/期间 only right after the name (在县国土资源局工作期间), not ten characters on: 县环境保护局
 # 加强三夏期间秸秆禁烧巡查 speaks of the 三夏 season.

@@ -162,6 +162,8 @@ def test_improper_rules_and_exemptions():
     # 国家旅游局 after any character (据…), 文化部 only where it begins a name (not 企业文化部).
     assert [h.suggestion for h in scan_improper("据国家旅游局最新公布的名单，我县入选红色旅游经典景区。")] == ["文化和旅游部"]
     assert scan_improper("原国家旅游局于2018年并入文化和旅游部。") == []
+    # 原 ending a word (草原, 高原) marks no former name.
+    assert [h.evidence for h in scan_improper("草原旅游推介会邀请了两岸三地的旅行社代表参加。")] == ["两岸三地"]
     # The border police left active service in the 2018 reform; 中台 side by side, not 数据中台.
     assert [h.suggestion for h in scan_improper("县公安边防大队联合护边员开展边境巡逻")] == ["边境管理大队"]
     assert [h.evidence for h in scan_improper("推动中台农业交流合作")] == ["中台"]
