@@ -157,15 +157,28 @@ def in_word_list(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
     """True when line[offset] stands in a two-character word listed with 、 beside another such word
     (帮着打水、生火、取药): each item is a word as written, and turning one into a likelier word
     (生活) would break the list, not mend a slip. Only a word of LISTED_WORD_MIN counts so."""
-    start, end = _list_item(line, offset)
-    if end - start != 2 or vocabulary.get(line[start:end], 0) < LISTED_WORD_MIN:
+    start, end = _word_of_item(line, *_list_item(line, offset))
+    if not start <= offset < end or end - start != 2 or vocabulary.get(line[start:end], 0) < LISTED_WORD_MIN:
         return False
     neighbours = []
     if start >= 2 and line[start - 1] == "、":
-        neighbours.append(_list_item(line, start - 2))
+        neighbours.append(_word_of_item(line, *_list_item(line, start - 2)))
     if end + 1 < len(line) and line[end] == "、":
-        neighbours.append(_list_item(line, end + 1))
+        neighbours.append(_word_of_item(line, *_list_item(line, end + 1)))
     return any(b - a == 2 and line[a:b] in vocabulary for a, b in neighbours)
+
+
+def _word_of_item(line: str, start: int, end: int) -> tuple[int, int]:
+    """The two-character word a list item ends or begins with, where the list's first item carries
+    the words before it (提倡以献花、植树) or its last runs on with 等 (、踏青等方式; not a four-character
+    item such as 、融汇贯通, whose first two are no item of their own)."""
+    if end - start <= 2:
+        return start, end
+    if end < len(line) and line[end] == "、":
+        return end - 2, end
+    if start >= 1 and line[start - 1] == "、" and line[start + 2:start + 3] == "等":
+        return start, start + 2
+    return start, end
 
 
 # How far apart two reduplicated verbs stand in one run of parallel clauses (看看水色，捡捡垃圾).

@@ -271,9 +271,17 @@ def _unit_after_number(line: str, offset: int) -> bool:
 DOCUMENT_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})[〔［\[【(（]\s*(?:19|20)\d{2}\s*[〕］\]】)）]\s*\d+\s*号")
 
 
-def _document_codes(text: str) -> list[tuple[int, int]]:
-    """Spans of the issuing codes of the document numbers in `text`."""
-    return [match.span(1) for match in DOCUMENT_NUMBER.finditer(text)] if "号" in text else []
+# A variety or clone named by a breeder's code (热研7-33-97, 云研77-4 of rubber): the two characters
+# before a short number joined by hyphens are the breeder's abbreviation, no word (云研 is no 云烟).
+# Not a date's year (2024-05-01), nor a phone number's area code.
+VARIETY_CODE = re.compile(r"[\u4e00-\u9fff]{2}(?=\d{1,3}(?:-\d{1,3})+(?![\d-]))")
+
+
+def _codes(text: str) -> list[tuple[int, int]]:
+    """Spans of the issuing codes of the document numbers in `text`, and of the breeders' codes
+    of varieties."""
+    found = [match.span(1) for match in DOCUMENT_NUMBER.finditer(text)] if "号" in text else []
+    return found + [match.span() for match in VARIETY_CODE.finditer(text)] if "-" in text else found
 
 
 def _outside(hits: list[Hit], spans: list[tuple[int, int]]) -> list[Hit]:
@@ -292,7 +300,7 @@ def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | st
     overrules the model.
     """
     found = _confident_hits(text, elsewhere)
-    return _outside(found, _severe_spans(text, date) + _document_codes(text)) if found else found
+    return _outside(found, _severe_spans(text, date) + _codes(text)) if found else found
 
 
 def _confident_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
@@ -380,7 +388,7 @@ def scan_both(text: str, date: dt.date | None = None, elsewhere: "SiteText | Non
     suspects = without_overlaps(_model_hits(text, False, elsewhere) + _realword_hits(text, False))
     if not typos_found and not suspects:
         return []
-    severe = _severe_spans(text, date) + _document_codes(text)      # scanned once for both tiers
+    severe = _severe_spans(text, date) + _codes(text)      # scanned once for both tiers
     typos_found = _outside(typos_found, severe)
     taken = severe + [(h.offset, h.offset + h.length) for h in typos_found]
     return typos_found + _outside(suspects, taken)

@@ -15,7 +15,7 @@ import pytest
 
 from checks import dictionary, lm, lmtable, propernames, setphrases, typolm
 from checks.sitetext import SiteText, place_name, site_name_at
-from checks.typos import _repeated, _unit_after_number, scan_suspects, scan_typos
+from checks.typos import _codes, _repeated, _unit_after_number, scan_suspects, scan_typos
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -736,6 +736,25 @@ def test_a_word_listed_beside_words_stands():
     # ...but not a rare word, which may be the slip (降号 for 降耗).
     line = "推进节能、减排、降号工作。"
     assert not setphrases.in_word_list(line, line.index("号"), dictionary.words())
+    # The list's first item carries the words before it; its last runs on with 等. A four-character
+    # item is one item (联系实际、融汇贯通: 融汇 is no word of the list).
+    line = "清明期间，提倡以献花、植树、踏青等方式文明祭扫。"
+    assert setphrases.in_word_list(line, line.index("献"), dictionary.words())
+    assert setphrases.in_word_list(line, line.index("踏"), dictionary.words())
+    line = "学习要联系实际、融汇贯通。"
+    assert not setphrases.in_word_list(line, line.index("汇"), dictionary.words())
+
+
+def test_names_after_county_leaders_breeders_codes_and_weeding_with_a_hoe():
+    line = "县委副书记、县长沈文涛，县领导陆志刚、钱晓燕、徐海峰出席会议。"
+    assert propernames.is_named(line, line.index("陆"), dictionary.words())
+    # A rubber clone's breeder code (held out, the model read 云研 as 云烟): its two characters are
+    # passed over, not a date's year or an area code.
+    line = "更新时要选用云研77-4、热研7-33-97等高产抗寒品种。"
+    assert [line[a:b] for a, b in _codes(line)] == ["云研", "热研"]
+    assert _codes("截止2024-05-01，联系电话0774-5823110。") == []
+    # Weeding with a hoe and weeding are both right (held out, the model read 锄草 as 除草).
+    assert typolm.swaps_variant("以前要人工锄草", 5, "除")
 
 
 def test_periods_particles_reduplications_and_a_rare_surname():
