@@ -44,6 +44,8 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 # - soil moisture is 墒情, river banks are 堤防, a bank lends 贷款, merit is 表彰: each the other
 #   form's context only (提防诈骗, 支付货款 are right);
 # - trouble is forestalled: 防患于未然, never 防范于未然.
+# - work is done on time (按期完成), two demands are paired (既要…也要), a written examination is sat
+#   (笔试成绩): 按其, 即要 and 笔式 are other words.
 Rule = tuple[re.Pattern | None, re.Pattern | None]
 RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("截止", "截至"): ((None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
@@ -83,6 +85,16 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("表章", "表彰"): ((re.compile(r"(进行了|予以|受到|获得|给予|通报|进行)$"), None),
                    (None, re.compile(r"(大会|决定|奖励|先进|名单|年度|一批|优秀)"))),
     ("防范", "防患"): ((None, re.compile(r"于未然")),),
+    # Work is done on time (按期完成, 按期交付); 按其 is "by its" (按其职责) and takes a noun.
+    # Not what a subsidy is reckoned by (按其缴纳税收, 按其完成的投资额).
+    ("按其", "按期"): ((None, re.compile(r"(完成|交付|竣工|办结|提交|报送|上报|开工|投产|归还|偿还|到岗|报到|建成|验收)"
+                                      r"(?![的额量])")),),
+    # 既要…也要 pairs two demands; 即要 (just then need) takes no 也要 after it.
+    ("即要", "既要"): ((None, re.compile(r"(?!求)[^。；;！？!?]{1,30}?[，,、][^。；;！？!?]{0,8}?(也要|又要|更要|还要)")),),
+    # A written examination (笔试) is sat, scored and passed; 笔式 is a pen-shaped thing.
+    ("笔式", "笔试"): ((re.compile(r"(招聘|招考|考试|选调|遴选|参加|进入|组织|统一)$"), None),
+                   (None, re.compile(r"(成绩|合格|时间|地点|内容|科目|采取|采用|结束|阶段|环节|考场|考试|人员|名单|入围|"
+                                     r"资格|分数|试卷|题目|命题|阅卷|和面试|、面试|面试|于|将于|定于|在)"))),
 }
 
 
@@ -141,7 +153,7 @@ RULED_OUT_BEFORE: dict[tuple[str, str], re.Pattern] = {
 
 # Pairs only a usage rule decides: the model reads 检察监督 as happily as 检查监督, and took a
 # market bureau's 证照检查 for the procuratorate's (a mock county); 检查院 and 检查长 are known pairs.
-BY_RULE_ONLY = frozenset({("检察", "检查"), ("检查", "检察"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
+BY_RULE_ONLY = frozenset({("检察", "检查"), ("检查", "检察"), ("按其", "按期"), ("即要", "既要"), ("笔式", "笔试"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
                           ("货款", "贷款"), ("表章", "表彰")})
 
 
