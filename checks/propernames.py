@@ -193,7 +193,7 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None
     for start in range(max(0, offset - 1), offset + 1):
         if _reads_as_township(line, start):
             return True
-    if _in_mongolian_place(line, offset):
+    if _in_mongolian_place(line, offset) or _in_tibetan_name(line, offset):
         return True
     if line[offset + 1:offset + 2] == "家" and (line[offset + 2:offset + 3] in CLAN_VILLAGE or (
             line[offset + 3:offset + 4] in CLAN_VILLAGE and _is_hanzi(line[offset + 2]))):
@@ -354,6 +354,23 @@ def _in_mongolian_place(line: str, offset: int) -> bool:
         first -= 1
     return end - first >= 2 and not NOT_MONGOLIAN.intersection(line[first:end]) \
         and (first == 0 or line[first - 1] in VILLAGE_BEFORE or line[first - 1] in PLACE_BEFORE)
+
+
+# The two-character parts Tibetan given names are made of (达娃次仁, 公保才旦, 扎西卓玛): two of them
+# side by side are a person's name wherever they stand, which no title need announce.
+TIBETAN_NAME_PARTS = frozenset({
+    "次仁", "达娃", "扎西", "卓玛", "才旦", "多吉", "尼玛", "拉姆", "央金", "旦增", "格桑", "索朗", "公保", "贡保",
+    "嘉措", "加措", "德吉", "桑杰", "白玛", "普布", "边巴", "洛桑", "顿珠", "曲珍", "仁增", "拉巴", "平措", "巴桑",
+    "次旦", "群培", "益西", "罗布", "卓嘎", "旺姆", "才让", "尕藏", "更登", "拉毛", "措吉", "周措", "完玛", "桑吉",
+    "多杰", "仁青", "昂旺", "丹增", "旺堆", "强巴", "索南", "东珠", "吉美", "措姆", "央宗", "次珍", "仁措", "拉措",
+    "卓措", "才措", "吉措", "尖措", "南杰", "切排", "华旦", "拉加", "李加", "扎巴", "旦正", "旦巴",
+})
+
+
+def _in_tibetan_name(line: str, offset: int) -> bool:
+    """True when line[offset] stands in two Tibetan name parts side by side (TIBETAN_NAME_PARTS)."""
+    return any(line[start:start + 2] in TIBETAN_NAME_PARTS and line[start + 2:start + 4] in TIBETAN_NAME_PARTS
+               for start in range(max(0, offset - 3), offset + 1))
 
 
 # One-character suffixes of villages and townships, which a list of two-character names repeats.

@@ -122,6 +122,8 @@ def test_names_are_not_questioned():
     ("繁育服务中心主任；羊建华，男，汉族", "羊建华"),     # any surname before a biography
     ("安排专人分段看护丰济干渠和长济分干渠", "长济"),      # a canal after a preposition
     ("并在东楮岛海域试点建设深水人工鱼礁区", "东楮"),      # an island after a preposition
+    ("补助资金已打入达娃次仁的农行账户", "达娃次仁"),      # two Tibetan name parts
+    ("生态管护员队长公保才旦，手机号", "公保才旦"),
     ("镇里还引进了吉林丰稻农业发展有限公司开展订单种植", "丰稻"),  # a trade name, then 农业发展
     ("苏木在查干补力格嘎查组织牧民开展草方格沙障铺设", "查干补力格"),  # a Mongolian village
 ])
