@@ -83,7 +83,7 @@ def in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool
 LIST_BREAK = frozenset("、，,；;“”\"（）()：:。！？")
 
 
-def _list_item(line: str, offset: int) -> tuple[int, int]:
+def list_item(line: str, offset: int) -> tuple[int, int]:
     """Where the list item holding line[offset] begins and ends (LIST_BREAK on either side)."""
     start = offset
     while start > 0 and line[start - 1] not in LIST_BREAK:
@@ -98,7 +98,7 @@ def in_parallel_list(line: str, offset: int, other: str, vocabulary: dict[str, i
     """True when line[offset] stands in a short list item whose neighbour item, as long, repeats
     the character beside it, and `other` would make a word with that character (活得了 beside 长得好:
     获得): the list's pattern read into a word. In 早发现、早干预、早邦扶, 帮 makes no word with 早."""
-    start, end = _list_item(line, offset)
+    start, end = list_item(line, offset)
     size, at = end - start, offset - start
     if size > 4:
         # A list's last item runs on into the sentence (竹屿、鹤屿两个村): its first two characters
@@ -157,14 +157,14 @@ def in_word_list(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
     """True when line[offset] stands in a two-character word listed with 、 beside another such word
     (帮着打水、生火、取药): each item is a word as written, and turning one into a likelier word
     (生活) would break the list, not mend a slip. Only a word of LISTED_WORD_MIN counts so."""
-    start, end = _word_of_item(line, *_list_item(line, offset))
+    start, end = _word_of_item(line, *list_item(line, offset))
     if not start <= offset < end or end - start != 2 or vocabulary.get(line[start:end], 0) < LISTED_WORD_MIN:
         return False
     neighbours = []
     if start >= 2 and line[start - 1] == "、":
-        neighbours.append(_word_of_item(line, *_list_item(line, start - 2)))
+        neighbours.append(_word_of_item(line, *list_item(line, start - 2)))
     if end + 1 < len(line) and line[end] == "、":
-        neighbours.append(_word_of_item(line, *_list_item(line, end + 1)))
+        neighbours.append(_word_of_item(line, *list_item(line, end + 1)))
     return any(b - a == 2 and line[a:b] in vocabulary for a, b in neighbours)
 
 

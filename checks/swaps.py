@@ -17,6 +17,7 @@ from functools import lru_cache
 from checks import lm, propernames
 from checks.phrases import PhraseFinder
 from checks.dictionary import in_term, is_hanzi, segmentation_gain, words
+from checks.setphrases import list_item
 
 MODEL_GAIN = 10.0       # nats the language model must gain with the pair reversed
 SEGMENT_GAIN = 9.0      # and the dictionary's segmentation (本根 for 根本 in 治国理政的本根: 8.2)
@@ -66,6 +67,8 @@ def swapped_pairs(line: str, model: lm.Model) -> list[Swap]:
             continue
         if in_term(line, i):
             continue        # a set phrase as written (量质齐升), however the pair reads reversed
+        if list_item(line, i) == (i, i + 2) and words().get(written, 0) > 0:
+            continue        # a word listed as an item of its own (服装设计、裁制、缝制), rare as it is
         if named is None:
             named = propernames.person_positions(line, words())
         if named.intersection((i, i + 1)):

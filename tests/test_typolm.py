@@ -15,6 +15,7 @@ import pytest
 
 from checks import dictionary, lm, lmtable, propernames, setphrases, typolm
 from checks.sitetext import SiteText, place_name, site_name_at
+from checks.swaps import swapped_pairs
 from checks.typos import _codes, _repeated, _unit_after_number, scan_suspects, scan_typos
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +125,7 @@ def test_names_are_not_questioned():
     ("并在东楮岛海域试点建设深水人工鱼礁区", "东楮"),      # an island after a preposition
     ("补助资金已打入达娃次仁的农行账户", "达娃次仁"),      # two Tibetan name parts
     ("生态管护员队长公保才旦，手机号", "公保才旦"),
+    ("11月20日，县长富海涛主持召开县政府常务会议", "富海涛"),  # a rarer surname after a title
     ("镇里还引进了吉林丰稻农业发展有限公司开展订单种植", "丰稻"),  # a trade name, then 农业发展
     ("苏木在查干补力格嘎查组织牧民开展草方格沙障铺设", "查干补力格"),  # a Mongolian village
 ])
@@ -411,6 +413,13 @@ def test_two_characters_the_wrong_way_round():
     assert [(h.evidence, h.suggestion) for h in found] == [("度制", "制度")]
     assert [h.suggestion for h in scan_typos("项目完工后由县农业农村局牵头组织竣工收验。")] == ["验收"]
     assert scan_typos("各乡镇要建立健全清洁取暖设施长效管护制度，明确管护责任。") == []
+    # A word listed as an item of its own stands, rare as it is (裁制 is tailoring): held out, the
+    # model read it as 制裁. Here a model that always prefers the pair reversed leaves only the list alone.
+    class PrefersReversed:
+        def gain(self, text, at, written, meant):
+            return 50.0
+    assert swapped_pairs("比赛分为服装设计、裁制、缝制三个项目。", PrefersReversed()) == []
+    assert [s.written for s in swapped_pairs("服装的裁制要精细。", PrefersReversed())] == ["裁制"]
 
 
 def test_neighbours_that_each_make_a_word_with_the_other_are_one_slip():
