@@ -188,7 +188,7 @@ def _page(title: str, crumb: str, body: str, cname: str = "", col_kind: str = ""
             f'<img src="/dzjg.png" alt="党政机关"></div></body></html>')
 
 
-def _paragraphs(sents: list[str]) -> list[str]:
+def paragraphs(sents: list[str]) -> list[str]:
     """Group sentences three to a paragraph."""
     return ["".join(sents[i:i + 3]) for i in range(0, len(sents), 3)]
 
@@ -196,7 +196,7 @@ def _paragraphs(sents: list[str]) -> list[str]:
 def _write_article(root: Path, article: dict) -> None:
     """Write one article page, GBK-encoded if it is one of GBK_PAGES."""
     cname = TITLES[article["col"]][0]
-    paras = "".join(f'<p style="text-indent:2em">{p}</p>' for p in _paragraphs(article["sents"]))
+    paras = "".join(f'<p style="text-indent:2em">{p}</p>' for p in paragraphs(article["sents"]))
     body = (f'<h1 style="text-align:center;font-size:22px">{article["title"]}</h1>'
             f'<div class="fbsj"><span>发布时间：{article["date"]}</span>　<span>来源：{COUNTY}人民政府办公室</span>　'
             f'<a href="javascript:window.print()">打印本页</a></div><div class="zw">{paras}</div>')
@@ -228,14 +228,20 @@ def _write_site(root: Path, articles: list[dict]) -> None:
     (root / "dzjg.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
 
 
+def plan(seed: int = 20250430) -> tuple[list[dict], list[dict], list[dict]]:
+    """The site's articles with every error planted, as build() writes them: (truth, negatives, articles)."""
+    rng = random.Random(seed)
+    articles = _make_articles(rng)
+    truth, negatives = _plant_errors(rng, articles)
+    return truth, negatives, articles
+
+
 def build(root: Path, seed: int = 20250430) -> tuple[list[dict], list[dict], list[dict], int, set[str]]:
     """Build the mock site under `root`.
 
     Returns (truth, negatives, articles, number of clean pool sentences, URL paths of the GBK pages).
     """
-    rng = random.Random(seed)
-    articles = _make_articles(rng)
-    truth, negatives = _plant_errors(rng, articles)
+    truth, negatives, articles = plan(seed)
     _write_site(root, articles)
     n_clean = sum(len(_split(p)) for p in POOLS.values())
     gbk_urls = {a["url"] for a in articles if (a["col"], a["idx"]) in GBK_PAGES}
@@ -283,7 +289,7 @@ def _url_path(url: str | None) -> str:
     return re.sub(r"^https?://[^/]+", "", url or "")
 
 
-def _hits(finding: dict, planted: dict) -> bool:
+def hits(finding: dict, planted: dict) -> bool:
     """Is `finding` on the page of `planted` and pointing at it?"""
     return _url_path(finding["url"]) == planted["url"] and _overlap(finding.get("evidence") or "", planted)
 
@@ -301,7 +307,7 @@ def _score_check(check: str, truth: list[dict], negatives: list[dict], findings:
     hit, used = set(), set()  # indexes into planted / found
     for i, t in enumerate(planted):
         for j, f in enumerate(found):
-            if _hits(f, t):
+            if hits(f, t):
                 hit.add(i)
                 used.add(j)
     negs = [n for n in negatives if n["check"] == check]
@@ -309,7 +315,7 @@ def _score_check(check: str, truth: list[dict], negatives: list[dict], findings:
     negj = {j for j, f in enumerate(found) for n in negs if _flags_negative(f, n)}
     # findings that hit an error planted for ANOTHER check (e.g. a severe error also reported as text.typo)
     cross = [(f, t) for j, f in enumerate(found) if j not in used | negj
-             for t in truth if t["check"] != check and _hits(f, t)]
+             for t in truth if t["check"] != check and hits(f, t)]
     crossj = {id(f) for f, _ in cross}
     fa = [f for j, f in enumerate(found) if j not in used and id(f) not in crossj]
     prec = len(used) / len(found) if found else float("nan")
@@ -327,7 +333,7 @@ def _print_details(check: str, score: dict, suspects: list[dict]) -> None:
             continue
         caught = []
         if check.startswith("text.typo"):  # did the low-confidence check catch the miss?
-            caught = [f for f in suspects if _hits(f, t)]
+            caught = [f for f in suspects if hits(f, t)]
         extra = f"   [suspect: {caught[0].get('evidence')}→{caught[0].get('suggestion')}]" if caught else ""
         print(f"  {t['wrong']!r:24} (right {t['right']!r}) {t['url']}  | {t['sent'][:60]}{extra}")
     print(f"== {check}: false alarms ({len(score['fa'])})")
@@ -348,7 +354,7 @@ def _print_suspects(suspects: list[dict], truth: list[dict]) -> None:
     """Every text.typo_suspect finding, with the planted error it lands on if any."""
     print(f"\n{len(suspects)} text.typo_suspect findings in all:")
     for f in suspects:
-        own = [t for t in truth if _hits(f, t)]
+        own = [t for t in truth if hits(f, t)]
         tag = "[planted " + own[0]["check"] + "]" if own else "[no planted error]"
         print(f"  {f.get('evidence')!r} → {f.get('suggestion')!r} {_url_path(f['url'])} {tag} | "
               f"{str(f.get('detail'))[:80]}")
