@@ -45,7 +45,7 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 #   form's context only (提防诈骗, 支付货款 are right);
 # - trouble is forestalled: 防患于未然, never 防范于未然.
 # - work is done on time (按期完成), two demands are paired (既要…也要), a written examination is sat
-#   (笔试成绩): 按其, 即要 and 笔式 are other words.
+#   (笔试成绩), and what happens is reported at once (及时报告): 按其, 即要, 笔式 and 即使 are other words.
 Rule = tuple[re.Pattern | None, re.Pattern | None]
 RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("截止", "截至"): ((None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
@@ -91,6 +91,11 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
                                       r"(?![的额量])")),),
     # 既要…也要 pairs two demands; 即要 (just then need) takes no 也要 after it.
     ("即要", "既要"): ((None, re.compile(r"(?!求)[^。；;！？!?]{1,30}?[，,、][^。；;！？!?]{0,8}?(也要|又要|更要|还要)")),),
+    # What is reported or handled at once (要及时报告, 险情及时处置); 即使 (even if) opens its clause and
+    # 也, 还 or 仍 answers it later (即使报告了也…, ，即使处置得当，仍需…).
+    ("即使", "及时"): ((re.compile(r"[\u4e00-\u9fff]$"),
+                      re.compile(r"(报告|报送|上报|处置|处理|整改|反馈|发布|清理|救治|转移|疏散|回复|办理|化解|跟进|"
+                                 r"告知|通报|排除|消除|研判|预警|制止|纠正|兑现|拨付|发放)(?![^。；;！？!?]*[也还仍])")),),
     # A written examination (笔试) is sat, scored and passed; 笔式 is a pen-shaped thing.
     ("笔式", "笔试"): ((re.compile(r"(招聘|招考|考试|选调|遴选|参加|进入|组织|统一)$"), None),
                    (None, re.compile(r"(成绩|合格|时间|地点|内容|科目|采取|采用|结束|阶段|环节|考场|考试|人员|名单|入围|"
@@ -153,7 +158,7 @@ RULED_OUT_BEFORE: dict[tuple[str, str], re.Pattern] = {
 
 # Pairs only a usage rule decides: the model reads 检察监督 as happily as 检查监督, and took a
 # market bureau's 证照检查 for the procuratorate's (a mock county); 检查院 and 检查长 are known pairs.
-BY_RULE_ONLY = frozenset({("检察", "检查"), ("检查", "检察"), ("按其", "按期"), ("即要", "既要"), ("笔式", "笔试"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
+BY_RULE_ONLY = frozenset({("检察", "检查"), ("检查", "检察"), ("按其", "按期"), ("即要", "既要"), ("笔式", "笔试"), ("即使", "及时"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
                           ("货款", "贷款"), ("表章", "表彰")})
 
 
