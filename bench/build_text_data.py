@@ -156,21 +156,19 @@ LOOK_ALIKE_HOMOPHONE = 0.75    # glyph similarity (bench/glyph_shapes.py) of a s
 
 def same_reading(chars: list[str]) -> list[tuple[str, str]]:
     """Every ordered pair of `chars` sharing a reading, tone included. Needs pypinyin."""
-    from pypinyin import Style, pinyin
-    by_reading: dict[str, set[str]] = {}
-    for char in chars:
-        for reading in pinyin(char, style=Style.TONE3, heteronym=True)[0]:
-            by_reading.setdefault(reading, set()).add(char)
-    return sorted({(a, b) for group in by_reading.values() for a in group for b in group if a != b})
+    return sorted({(a, b) for group in by_reading(chars, every_reading=True).values()
+                   for a in group for b in group if a != b})
 
 
-def usual_readings(chars: list[str]) -> dict[str, list[str]]:
-    """`chars` by their usual reading, tone included (鹮 and 环 are both huan2). Needs pypinyin."""
+def by_reading(chars: list[str], every_reading: bool = False) -> dict[str, list[str]]:
+    """`chars` under their usual reading, tone included (鹮 and 环 are both huan2), or with
+    `every_reading` under each reading pypinyin knows. Needs pypinyin."""
     from pypinyin import Style, pinyin
-    by_reading: dict[str, list[str]] = {}
+    groups: dict[str, list[str]] = {}
     for char in chars:
-        by_reading.setdefault(pinyin(char, style=Style.TONE3)[0][0], []).append(char)
-    return by_reading
+        for reading in pinyin(char, style=Style.TONE3, heteronym=every_reading)[0]:
+            groups.setdefault(reading, []).append(char)
+    return groups
 
 
 @lru_cache(maxsize=1)
@@ -453,7 +451,7 @@ def vendor_lm() -> None:
         print(f"提示：未找到字体 {glyph_shapes.FONT}（apt-get install fonts-noto-cjk），形近字表只用现有词表。")
     with open(out / "homophones.tsv", "w", encoding="utf-8") as handle:
         handle.write("# reading\tcharacters of the 通用规范汉字表 whose usual reading it is, tone included — see checks/typolm.py, homophones\n")
-        for reading, chars in sorted(usual_readings(glyph_shapes.load_chars(3)).items()):
+        for reading, chars in sorted(by_reading(glyph_shapes.load_chars(3)).items()):
             if len(chars) > 1:
                 handle.write(f"{reading}\t{''.join(chars)}\n")
     fuzzy = fuzzy_sounds(glyph_shapes.load_chars(1), sound, shape)
