@@ -300,8 +300,11 @@ def _flags_negative(finding: dict, negative: dict) -> bool:
     return on_page and (negative["wrong"] == "" or _overlap(finding.get("evidence") or "", negative))
 
 
-def _score_check(check: str, truth: list[dict], negatives: list[dict], findings: list[dict]) -> dict:
-    """Match one check's findings against the planted errors and negatives; print its summary row."""
+def score_check(check: str, truth: list[dict], negatives: list[dict], findings: list[dict]) -> dict:
+    """Match one check's findings against the planted errors and negatives: `planted` errors and the
+    indexes of those `hit`, the check's findings (`found`) and the indexes of those `used` on them,
+    the false alarms (`fa`), the negatives flagged (`negflag` of `negs`) and the findings on errors
+    planted for another check (`cross`)."""
     planted = [t for t in truth if t["check"] == check]
     found = [f for f in findings if f["check"] == check]
     hit, used = set(), set()  # indexes into planted / found
@@ -318,10 +321,18 @@ def _score_check(check: str, truth: list[dict], negatives: list[dict], findings:
              for t in truth if t["check"] != check and hits(f, t)]
     crossj = {id(f) for f, _ in cross}
     fa = [f for j, f in enumerate(found) if j not in used and id(f) not in crossj]
-    prec = len(used) / len(found) if found else float("nan")
-    print(f"{check:18} {len(planted):7} {len(hit):5} {len(hit) / len(planted):6.0%} {len(fa):3} {len(crossj):5} "
-          f"{prec:9.0%}  {len(negflag)}/{len(negs)}")
-    return dict(planted=planted, hit=hit, fa=fa, negflag=negflag, cross=cross)
+    return dict(planted=planted, hit=hit, found=found, used=used, fa=fa, negflag=negflag, negs=negs, cross=cross)
+
+
+def _score_check(check: str, truth: list[dict], negatives: list[dict], findings: list[dict]) -> dict:
+    """score_check, and its summary row printed."""
+    score = score_check(check, truth, negatives, findings)
+    planted, hit, found, fa = score["planted"], score["hit"], score["found"], score["fa"]
+    crossing = len({id(f) for f, _ in score["cross"]})
+    prec = len(score["used"]) / len(found) if found else float("nan")
+    print(f"{check:18} {len(planted):7} {len(hit):5} {len(hit) / len(planted):6.0%} {len(fa):3} {crossing:5} "
+          f"{prec:9.0%}  {len(score['negflag'])}/{len(score['negs'])}")
+    return score
 
 
 def _print_details(check: str, score: dict, suspects: list[dict]) -> None:

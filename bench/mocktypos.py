@@ -8,7 +8,7 @@ and each title and paragraph is checked with the typo checks the product runs on
 language model built without the county's fold of the county text (a county not yet in that text,
 a new batch's first run, with the whole model). Findings are kept once per wrong word, as the
 product reports them, and scored as mocksite.py scores them: a finding on a planted typo is a hit,
-one on an error planted for another check is left aside, any other is a false alarm. On mocks
+one on an error planted for another check is left aside, any other is a false alarm (mocksite.score_check). On mocks
 443-450 this gave the same hits and false alarms as their full runs through `xunjian inspect`.
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ def score_county(module_name: str) -> dict:
     """The planted typos of one county found and missed, and its false alarms."""
     mocksite.use_data(module_name)
     typos.use_holdout(lm.Holdout.parse(mocksite.HOLDOUT or None))
-    truth, _, articles = mocksite.plan()
+    truth, negatives, articles = mocksite.plan()
     texts = {a["url"]: [a["title"]] + mocksite.paragraphs(a["sents"]) for a in articles}
     template = [f"{mocksite.COUNTY}人民政府", "首页"] + [name for name, _ in mocksite.TITLES.values()]
     distinct = dict.fromkeys(template)
@@ -59,21 +59,14 @@ def score_county(module_name: str) -> dict:
                     found.setdefault(hit.evidence, finding)
                 else:
                     suspects.append(finding)
-    findings = list(found.values())
-    planted = [t for t in truth if t["check"] == typos.CHECK]
-    used: set[int] = set()
+    score = mocksite.score_check(typos.CHECK, truth, negatives, list(found.values()))
     misses = []
-    for t in planted:
-        on_it = [i for i, f in enumerate(findings) if mocksite.hits(f, t)]
-        used.update(on_it)
-        if not on_it:
+    for i, t in enumerate(score["planted"]):
+        if i not in score["hit"]:
             suspect = next((f for f in suspects if mocksite.hits(f, t)), None)
             misses.append(dict(wrong=t["wrong"], right=t["right"], sentence=t["sent"],
                                suspect=f"{suspect['evidence']}→{suspect['suggestion']}" if suspect else None))
-    others = [t for t in truth if t["check"] != typos.CHECK]
-    false_alarms = [f for i, f in enumerate(findings)
-                    if i not in used and not any(mocksite.hits(f, t) for t in others)]
-    return dict(planted=len(planted), found=len(planted) - len(misses), misses=misses, false_alarms=false_alarms)
+    return dict(planted=len(score["planted"]), found=len(score["hit"]), misses=misses, false_alarms=score["fa"])
 
 
 def main() -> None:
