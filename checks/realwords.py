@@ -158,8 +158,9 @@ RULED_OUT_BEFORE: dict[tuple[str, str], re.Pattern] = {
 
 # Pairs only a usage rule decides: the model reads 检察监督 as happily as 检查监督, and took a
 # market bureau's 证照检查 for the procuratorate's (a mock county); 检查院 and 检查长 are known pairs.
-BY_RULE_ONLY = frozenset({("检察", "检查"), ("检查", "检察"), ("按其", "按期"), ("即要", "既要"), ("笔式", "笔试"), ("即使", "及时"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
-                          ("货款", "贷款"), ("表章", "表彰")})
+BY_RULE_ONLY = frozenset({("检察", "检查"), ("检查", "检察"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
+                          ("货款", "贷款"), ("表章", "表彰"),
+                          ("按其", "按期"), ("即要", "既要"), ("笔式", "笔试"), ("即使", "及时")})
 
 
 @dataclass(frozen=True, slots=True)
