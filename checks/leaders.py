@@ -450,8 +450,50 @@ def _deputy_titles(text: str) -> list[Hit]:
             for start, bad, good in deputy_titles().find(text)]
 
 
+# Offices of the leaders' organs: one put after a leader's own organ that the leader does not hold
+# there (中央纪委主任李希 for 中央纪委书记李希, 国务院主任李强) is a wrong title, even though it is no
+# title the checks know. Member ranks (委员, 常委) are left out: 全国政协委员李强 may be somebody else.
+OFFICES = ("总书记", "副委员长", "委员长", "副总理", "总理", "副书记", "书记", "副主任", "主任", "副主席", "主席",
+           "副部长", "部长", "副院长", "院长", "秘书长")
+
+
+@lru_cache(maxsize=1)
+def _office_pattern() -> tuple[re.Pattern, dict[tuple[str, str], str]]:
+    """The pattern of one of a leader's organs, any office and the leader's name (中央纪委主任李希),
+    and (name, organ) -> the leader's title in that organ."""
+    own: dict[tuple[str, str], str] = {}
+    for name, titles in held_titles().items():
+        for title in titles:
+            office = next((office for office in OFFICES if title.endswith(office)), None)
+            if office is not None and len(title) - len(office) >= 2 and "副" not in title:
+                own.setdefault((name, title[:-len(office)]), title)
+    organs = _longest_first({organ for _, organ in own})
+    names = _longest_first({name for name, _ in own})
+    return re.compile(f"(?P<organ>{organs})(?P<office>{_longest_first(OFFICES)})(?P<name>{names})"), own
+
+
+def _wrong_offices(text: str) -> list[Hit]:
+    """A leader's organ with an office the leader does not hold in it, before the name (中央纪委主任李希)."""
+    pattern, own = _office_pattern()
+    held, as_of = held_titles(), reference()["as_of"]
+    hits = []
+    for match in pattern.finditer(text):
+        organ, office, name = match["organ"], match["office"], match["name"]
+        title = own.get((name, organ))
+        if title is None or organ + office in held[name] or "时任" in text[max(0, match.start() - 12):match.start()]:
+            continue
+        if office in every_title():
+            continue        # 全国人大常委会主席赵乐际: 主席赵乐际 is a title mismatch _title_mismatches reports
+        written = match.group(0)
+        hits.append(Hit(match.start(), written, title + name,
+                        f"严重表述错误：职务与姓名不符，{name}同志的职务为“{title}”（据 {as_of} 公开任职信息）",
+                        CHECK, len(written)))
+    return hits
+
+
 def leader_errors(text: str, correct: list[tuple[int, str]]) -> list[Hit]:
     """Every leader's name or title written wrong in `text`, by rule (`correct`: the listed phrases
     written right in it, as (offset, phrase))."""
     return (_title_mismatches(text) + _deputy_titles(text) + _padded_titles(text, correct)
-            + _misnamed_holders(text) + _misnamed_title_holders(text) + _misnamed_comrades(text))
+            + _misnamed_holders(text) + _misnamed_title_holders(text) + _misnamed_comrades(text)
+            + _wrong_offices(text))

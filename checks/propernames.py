@@ -324,9 +324,11 @@ def _reads_as_township(line: str, start: int) -> bool:
     if (not start or line[start - 1] in PLACE_BEFORE or line[start - 1].isspace()) \
             and line.startswith(PLACE_AFTER, start + 2):
         return True
-    # The first of a list of places of one kind, whatever stands before it (在弄坪屯、岜山屯组织…).
-    suffix = line[start + 2:start + 3]
-    return suffix in LISTED_PLACE and line[start + 3:start + 4] == "、" and line[start + 6:start + 7] == suffix \
+    # The first of a list of places of one kind, whatever stands before it (在弄坪屯、岜山屯组织…;
+    # 加快番茂乡、大丰镇…: townships and towns are one kind).
+    suffix, next_suffix = line[start + 2:start + 3], line[start + 6:start + 7]
+    return suffix in LISTED_PLACE and line[start + 3:start + 4] == "、" \
+        and (next_suffix == suffix or suffix in TOWN_BEFORE and next_suffix in TOWN_BEFORE) \
         and all(map(_is_hanzi, line[start + 4:start + 6]))
 
 

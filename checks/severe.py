@@ -205,6 +205,46 @@ def _one_off_names(text: str) -> list[Hit]:
     return hits
 
 
+# A key formulation this long (习近平新时代中国特色社会主义思想) with one character replaced by any
+# other is a slip of it, however it sounds or looks (新时期 for 新时代): no other wording of that
+# length shares all but one of its characters. At its first or last character the replacement may
+# instead make a word of its own there (中国特色社会主义文明), so only a non-word is taken. A numbered
+# one (中国共产党第二十次全国代表大会) is left to checks/congress.py, which knows 届 from 次.
+ONE_OFF_MIN = 10
+
+
+@lru_cache(maxsize=1)
+def _one_off_formulations() -> tuple[tuple[str, str, str], ...]:
+    """(formulation, its first half, its second half) of every formulation of ONE_OFF_MIN or more."""
+    items = reference()["formulations"]["items"]
+    return tuple((phrase, phrase[:len(phrase) // 2], phrase[len(phrase) // 2:])
+                 for phrase in items if len(phrase) >= ONE_OFF_MIN and "第" not in phrase)
+
+
+def _one_off_formulation(text: str) -> list[Hit]:
+    """Long key formulations with one character replaced (习近平新时期中国特色社会主义思想): one half
+    of the phrase stands as written, the other differs from it in one character."""
+    hits = []
+    vocabulary = words()
+    in_use = reference()["formulations"].get("in_use", [])
+    for phrase, head, tail in _one_off_formulations():
+        for half, before in ((head, 0), (tail, len(head))):
+            at = text.find(half)
+            while at >= 0:
+                start = at - before
+                written = text[start:start + len(phrase)] if start >= 0 else ""
+                slips = [i for i, (a, b) in enumerate(zip(phrase, written)) if a != b]
+                if len(written) == len(phrase) and len(slips) == 1 and written not in in_use:
+                    i = slips[0]
+                    slip = written[i]
+                    edge = (written[i:i + 2] if i == 0 else written[i - 1:i + 1]) if i in (0, len(phrase) - 1) else ""
+                    if is_hanzi(slip) and slip not in COUNTING and slip not in TRADITIONAL and edge not in vocabulary:
+                        hits.append(Hit(start, written, phrase,
+                                        f"严重错别字（重要表述）：“{written}”应为“{phrase}”", CHECK, len(written)))
+                at = text.find(half, at + 1)
+    return hits
+
+
 @lru_cache(maxsize=1)
 def _collocations() -> tuple[tuple[re.Pattern, str, frozenset[str], bool], ...]:
     """(pattern of a collocation with any 两个…/四个… in its place, the formulation it takes, the
@@ -320,6 +360,7 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
     hits += _inserted(text) + _truncated(text, good_spans) + _doubled_edges(text, correct)
     if "共和" in text or "中华" in text:
         hits += _one_off_names(text)
+    hits += _one_off_formulation(text)
     hits += congress_errors(text)
     if "个" in text:
         hits += _miscollocated(text)

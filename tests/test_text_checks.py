@@ -545,6 +545,19 @@ def test_severe_dropped_swapped_and_doubled_characters():
     assert [h.suggestion for h in scan_severe("牢记全心全意为人服务的根本宗旨")] == ["全心全意为人民服务"]
     for text in ("民警坚持全心全意为民服务", "全心全意服务企业", "我们要全心全意地为人民服务"):
         assert scan_severe(text) == [], text
+    # A long formulation with one character replaced by any other (时期 for 时代); a form in use, or a
+    # replaced last character that makes a word, is left alone.
+    assert [h.suggestion for h in scan_severe("要坚持以习近平新时区中国特色社会主义思想为指导")] == \
+        ["习近平新时代中国特色社会主义思想"]
+    assert [h.suggestion for h in scan_severe("铸牢中华民旅共同体意识")] == ["铸牢中华民族共同体意识"]
+    for text in ("为全面建设社会主义现代化强国而团结奋斗", "建设中国特色社会主义文明"):
+        assert scan_severe(text) == [], text
+    # A leader's organ with an office the leader does not hold in it: the title is wrong.
+    assert [h.suggestion for h in scan_severe("传达学习了中央纪委主任李西的讲话")] == []
+    assert [h.suggestion for h in scan_severe("传达学习了中央纪委主任李希的讲话")] == ["中央纪委书记李希"]
+    assert [h.suggestion for h in scan_severe("全国政协主任王沪宁出席")] == ["全国政协主席王沪宁"]
+    for text in ("全国政协委员李强提交提案", "时任国务院副秘书长李强", "中央办公厅主任蔡奇出席"):
+        assert scan_severe(text) == [], text
     # The halves of 两个维护 swapped are an error where the phrase ends, not where words read on.
     assert [h.suggestion for h in scan_severe("要坚决做到维护两个，增强四个意识")] == ["两个维护"]
     assert scan_severe("新增智能设备运行与维护两个专业") == []

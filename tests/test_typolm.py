@@ -832,3 +832,14 @@ def test_only_a_long_listed_term_overrules_the_model():
     assert dictionary.in_term(line, line.index("制"), LONG_TERM)
     line = "国务院自由贸易实验区工作部际联席会议。"
     assert dictionary.in_term(line, line.index("实")) and not dictionary.in_term(line, line.index("实"), LONG_TERM)
+
+
+def test_a_slip_before_a_full_stop_and_a_list_of_townships_and_towns():
+    # 。 is likely after 化, so the pair 化。 once passed the slip over as plausible: before a stop
+    # the character alone decides.
+    (hit,) = scan_typos("县自然资源局正在编制湾区海水养殖用海规化。")
+    assert (hit.evidence, hit.suggestion) == ("化", "划")
+    # A township listed before a town is a place's name, whatever word its characters make (繁茂).
+    line = "要求县水务局加快番茂乡、大丰镇集中供水管网延伸工程建设"
+    assert propernames.is_named(line, line.index("番"), dictionary.words())
+    assert not propernames.is_named("要求加快番茂乡建设", 4, dictionary.words())
