@@ -31,6 +31,7 @@ MODEL_GAIN = 2.0        # nats the language model must gain with the idiom in pl
 MASK = "\x00"
 # Marks that set a name or slogan apart (“橙心橙意”网店).
 OPENING, CLOSING = "“‘「『\"", "”’」』\""
+SLOGAN_JOINS = "·・•"      # one slogan joined to another inside the quotation marks (“橙心橙意·桥头好橙”)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +116,13 @@ def _anchors() -> PhraseFinder[tuple[int, ...]]:
 
 def _pun(line: str, start: int, where: tuple[int, ...]) -> bool:
     """True when the idiom's repeated character is replaced in both places by one character and the
-    four stand alone in quotation marks: a pun made on purpose, a shop's or a slogan's name
-    (“橙心橙意”网店 on a navel-orange county), not a slip."""
+    four stand alone in quotation marks, or first of slogans joined by a dot there: a pun made on
+    purpose, a shop's or a slogan's name (“橙心橙意”网店, “橙心橙意·桥头好橙” on a navel-orange
+    county), not a slip."""
     if len(where) != 2 or line[start + where[0]] != line[start + where[1]]:
         return False
-    return 0 < start and start + 4 < len(line) and line[start - 1] in OPENING and line[start + 4] in CLOSING
+    return 0 < start and start + 4 < len(line) and line[start - 1] in OPENING \
+        and (line[start + 4] in CLOSING or line[start + 4] in SLOGAN_JOINS)
 
 
 def misspelt_idioms(line: str, model: lm.Model) -> list[Slip]:

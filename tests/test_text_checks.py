@@ -214,6 +214,7 @@ def test_improper_rules_and_exemptions():
     assert scan_improper("将国土资源部的职责整合") == []               # about the reform itself
     assert scan_improper("他在县国土资源局工作期间") == []             # when it existed
     assert [h.evidence for h in scan_improper("县环境保护局加强三夏期间秸秆禁烧巡查")] == ["环境保护局"]
+    assert scan_improper("县秦岭生态环境保护局将适时组织开展抽查") == []     # a bureau of the new kind
     assert scan_improper("所谓“台湾总统”的说法") == []                 # a quotation
     assert scan_improper("市国土资源局召开专题会议", dt.date(2017, 5, 1)) == []   # page dated before
     assert scan_improper("伊斯兰国家") == [] and scan_improper("生态环保局") == []
@@ -538,6 +539,7 @@ def test_severe_dropped_swapped_and_doubled_characters():
     assert [h.suggestion for h in scan_severe("深入学习贯彻党的二十届精神")] == ["党的二十大精神"]
     assert scan_severe("深入学习贯彻党的二十届三中全会精神") == []
     assert [h.suggestion for h in scan_severe("奋力谱写中国现代化江西篇章")] == ["谱写中国式现代化"]
+    assert [h.suggestion for h in scan_severe("我们要以中国现代化为引领，谱写高质量发展新篇章")] == ["以中国式现代化为引领"]
     assert scan_severe("推进中国现代化进程的历史经验") == []
     assert [h.suggestion for h in scan_severe("丁雪祥在国家防总会议上作出部署")] == ["丁薛祥"]
     # The Party's fundamental purpose miswritten; its shorter pledge and its adverb form are right.

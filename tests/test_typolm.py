@@ -215,6 +215,7 @@ def test_real_word_errors_are_weighed_in_context():
     # The same character for both of an idiom's repeated ones, the four alone in quotation marks, is
     # a pun made on purpose (a shop's name); unquoted, it is still a slip.
     assert scan_typos("返乡青年注册了“橙心橙意”网店，通过直播销售脐橙。") == []
+    assert scan_typos("桥头镇近期开展“橙心橙意·桥头好橙”电商直播活动。") == []
     assert [h.suggestion for h in scan_typos("返乡青年做事橙心橙意，通过直播销售脐橙。")] == ["诚心诚意"]
     assert scan_typos("按照同一岗位考试总成绩从高到低依次递补。") == []
     # After an office a surname and given name are a name, but not where the surname ends a word (村庄).
@@ -843,3 +844,12 @@ def test_a_slip_before_a_full_stop_and_a_list_of_townships_and_towns():
     line = "要求县水务局加快番茂乡、大丰镇集中供水管网延伸工程建设"
     assert propernames.is_named(line, line.index("番"), dictionary.words())
     assert not propernames.is_named("要求加快番茂乡建设", 4, dictionary.words())
+
+
+def test_usage_decides_hidden_danger_checks_joint_meetings_and_probation():
+    assert [h.suggestion for h in scan_typos("县应急管理局对全县晾晒场开展安全隐患摸牌。")] == ["摸排"]
+    assert scan_typos("他在麻将桌上摸牌。") == []
+    assert [h.suggestion for h in scan_typos("全县产业发展推进会既食品安全培训会在县城召开。")] == ["会暨"]
+    assert scan_typos("这次会既是总结会，也是动员会。") == []
+    assert [h.suggestion for h in scan_typos("新聘用人员实行适用期制度。")] == ["试用期"]
+    assert scan_typos("本办法适用期为三年。") == []
