@@ -32,6 +32,15 @@ def test_a_rare_character_of_the_sites_own_word_is_offered_by_its_reading():
     assert (hit.evidence, hit.suggestion) == ("迷猴", "猕猴")
 
 
+def test_the_sites_writing_decides_where_the_model_barely_knows_the_word():
+    # 刮青 (scraping the green skin off bamboo) is rare in any text: the model prefers it over 刮清
+    # here by about 2 nats, and the site writing it in the same company says what was meant.
+    bamboo = "篾匠在作坊里刮青。\n每天都在作坊里刮青。\n竹材运到作坊里刮青破篾。\n刮青去节都在作坊里完成。\n"
+    line = "老艺人每天都要在作坊里刮清去节。"
+    [hit] = scan_typos(line, None, SiteText(bamboo + line))
+    assert (hit.evidence, hit.suggestion) == ("刮清", "刮青")
+
+
 def test_the_word_must_be_the_sites_own():
     # Written once elsewhere is not enough; nor is a pair the site itself writes again (a name).
     assert scan_typos(LINE, None, SiteText("全县梨园面积达到3.2万亩。\n" + LINE)) == []
