@@ -129,8 +129,8 @@ TOWN_BEFORE = frozenset("镇乡")
 # What two characters and 村 (屯, 寨) follow as a village's name: 在宏岭村, 对夏格村, 从岜山屯.
 VILLAGE_BEFORE = frozenset("在对从向与和为经")
 VILLAGE_END = frozenset("村屯寨")
-# ...and a canal or an island so named (丰济干渠, 在东楮岛海域).
-CUED_PLACE_END = tuple(VILLAGE_END) + ("干渠", "分干渠", "支渠", "岛")
+# ...and a canal, an island or a river of the Yangtze delta so named (丰济干渠, 在东楮岛海域, 和葑湾港).
+CUED_PLACE_END = tuple(VILLAGE_END) + ("干渠", "分干渠", "支渠", "岛", "港")
 VILLAGE_AFTER = ("村", "社区")
 PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区", "路", "大道", "大街",
                "市委", "市政府", "市人民")     # a city by its Party committee or government (省委、禾川市委)

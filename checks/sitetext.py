@@ -312,8 +312,9 @@ def _sounding(char: str) -> str:
 
 def _guarded(line: str, start: int, offset: int, other: str, vocabulary: dict[str, int]) -> bool:
     """True when the pair at `start` stands where the detector would not question line[offset]
-    either: in a name, a pattern-built or paired phrase, a set term, or one correct form of a word
-    written two ways."""
+    either: in a name, a pattern-built or paired phrase, a list whose items share the character beside
+    it (参须、参叶、参花), a set term, or one correct form of a word written two ways."""
     return propernames.is_named(line, start, vocabulary) or propernames.is_named(line, start + 1, vocabulary) \
         or setphrases.in_set_phrase(line, offset) or setphrases.in_paired_phrase(line, offset, vocabulary) \
+        or setphrases.in_parallel_list(line, offset, other, vocabulary) \
         or dictionary.in_term(line, offset) or typolm.swaps_variant(line, offset, other)

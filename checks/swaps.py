@@ -73,5 +73,7 @@ def swapped_pairs(line: str, model: lm.Model) -> list[Swap]:
             named = propernames.person_positions(line, words())
         if named.intersection((i, i + 1)):
             continue        # a given name may read as a word reversed
+        if propernames.is_named(line, i, words()):
+            continue        # so may a place's (和葑湾港: a river, no 港湾)
         found.append(Swap(i, written, meant))
     return found

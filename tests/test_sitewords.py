@@ -41,6 +41,16 @@ def test_the_sites_writing_decides_where_the_model_barely_knows_the_word():
     assert (hit.evidence, hit.suggestion) == ("刮清", "刮青")
 
 
+def test_a_list_of_the_same_plants_parts_is_no_site_word():
+    # 参须、参叶、参花: the site's 参业 (the ginseng trade) is no slip's meaning in a list of parts.
+    from checks import dictionary
+    from checks.sitetext import _guarded
+    line = "提高参须、参叶、参花综合利用水平。"
+    at = line.index("参叶")
+    assert _guarded(line, at, at + 1, "业", dictionary.words())
+    assert not _guarded("提高参叶综合利用水平。", 2, 3, "业", dictionary.words())
+
+
 def test_the_word_must_be_the_sites_own():
     # Written once elsewhere is not enough; nor is a pair the site itself writes again (a name).
     assert scan_typos(LINE, None, SiteText("全县梨园面积达到3.2万亩。\n" + LINE)) == []

@@ -853,3 +853,9 @@ def test_usage_decides_hidden_danger_checks_joint_meetings_and_probation():
     assert scan_typos("这次会既是总结会，也是动员会。") == []
     assert [h.suggestion for h in scan_typos("新聘用人员实行适用期制度。")] == ["试用期"]
     assert scan_typos("本办法适用期为三年。") == []
+
+
+def test_a_river_named_like_a_harbour_is_a_place():
+    # 和葑湾港: a river of the Yangtze delta (港), whose 湾港 the swap check took for 港湾.
+    line = "计划对市河和葑湾港实施生态清淤。"
+    assert propernames.is_named(line, line.index("湾"), dictionary.words())
