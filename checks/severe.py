@@ -181,54 +181,33 @@ def insertion_heads() -> PhraseFinder[list[tuple[str, int, str]]]:
 # whatever it sounds or looks like. Its traditional form is no slip of it.
 FIXED_NAMES = ("中华人民共和国",)
 TRADITIONAL = frozenset("華國")
-
-
-@lru_cache(maxsize=1)
-def _one_off_pattern() -> re.Pattern:
-    return re.compile("|".join(re.escape(name[:i]) + "[\u4e00-\u9fff]" + re.escape(name[i + 1:])
-                               for name in FIXED_NAMES for i in range(len(name))))
-
-
-def _one_off_names(text: str) -> list[Hit]:
-    """The state's name with one character replaced by any other (悬挂中华人明共和国国旗)."""
-    hits = []
-    for match in _one_off_pattern().finditer(text):
-        written = match[0]
-        if written in FIXED_NAMES:
-            continue
-        name = next(name for name in FIXED_NAMES if len(name) == len(written)
-                    and sum(a != b for a, b in zip(name, written)) == 1)
-        slip = next(b for a, b in zip(name, written) if a != b)
-        if slip in TRADITIONAL:
-            continue
-        hits.append(Hit(match.start(), written, name, f"严重错别字（机构名称）：“{written}”应为“{name}”", CHECK, len(written)))
-    return hits
-
-
-# A key formulation this long (习近平新时代中国特色社会主义思想) with one character replaced by any
-# other is a slip of it, however it sounds or looks (新时期 for 新时代): no other wording of that
-# length shares all but one of its characters. At its first or last character the replacement may
-# instead make a word of its own there (中国特色社会主义文明), so only a non-word is taken. A numbered
-# one (中国共产党第二十次全国代表大会) is left to checks/congress.py, which knows 届 from 次.
+# So is a key formulation this long (习近平新时代中国特色社会主义思想): no other wording of that
+# length shares all but one of its characters (新时期 for 新时代). At its first or last character
+# the replacement may instead make a word of its own there (中国特色社会主义文明), so there only a
+# non-word is taken. A numbered one (中国共产党第二十次全国代表大会) is left to checks/congress.py,
+# which knows 届 from 次.
 ONE_OFF_MIN = 10
 
 
 @lru_cache(maxsize=1)
-def _one_off_formulations() -> tuple[tuple[str, str, str], ...]:
-    """(formulation, its first half, its second half) of every formulation of ONE_OFF_MIN or more."""
+def _one_off_phrases() -> tuple[tuple[str, str, bool], ...]:
+    """(phrase, kind, whether a replaced first or last character must make no word) of every phrase
+    with any one character replaced a slip: the state's name and the long formulations."""
     items = reference()["formulations"]["items"]
-    return tuple((phrase, phrase[:len(phrase) // 2], phrase[len(phrase) // 2:])
-                 for phrase in items if len(phrase) >= ONE_OFF_MIN and "第" not in phrase)
+    return tuple((name, "机构名称", False) for name in FIXED_NAMES) + tuple(
+        (phrase, "重要表述", True) for phrase in items if len(phrase) >= ONE_OFF_MIN and "第" not in phrase)
 
 
-def _one_off_formulation(text: str) -> list[Hit]:
-    """Long key formulations with one character replaced (习近平新时期中国特色社会主义思想): one half
-    of the phrase stands as written, the other differs from it in one character."""
+def _one_off(text: str) -> list[Hit]:
+    """The state's name and long key formulations with one character replaced by any other
+    (悬挂中华人明共和国国旗, 习近平新时期中国特色社会主义思想): one half of the phrase stands as
+    written, the other differs from it in one character."""
     hits = []
     vocabulary = words()
     in_use = reference()["formulations"].get("in_use", [])
-    for phrase, head, tail in _one_off_formulations():
-        for half, before in ((head, 0), (tail, len(head))):
+    for phrase, kind, edges_checked in _one_off_phrases():
+        middle = len(phrase) // 2
+        for half, before in ((phrase[:middle], 0), (phrase[middle:], middle)):
             at = text.find(half)
             while at >= 0:
                 start = at - before
@@ -236,11 +215,12 @@ def _one_off_formulation(text: str) -> list[Hit]:
                 slips = [i for i, (a, b) in enumerate(zip(phrase, written)) if a != b]
                 if len(written) == len(phrase) and len(slips) == 1 and written not in in_use:
                     i = slips[0]
-                    slip = written[i]
-                    edge = (written[i:i + 2] if i == 0 else written[i - 1:i + 1]) if i in (0, len(phrase) - 1) else ""
-                    if is_hanzi(slip) and slip not in COUNTING and slip not in TRADITIONAL and edge not in vocabulary:
-                        hits.append(Hit(start, written, phrase,
-                                        f"严重错别字（重要表述）：“{written}”应为“{phrase}”", CHECK, len(written)))
+                    # the replaced edge character with its neighbour inside the phrase
+                    edge = written[max(0, i - 1):i + 1] if i == len(phrase) - 1 else written[:2] if i == 0 else ""
+                    if is_hanzi(written[i]) and written[i] not in COUNTING and written[i] not in TRADITIONAL \
+                            and not (edges_checked and edge in vocabulary):
+                        hits.append(Hit(start, written, phrase, f"严重错别字（{kind}）：“{written}”应为“{phrase}”",
+                                        CHECK, len(written)))
                 at = text.find(half, at + 1)
     return hits
 
@@ -358,9 +338,7 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
             continue        # 运行与维护两个专业: the halves of 两个维护 swapped, read on as words
         hits.append(Hit(start, bad, good, f"严重错别字（{kind}）：“{bad}”应为“{good}”", CHECK, len(bad)))
     hits += _inserted(text) + _truncated(text, good_spans) + _doubled_edges(text, correct)
-    if "共和" in text or "中华" in text:
-        hits += _one_off_names(text)
-    hits += _one_off_formulation(text)
+    hits += _one_off(text)
     hits += congress_errors(text)
     if "个" in text:
         hits += _miscollocated(text)
