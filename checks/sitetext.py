@@ -221,8 +221,8 @@ def place_name(site_name: str) -> str:
 # and no false alarm more; every reading of a character (pypinyin's heteronyms) found 29 for 4.
 # The model need prefer the pair meant only a little, the site's writing being the evidence: at
 # 1 nat rather than 3, 13 more typos on the mock counties (刮清 for 刮青, which the model barely
-# knows) and no false alarm more, there or with every county's clean text pooled into one site
-# of 4.8 million characters.
+# knows) and no false alarm more; on every county's clean text pooled into one site of 4.8
+# million characters, no site word at either setting.
 SITE_WORD_SALIENCE = 4.0
 SITE_WORD_GAIN = 1.0
 # ...or, without the neighbour, when the pair meant is a common dictionary word (SITE_WORD_COMMON,
