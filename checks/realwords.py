@@ -160,6 +160,10 @@ RULED_OUT_BEFORE: dict[tuple[str, str], re.Pattern] = {
     # What an interview or assessment weighs, usage writes either way (面试主要考察应聘人员的沟通能力).
     ("考察", "考查"): re.compile(r"(面试|笔试|考试|考核|测评|主要|重点|着重)$"),
     ("指责", "职责"): re.compile(r"(拒绝|回应|反驳|驳斥|否认|面对|遭到|受到|引来|招致|引发)[^，,。；;]{0,16}$"),
+    # An emergency response has its grades (Ⅲ级以上响应, 应急响应): no 相应 after a grade.
+    ("响应", "相应"): re.compile(r"([ⅠⅡⅢⅣ一二三四1-4]级(以上|及以上|以下)?|应急|防汛|防台|防旱|防风)$"),
+    # What is recorded as it happens (全程记录, 如实记录, 做好记录) is a 记录, never a 纪录 (a best mark).
+    ("记录", "纪录"): re.compile(r"(全程|如实|详细|做好|认真|实时|及时|逐一|跟踪|影像|视频|监控|值班|巡查|检查|作业|台账)$"),
     # Returns shared out, earned or raised (按比例分享收益, 增加集体收益) are 收益, the noun: the model
     # reads 分享受益 for 享受 in it.
     ("收益", "受益"): re.compile(r"(分享|分配|共享|分红|获得|取得|增加|提高|带来|产生|实现|保障|确保|享有|稳定|"

@@ -304,11 +304,20 @@ def scan_typos(text: str, date: dt.date | None = None, elsewhere: "SiteText | st
 
 
 def _confident_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
-    found = without_overlaps(_pair_hits(text) + _model_hits(text, True, elsewhere) + _realword_hits(text, True)
-                             + _swap_hits(text, elsewhere) + _idiom_hits(text))
+    found = without_overlaps(_pair_hits_off_place(text, elsewhere) + _model_hits(text, True, elsewhere)
+                             + _realword_hits(text, True) + _swap_hits(text, elsewhere) + _idiom_hits(text))
     # A slip for the site's own word is the last resort: where another rule names the character, its finding stands.
     return without_overlaps(found + _outside(_site_word_hits(text, elsewhere),
                                              [(h.offset, h.offset + h.length) for h in found]))
+
+
+def _pair_hits_off_place(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
+    """The listed pairs, less those whose slip is a character of the site's own place name written
+    there in full (2022年钧滩县 on 钧滩县's site holds no 年钧 for 年均)."""
+    return [hit for hit in _pair_hits(text)
+            if elsewhere is None or hit.length != len(hit.suggestion)
+            or not any(own_place(text, hit.offset + k, elsewhere)
+                       for k in range(hit.length) if hit.evidence[k] != hit.suggestion[k])]
 
 
 def _site_word_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:

@@ -859,3 +859,13 @@ def test_a_river_named_like_a_harbour_is_a_place():
     # 和葑湾港: a river of the Yangtze delta (港), whose 湾港 the swap check took for 港湾.
     line = "计划对市河和葑湾港实施生态清淤。"
     assert propernames.is_named(line, line.index("湾"), dictionary.words())
+
+
+def test_a_listed_slip_into_the_sites_own_place_name_and_a_record_kept_throughout():
+    from checks.realwords import _ruled_out
+    line = "2022年钧滩县国民经济和社会发展统计公报"
+    assert [h.suggestion for h in scan_typos(line)] == ["年均"]
+    assert scan_typos(line, None, SiteText(line, "钧滩")) == []
+    line = "取酒等环节实行全程记录。"
+    assert _ruled_out(line, line.index("记录"), "记录", "纪录")
+    assert not _ruled_out("打破了全国记录。", 5, "记录", "纪录")
