@@ -49,6 +49,8 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 # - hidden dangers are checked one by one (隐患摸排), one meeting is held with another (推进会暨培训会)
 #   and new staff serve a probation (试用期制度): 摸牌, 会既 and 适用期 are other words.
 Rule = tuple[re.Pattern | None, re.Pattern | None]
+# Another meeting's or event's name after 暨, with no 也 or 又 answering a 既 later.
+ANOTHER_MEETING = re.compile(r"(?![是要有能可])[^，,。；;：:]{2,20}?(会|会议|活动|仪式|典礼)(?![^。；;]*[也又])")
 RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("截止", "截至"): ((None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
                                       r"年底|年末|月底|月末|发稿")),
@@ -106,10 +108,8 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("摸牌", "摸排"): ((re.compile(r"(开展|进行|组织|全面|逐户|逐一|隐患|拉网式|集中|深入|彻底|走访|调查|排查|起底式)$"), None),
                    (None, re.compile(r"(辖区|底数|清楚|核实|登记|建档|工作|行动|整治|范围|对象|重点)"))),
     # One meeting held together with another (推进会暨培训会); 会既是…也是 pairs what a meeting is.
-    ("会既", "会暨"): ((None, re.compile(r"(?![是要有能可])[^，,。；;：:]{2,20}?(会|会议|活动|仪式|典礼)"
-                                      r"(?![^。；;]*[也又])")),),
-    ("会议既", "会议暨"): ((None, re.compile(r"(?![是要有能可])[^，,。；;：:]{2,20}?(会|会议|活动|仪式|典礼)"
-                                        r"(?![^。；;]*[也又])")),),
+    ("会既", "会暨"): ((None, ANOTHER_MEETING),),
+    ("会议既", "会议暨"): ((None, ANOTHER_MEETING),),
     # New staff serve a probation (试用期制度, 试用期满); a rule's 适用期 is the time it applies.
     ("适用期", "试用期"): ((re.compile(r"(实行|实施|约定|新聘用?人员|新录用人员|聘用人员)$"), None),
                      (None, re.compile(r"(制度|满|考核|期满|工资|待遇)"))),
