@@ -215,10 +215,11 @@ def _one_off(text: str) -> list[Hit]:
                 slips = [i for i, (a, b) in enumerate(zip(phrase, written)) if a != b]
                 if len(written) == len(phrase) and len(slips) == 1 and written not in in_use:
                     i = slips[0]
-                    # the replaced edge character with its neighbour inside the phrase
-                    edge = written[max(0, i - 1):i + 1] if i == len(phrase) - 1 else written[:2] if i == 0 else ""
+                    # A replaced first or last character, with its neighbour inside the phrase, may be a word.
+                    at_edge = i in (0, len(phrase) - 1)
+                    beside = written[:2] if i == 0 else written[i - 1:i + 1]
                     if is_hanzi(written[i]) and written[i] not in COUNTING and written[i] not in TRADITIONAL \
-                            and not (edges_checked and edge in vocabulary):
+                            and not (edges_checked and at_edge and beside in vocabulary):
                         hits.append(Hit(start, written, phrase, f"严重错别字（{kind}）：“{written}”应为“{phrase}”",
                                         CHECK, len(written)))
                 at = text.find(half, at + 1)
