@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from checks import lm
 from checks.phrases import PhraseFinder
@@ -25,7 +24,7 @@ from checks.dictionary import in_term, is_hanzi, words
 from checks.setphrases import in_set_phrase
 from checks.typolm import confusion
 
-IDIOMS = Path(__file__).parent / "data" / "idioms.tsv"
+IDIOMS = lm.PACKAGE / "data" / "idioms.tsv"
 COMMON = 500            # an idiom's count in ECSpell's list (坚定不移 54,113; 时不我待 4,164)
 MODEL_GAIN = 2.0        # nats the language model must gain with the idiom in place (时不我带: 3.4)
 MASK = "\x00"

@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from checks import dictionary, lm, typolm
 from checks.phrases import PhraseFinder
 
-PAIRS = Path(__file__).parent / "data" / "confusable_words.tsv"
+PAIRS = lm.PACKAGE / "data" / "confusable_words.tsv"
 CONFIDENT_GAIN = 6.0      # nats: a typo
 SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 

@@ -310,8 +310,25 @@ def _truncated(text: str, good_spans: list[tuple[int, int]]) -> list[Hit]:
     return hits
 
 
+def preload() -> None:
+    """Build the tables the severe check reads (its automata, collocation patterns) now rather than
+    on the first line that needs them."""
+    automata()
+    insertion_heads()
+    _one_off_phrases()
+    _collocations()
+    truncations()
+
+
 def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
     """Severe errors in `text`: wrong leader names/titles, organ names and key formulations."""
+    return list(_scan_severe_cached(text, date))
+
+
+@lru_cache(maxsize=4096)
+def _scan_severe_cached(text: str, date: dt.date | None) -> tuple[Hit, ...]:
+    # Each line is read twice, by this check and by text.typo (which leaves a severe error's
+    # characters to it), and a site repeats its lines on many pages.
     wrong, right = automata()
     correct = [(start, phrase) for start, phrase, _ in right.find(text)]
     good_spans = [(start, start + len(phrase)) for start, phrase in correct]
@@ -345,7 +362,7 @@ def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:
         hits += _miscollocated(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):
         hits += leader_errors(text, correct)
-    return without_overlaps(hits)
+    return tuple(without_overlaps(hits))
 
 
 def severe_typos(ctx):

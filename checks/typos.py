@@ -25,7 +25,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from checks import dictionary, idioms, lm, propernames, realwords, swaps, typolm
+from checks import dictionary, idioms, lm, propernames, realwords, severe, swaps, typolm
 from checks.attachments import SENTENCE_END
 from checks.sitetext import SiteText, of_site, own_character, own_place, site_name_at, site_words, site_writes_fix
 from checks.phrases import PhraseFinder
@@ -65,6 +65,7 @@ def preload() -> None:
     automaton(_holdout)
     realwords.pairs()
     swaps.swappable()
+    severe.preload()
 
 
 @lru_cache(maxsize=2)
