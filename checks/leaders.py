@@ -130,8 +130,10 @@ def _title_mismatches(text: str) -> list[Hit]:
             unwritten = {name: [t for t in held[name] if t not in text[start:match.end()]] or held[name]}
             for listed in chain:
                 if listed["t1"] not in held[name] and not (listed["t1"] in LOCAL_TITLES and len(name) == 2):
-                    hits.append(_mismatch(listed["t1"], listed.start(), listed["t1"], name, titles, unwritten,
-                                          as_of, listed=True))
+                    hit = _mismatch(listed["t1"], listed.start(), listed["t1"], name, titles, unwritten, as_of,
+                                    listed=True)
+                    if hit is not None:
+                        hits.append(hit)
     return hits
 
 

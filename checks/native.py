@@ -20,12 +20,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# The detector and the rules every line of text passes through (setphrases, the severe check, idioms,
-# the usage rules). typos.py and leaders.py stay plain, mypyc's type check rejecting them as written, and
-# swaps.py, whose test hands it a stand-in model.
+# The detector and the rules every line of text passes through (typos, setphrases, the severe check and
+# its leaders, idioms, the usage rules); not swaps.py, whose test hands it a stand-in model.
 MODULES = ("checks/dictionary.py", "checks/lm.py", "checks/lmtable.py", "checks/propernames.py", "checks/typolm.py",
-           "checks/setphrases.py", "checks/severe.py", "checks/congress.py", "checks/idioms.py",
-           "checks/realwords.py")
+           "checks/typos.py", "checks/setphrases.py", "checks/severe.py", "checks/leaders.py", "checks/congress.py",
+           "checks/idioms.py", "checks/realwords.py")
 BUILD = ROOT / "build" / "native"
 PACKAGE_DIR = BUILD / "checks"
 DIGEST = PACKAGE_DIR / "SOURCES"

@@ -23,7 +23,6 @@ import os
 import re
 from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path
 
 from checks import dictionary, idioms, lm, propernames, realwords, severe, swaps, typolm
 from checks.attachments import SENTENCE_END
@@ -34,8 +33,8 @@ from checks.textscan import Hit, without_overlaps
 
 CHECK = "text.typo"
 SUSPECT_CHECK = "text.typo_suspect"
-DATA = Path(__file__).parent / "data" / "typo_pairs.tsv"
-COMMON = Path(__file__).parent / "data" / "common_typos.tsv"     # our own curated list
+DATA = lm.PACKAGE / "data" / "typo_pairs.tsv"
+COMMON = lm.PACKAGE / "data" / "common_typos.tsv"     # our own curated list
 CURATED = "常见错别字"      # the source a pair of that list is shown with
 # A known misspelling that the segmentation reads as a unit but that a rarer dictionary word
 # crosses (报明时间 holds 明时) is kept unless the language model finds the written form likelier
@@ -192,7 +191,7 @@ def _model_hits(text: str, confident: bool, elsewhere: "SiteText | str | None" =
                 confirmed = site_writes_fix(text, suspect, elsewhere)
         if (suspect.confident or confirmed is not None) != confident:
             continue
-        if confirmed:
+        if confirmed and elsewhere is not None:
             detail = (f"错别字：“{suspect.wrong}”应为“{suspect.right}”（本站其他页面 {elsewhere.count(confirmed)} 处"
                       f"写作“{confirmed}”，把握度 {suspect.confidence:.0%}）")
             hits.append(Hit(suspect.offset, suspect.wrong, suspect.right, detail, CHECK, 1))
@@ -316,9 +315,9 @@ def _pair_hits_off_place(text: str, elsewhere: "SiteText | str | None") -> list[
     """The listed pairs, less those whose slip is a character of the site's own place name written
     there in full (2022年钧滩县 on 钧滩县's site holds no 年钧 for 年均)."""
     return [hit for hit in _pair_hits(text)
-            if elsewhere is None or hit.length != len(hit.suggestion)
+            if elsewhere is None or hit.length != len(hit.suggestion or "")
             or not any(own_place(text, hit.offset + k, elsewhere)
-                       for k in range(hit.length) if hit.evidence[k] != hit.suggestion[k])]
+                       for k in range(hit.length) if hit.evidence[k] != (hit.suggestion or "")[k])]
 
 
 def _site_word_hits(text: str, elsewhere: "SiteText | str | None") -> list[Hit]:
@@ -392,7 +391,7 @@ def scan_suspects(text: str, date: dt.date | None = None, elsewhere: "SiteText |
     return [h for h in scan_both(text, date, elsewhere) if h.check == SUSPECT_CHECK]
 
 
-def scan_both(text: str, date: dt.date | None = None, elsewhere: "SiteText | None" = None) -> list[Hit]:
+def scan_both(text: str, date: dt.date | None = None, elsewhere: "SiteText | str | None" = None) -> list[Hit]:
     """Typos and 疑似 in one pass over the model (text.typo and text.typo_suspect share it)."""
     typos_found = _confident_hits(text, elsewhere)
     suspects = without_overlaps(_model_hits(text, False, elsewhere) + _realword_hits(text, False))
