@@ -557,6 +557,7 @@ def test_severe_dropped_swapped_and_doubled_characters():
     # 二 for 两 in a formulation's count, 人们 for 人民 in the Party's purpose.
     assert [h.suggestion for h in scan_severe("做到“二个维护”")] == ["两个维护"]
     assert [h.suggestion for h in scan_severe("践行全心全意为人们服务的根本宗旨")] == ["全心全意为人民服务"]
+    assert [h.suggestion for h in scan_severe("始终坚持全心全力为人民服务的根本宗旨")] == ["全心全意为人民服务"]
     # A leader's organ with an office the leader does not hold in it: the title is wrong.
     assert [h.suggestion for h in scan_severe("传达学习了中央纪委主任李西的讲话")] == []
     assert [h.suggestion for h in scan_severe("传达学习了中央纪委主任李希的讲话")] == ["中央纪委书记李希"]
