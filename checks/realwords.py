@@ -46,7 +46,7 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 # - work is done on time (按期完成), two demands are paired (既要…也要), a written examination is sat
 #   (笔试成绩), and what happens is reported at once (及时报告): 按其, 即要, 笔式 and 即使 are other words;
 # - hidden dangers are checked one by one (隐患摸排), one meeting is held with another (推进会暨培训会)
-#   and new staff serve a probation (试用期制度): 摸牌, 会既 and 适用期 are other words.
+#   and new staff serve a probation (试用期制度): 摸牌, 会既, 适用期 and 使用期 are other words.
 Rule = tuple[re.Pattern | None, re.Pattern | None]
 # Another meeting's or event's name after 暨, with no 也 or 又 answering a 既 later.
 ANOTHER_MEETING = re.compile(r"(?![是要有能可])[^，,。；;：:]{2,20}?(会|会议|活动|仪式|典礼)(?![^。；;]*[也又])")
@@ -104,7 +104,8 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
                    (None, re.compile(r"(成绩|合格|时间|地点|内容|科目|采取|采用|结束|阶段|环节|考场|考试|人员|名单|入围|"
                                      r"资格|分数|试卷|题目|命题|阅卷|和面试|、面试|面试|于|将于|定于|在)"))),
     # Hidden dangers and households are checked one by one (摸排, 摸底排查); 摸牌 draws a mahjong tile.
-    ("摸牌", "摸排"): ((re.compile(r"(开展|进行|组织|全面|逐户|逐一|隐患|拉网式|集中|深入|彻底|走访|调查|排查|起底式)$"), None),
+    ("摸牌", "摸排"): ((re.compile(r"((开展|进行|组织)[\u4e00-\u9fff]{0,6}|全面|逐户|逐一|隐患|拉网式|集中|深入|彻底|走访|调查|"
+                                r"排查|起底式)$"), None),
                    (None, re.compile(r"(辖区|底数|清楚|核实|登记|建档|工作|行动|整治|范围|对象|重点)"))),
     # One meeting held together with another (推进会暨培训会); 会既是…也是 pairs what a meeting is.
     ("会既", "会暨"): ((None, ANOTHER_MEETING),),
@@ -112,6 +113,8 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     # New staff serve a probation (试用期制度, 试用期满); a rule's 适用期 is the time it applies.
     ("适用期", "试用期"): ((re.compile(r"(实行|实施|约定|新聘用?人员|新录用人员|聘用人员)$"), None),
                      (None, re.compile(r"(制度|满|考核|期满|工资|待遇)"))),
+    # ...and a thing's 使用期 (设备使用期满) is its service life: only a probation's frame decides.
+    ("使用期", "试用期"): ((re.compile(r"(实行|新聘用?人员|新录用人员|聘用人员|新进人员)$"), re.compile(r"(制度|考核)")),),
 }
 
 
@@ -177,7 +180,8 @@ RULED_OUT_BEFORE: dict[tuple[str, str], re.Pattern] = {
 BY_RULE_ONLY = frozenset({("检察", "检查"), ("检查", "检察"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
                           ("货款", "贷款"), ("表章", "表彰"),
                           ("按其", "按期"), ("即要", "既要"), ("笔式", "笔试"), ("即使", "及时"),
-                          ("摸牌", "摸排"), ("会既", "会暨"), ("会议既", "会议暨"), ("适用期", "试用期")})
+                          ("摸牌", "摸排"), ("会既", "会暨"), ("会议既", "会议暨"), ("适用期", "试用期"),
+                          ("使用期", "试用期")})
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,9 +30,9 @@ SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|宜([\u4e00-\u9fff])则
 
 
 # What frames two parallel halves, A_A_: 一村一品, 边干边学, 不等不靠, 无职无权, 助餐助浴, 多病多灾,
-# 随摘随运, 即查即改, 越早越好.
+# 随摘随运, 即查即改, 越早越好, 防鸟防蛇.
 # Not any repeated character: in 煤改汽改造 the second 改 starts a word of its own.
-FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦随即越")
+FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦随即越防")
 
 
 def in_set_phrase(line: str, offset: int) -> bool:
@@ -42,6 +42,9 @@ def in_set_phrase(line: str, offset: int) -> bool:
     if 0 < offset < len(line) - 1 and line[offset - 1] == line[offset + 1] != line[offset] \
             and line[offset - 1] in FRAME:
         return True
+    if offset >= 3 and line[offset - 1] == line[offset - 3] != line[offset] and line[offset - 1] in FRAME \
+            and is_hanzi(line[offset - 2]):
+        return True         # the second half's slot (防鸟防蛇: 蛇, no 防疫)
     correlative = CORRELATIVES.get(line[offset])
     if correlative is not None and correlative.match(line, offset):
         return True

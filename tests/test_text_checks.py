@@ -224,6 +224,7 @@ def test_improper_rules_and_exemptions():
     assert [h.evidence for h in scan_improper("纳税人可前往县地方税务局办理")] == ["地方税务局"]
     assert [h.evidence for h in scan_improper("按照属地原则，县国土资源局负责")] == ["国土资源局"]
     assert [h.evidence for h in scan_improper("县文化广电新闻出版局组织送戏下乡")] == ["文化广电新闻出版局"]
+    assert [h.evidence for h in scan_improper("县文体广电新闻出版局举办石雕展")] == ["文体广电新闻出版局"]
     assert [h.evidence for h in scan_improper("根据农业部的统一部署")] == ["农业部"]
     assert scan_improper("各级农业部门要做好春耕") == [] and scan_improper("县文化和旅游局") == []
     assert [h.evidence for h in scan_improper("县旅游局举办推介活动")] == ["旅游局"]

@@ -42,6 +42,7 @@ CLEAN = [
     "全年共排查化解矛盾纠纷213宗，年加工能力达到8000万穗。",      # a measure word after a figure
     "累计排查土窑、石窑和接口窑1.2万孔，对存在裂缝的37孔危窑落实了加固措施。",  # 孔 counts cave dwellings
     "推行“一坝一主导产业”，为老年人提供助餐助浴等服务。",          # the slot of a frame A_A_
+    "指导养殖户科学投喂，做好防鸟防蛇工作。",                     # the second half's slot: 防蛇, no 防疫
     "冷藏车在主产区设立临时调度点，实行“随摘随运、全程控温”。",      # 随X随Y
     "坚持以商招商、以企引企，力争全年引进亿元以上项目20个以上。",    # 以X?X
     "这是我县继“柴达木藏羊”之后获得的第二个地理标志证明商标。",        # 继…之后
@@ -853,6 +854,11 @@ def test_usage_decides_hidden_danger_checks_joint_meetings_and_probation():
     assert scan_typos("这次会既是总结会，也是动员会。") == []
     assert [h.suggestion for h in scan_typos("新聘用人员实行适用期制度。")] == ["试用期"]
     assert scan_typos("本办法适用期为三年。") == []
+    assert [h.suggestion for h in scan_typos("各村要对独居老人开展全覆盖摸牌，建立一人一档。")] == ["摸排"]
+    assert [h.suggestion for h in scan_typos("新录用人员实行使用期制度，期满考核合格的正式录用。")] == ["试用期"]
+    assert scan_typos("该批设备使用期满后统一报废。") == [] and scan_typos("实行使用期管理。") == []
+    # 作为 is the standard form; 做为 stands only across words (当做 | 为民).
+    assert [h.suggestion for h in scan_typos("对河道管护中不做为、慢作为问题进行通报。")] == ["作为"]
 
 
 def test_a_river_named_like_a_harbour_is_a_place():
