@@ -126,8 +126,8 @@ def _inside_words(line: str, start: int, vocabulary: dict[str, int]) -> bool:
 # (清湾镇汪湾村; not 城关镇对瞎区).
 PLACE_BEFORE = frozenset("、，,：:；;辖（(到任")
 TOWN_BEFORE = frozenset("镇乡")
-# What two characters and 村 (屯, 寨) follow as a village's name: 在宏岭村, 对夏格村, 从岜山屯.
-VILLAGE_BEFORE = frozenset("在对从向与和为经")
+# What two characters and 村 (屯, 寨) follow as a village's name: 在宏岭村, 对夏格村, 从岜山屯, 察看了禾塘村.
+VILLAGE_BEFORE = frozenset("在对从向与和为经了")
 VILLAGE_END = frozenset("村屯寨")
 # ...and a canal, an island or a river of the Yangtze delta so named (丰济干渠, 在东楮岛海域, 和葑湾港).
 CUED_PLACE_END = tuple(VILLAGE_END) + ("干渠", "分干渠", "支渠", "岛", "港")
@@ -193,6 +193,9 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None
     for start in range(max(0, offset - 1), offset + 1):
         if _reads_as_township(line, start):
             return True
+    for start in range(max(0, offset - 2), offset + 1):
+        if _reads_as_town_of_three(line, start):
+            return True
     if _in_mongolian_place(line, offset) or _in_tibetan_name(line, offset):
         return True
     if line[offset + 1:offset + 2] == "家" and (line[offset + 2:offset + 3] in CLAN_VILLAGE or (
@@ -211,6 +214,11 @@ RARE_IN_NAMES = 10
 # (武契奇总统 is no 武器).
 TITLED_AFTER = ("同志", "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "指出", "强调", "表示",
                 "介绍", "说", "先生", "女士", "教授", "总统", "总理", "大使", "博士", "院士") + BIOGRAPHY_AFTER
+
+
+# ...or an office held right before it (村党总支书记陈永富: no 永福).
+TITLED_BEFORE = ("书记", "主任", "局长", "县长", "镇长", "乡长", "市长", "区长", "厅长", "部长", "处长", "科长",
+                 "主席", "院长", "校长", "经理", "站长", "所长", "馆长", "队长", "组长", "会长", "董事长", "社长")
 
 
 def _slip_in_name(line: str, offset: int, fix: str, vocabulary: dict[str, int]) -> bool:
@@ -240,6 +248,7 @@ def reads_as_person(line: str, offset: int, vocabulary: dict[str, int], fix: str
     for start in range(max(0, offset - 2), offset + 1):
         end = start + _person_length(line, start, vocabulary)
         if end > offset and not (fix and start < offset and not line.startswith(TITLED_AFTER, end)
+                                 and not line.endswith(TITLED_BEFORE, 0, start)
                                  and _slip_in_name(line, offset, fix, vocabulary)):
             return True
     return False
@@ -330,6 +339,17 @@ def _reads_as_township(line: str, start: int) -> bool:
     return suffix in LISTED_PLACE and line[start + 3:start + 4] == "、" \
         and (next_suffix == suffix or suffix in TOWN_BEFORE and next_suffix in TOWN_BEFORE) \
         and all(map(_is_hanzi, line[start + 4:start + 6]))
+
+
+def _reads_as_town_of_three(line: str, start: int) -> bool:
+    """Three characters at `start`, at a sentence's or clause's start or after a list separator,
+    before 镇 or 乡: a town's name (。青枫岭镇把…, 、双河口乡)."""
+    name = line[start:start + 3]
+    return len(name) == 3 and all(map(_is_hanzi, name)) and line[start + 3:start + 4] in TOWN_BEFORE \
+        and (not start or line[start - 1] in PLACE_BEFORE or line[start - 1] in SENTENCE_ENDS)
+
+
+SENTENCE_ENDS = frozenset("。！？!?")
 
 
 # A Mongolian village (嘎查) or township (苏木) is named by a transliteration of up to six characters

@@ -28,6 +28,7 @@ STRONG_GAIN = 12.0
 STRONG_SEGMENT = 4.0
 COMMON = 40             # the reversed pair's count in the dictionary, as words() keeps it (10 × ln): about 55
 RARE = 15               # the pair as written may be a dictionary word counted this low (10 × ln: about 4)
+COUNTED_TWO = frozenset("两二")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,8 @@ def swapped_pairs(line: str, model: lm.Model) -> list[Swap]:
     text = ""
     named: set[int] | None = None
     for i, written, meant in swappable().find(line):
+        if line[i + 2:i + 3] in COUNTED_TWO and is_hanzi(line[i + 3:i + 4]):
+            continue        # two things counted (秋春两季, 苏沪两地): their order is the writer's
         if not text:
             text = lm.BEGIN + lm.normalize(line) + lm.END
         # The model first: most pairs fail it, and the segmentation's two lattices cost more.

@@ -417,6 +417,8 @@ def test_two_characters_the_wrong_way_round():
     assert [(h.evidence, h.suggestion) for h in found] == [("度制", "制度")]
     assert [h.suggestion for h in scan_typos("项目完工后由县农业农村局牵头组织竣工收验。")] == ["验收"]
     assert scan_typos("各乡镇要建立健全清洁取暖设施长效管护制度，明确管护责任。") == []
+    # Two things counted after them (秋春两季, 苏沪两地) are in the order the writer chose.
+    assert scan_typos("护林员负责秋春两季的森林防火巡查。") == []
     # A word listed as an item of its own stands, rare as it is (裁制 is tailoring): held out, the
     # model read it as 制裁. Here a model that always prefers the pair reversed leaves only the list alone.
     class PrefersReversed:
@@ -836,7 +838,7 @@ def test_only_a_long_listed_term_overrules_the_model():
     assert dictionary.in_term(line, line.index("实")) and not dictionary.in_term(line, line.index("实"), LONG_TERM)
 
 
-def test_a_slip_before_a_full_stop_and_a_list_of_townships_and_towns():
+def test_a_slip_before_a_full_stop_and_names_of_places_and_persons():
     # 。 is likely after 化, so the pair 化。 once passed the slip over as plausible: before a stop
     # the character alone decides.
     (hit,) = scan_typos("县自然资源局正在编制湾区海水养殖用海规化。")
@@ -845,6 +847,16 @@ def test_a_slip_before_a_full_stop_and_a_list_of_townships_and_towns():
     line = "要求县水务局加快番茂乡、大丰镇集中供水管网延伸工程建设"
     assert propernames.is_named(line, line.index("番"), dictionary.words())
     assert not propernames.is_named("要求加快番茂乡建设", 4, dictionary.words())
+    # A village after 了 (察看了禾塘村), a town of three characters opening a sentence (。青枫岭镇), and a
+    # person after an office held (书记陈永富) are names, whatever word the fix would make.
+    words = dictionary.words()
+    line = "县长先后察看了禾塘村污水处理设施。"
+    assert propernames.is_named(line, line.index("禾"), words, "荷")
+    line = "全县完成改造56户。青枫岭镇把民居改造与隐患整治结合起来。"
+    assert propernames.is_named(line, line.index("枫"), words, "峰")
+    line = "村党总支书记陈永富主持召开群众会。"
+    assert propernames.is_named(line, line.index("富"), words, "福")
+    assert not propernames.is_named("群众陈永富主持召开会议。", 4, words, "福")
 
 
 def test_usage_decides_hidden_danger_checks_joint_meetings_and_probation():
