@@ -1,24 +1,26 @@
 """text.typo_severe for the Party's congresses and plenary sessions, by their numbers: a congress that
 cannot have met yet (党的二十二大), the latest one's numeral swapped in its 精神 (党的十二大精神), a
-plenary session counted by congress (二十大三中全会) and a congress by term (第二十届全国代表大会).
+plenary session counted by congress (二十大三中全会), a congress by term (第二十届全国代表大会), and a
+plenary session named for another's work (党的二十届二中全会关于进一步全面深化改革的部署: the third's).
 Called by checks/severe.py's scan_severe.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from checks.severe_reference import CHECK, reference
 from checks.textscan import Hit, sentence_span
 
 
-def congress_errors(text: str) -> list[Hit]:
-    """Every miscounted congress or plenary session in `text`."""
+def congress_errors(text: str, date: dt.date | None = None) -> list[Hit]:
+    """Every miscounted congress or plenary session in `text` (`date`: the page's, when known)."""
     hits: list[Hit] = []
     if "党的" in text:
         hits += _congress_numbers(text)
     if "中全会" in text:
-        hits += _plenary_of_congress(text)
+        hits += _plenary_of_congress(text) + _plenary_of_other_work(text, date)
     if "届全国代表大会" in text or "次全国人民代表大会" in text:
         hits += _congress_by_term(text)
     return hits
@@ -106,4 +108,31 @@ def _congress_by_term(text: str) -> list[Hit]:
             else "代表大会按“次”计，中央委员会按“届”计"
         hits.append(Hit(match.start(1), bad, right, f"严重错别字（重要表述）：“{bad}”应为“{right}”（{why}）",
                         CHECK, len(bad)))
+    return hits
+
+
+PLENARY = re.compile(r"[一二三四五六七八九十]{1,4}届[一二三四五六七八九]中全会")
+
+
+def _plenary_of_other_work(text: str, date: dt.date | None) -> list[Hit]:
+    """A plenary session named in a sentence for the work only another one did (severe.toml
+    [plenaries]: 二十届二中全会 beside 进一步全面深化改革, the third's decision), where that other
+    session is not named there too and had met by the page's date."""
+    plenaries = reference().get("plenaries", {})
+    hits = []
+    for match in PLENARY.finditer(text):
+        start, end = sentence_span(text, match.start())
+        sentence, named = text[start:end], match[0]
+        own = plenaries.get(named, {}).get("themes", ())
+        for other, entry in plenaries.items():
+            if other == named or other[3:] in sentence or any(theme in sentence for theme in own):
+                continue
+            if date is not None and date < dt.date.fromisoformat(entry["date"]):
+                continue
+            theme = next((theme for theme in entry["themes"] if theme in sentence), None)
+            if theme is not None:
+                hits.append(Hit(match.start(), named, other,
+                                f"严重表述错误：“{named}”应为“{other}”（“{theme}”是{other}的部署，{entry['source']}）",
+                                CHECK, len(named)))
+                break
     return hits

@@ -344,6 +344,9 @@ def _scan_severe_cached(text: str, date: dt.date | None) -> tuple[Hit, ...]:
         if bad[0] in COUNTING and text[start - 1:start] in COUNTING:
             continue        # 十二届三中全会 holds 二届三中全会: the number begins before
         listed = bad in reference().get("wrong", {})
+        if len(bad) < len(good) and not listed and start and text[start - 1] != bad[0] \
+                and text[start - 1:start + 1] in words():
+            continue        # 学习生态文明思想 holds no 习(近平)生态文明思想: a word ends on the first character
         if len(bad) < len(good) and not listed and _reads_as_words(text, start, bad, good):
             continue        # 高质量展示 holds no 高质量(发)展; a listed wrong form is wrong wherever it stands
         if kind == "重要表述" and listed and _quotes_statute(text, start, bad):
@@ -357,7 +360,7 @@ def _scan_severe_cached(text: str, date: dt.date | None) -> tuple[Hit, ...]:
         hits.append(Hit(start, bad, good, f"严重错别字（{kind}）：“{bad}”应为“{good}”", CHECK, len(bad)))
     hits += _inserted(text) + _truncated(text, good_spans) + _doubled_edges(text, correct)
     hits += _one_off(text)
-    hits += congress_errors(text)
+    hits += congress_errors(text, date)
     if "个" in text:
         hits += _miscollocated(text)
     if date is None or date >= dt.date.fromisoformat(reference()["as_of"]):

@@ -559,6 +559,18 @@ def test_severe_dropped_swapped_and_doubled_characters():
     assert [h.suggestion for h in scan_severe("做到“二个维护”")] == ["两个维护"]
     assert [h.suggestion for h in scan_severe("践行全心全意为人们服务的根本宗旨")] == ["全心全意为人民服务"]
     assert [h.suggestion for h in scan_severe("始终坚持全心全力为人民服务的根本宗旨")] == ["全心全意为人民服务"]
+    # 全心全意为民服务 is a pledge of service, but the Party's purpose is worded as 党章 words it.
+    assert [h.suggestion for h in scan_severe("要牢记全心全意为民服务的根本宗旨")] == ["全心全意为人民服务的根本宗旨"]
+    assert scan_severe("窗口工作人员要全心全意为民服务") == []
+    # 学习生态文明思想: the 习 ends 学习, no 习近平 with 近平 dropped; 学习习生态文明思想 drops it.
+    assert scan_severe("县委理论学习中心组专题学习生态文明思想") == []
+    assert [h.suggestion for h in scan_severe("专题学习习生态文明思想")] == ["习近平生态文明思想"]
+    # A plenary session named for another's work: 进一步全面深化改革 is the third's decision.
+    found = scan_severe("县委常委会专题学习党的二十届二中全会关于进一步全面深化改革的部署要求。")
+    assert [(h.evidence, h.suggestion) for h in found] == [("二十届二中全会", "二十届三中全会")]
+    assert scan_severe("学习贯彻党的二十届二中全会、三中全会精神，进一步全面深化改革。") == []
+    assert scan_severe("学习党的二十届二中全会精神，深化党和国家机构改革。") == []
+    assert scan_severe("学习党的二十届二中全会精神，进一步全面深化改革。", dt.date(2023, 6, 1)) == []
     # A leader's organ with an office the leader does not hold in it: the title is wrong.
     assert [h.suggestion for h in scan_severe("传达学习了中央纪委主任李西的讲话")] == []
     assert [h.suggestion for h in scan_severe("传达学习了中央纪委主任李希的讲话")] == ["中央纪委书记李希"]
