@@ -90,7 +90,8 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("防范", "防患"): ((None, re.compile(r"于未然")),),
     # Work is done on time (按期完成, 按期交付); 按其 is "by its" (按其职责) and takes a noun.
     # Not what a subsidy is reckoned by (按其缴纳税收, 按其完成的投资额).
-    ("按其", "按期"): ((None, re.compile(r"(完成|交付|竣工|办结|提交|报送|上报|开工|投产|归还|偿还|到岗|报到|建成|验收)"
+    ("按其", "按期"): ((None, re.compile(r"(完成|完工|交付|竣工|办结|提交|报送|上报|开工|投产|归还|偿还|到岗|报到|建成|验收|"
+                                      r"答复|销号|还款|并网)"
                                       r"(?![的额量])")),),
     # 既要…也要 pairs two demands; 即要 (just then need) takes no 也要 after it.
     ("即要", "既要"): ((None, re.compile(r"(?!求)[^。；;！？!?]{1,30}?[，,、][^。；;！？!?]{0,8}?(也要|又要|更要|还要)")),),

@@ -262,7 +262,8 @@ def test_real_word_errors_are_weighed_in_context():
                         ("组织群众对黄河提防进行检查。", "堤防"), ("可申请创业担保货款。", "贷款"),
                         ("大会对先进个人进行了表章。", "表彰"), ("切实做到防范于未然。", "防患"),
                         ("汛前已完成龙溪河锦岗段提防隐患排查。", "堤防"),
-                        ("承建单位须按其完成升压站土建工程。", "按期"), ("各乡镇即要抓好油菜春管，也要做好防控。", "既要"),
+                        ("承建单位须按其完成升压站土建工程。", "按期"), ("确保森林防火道路项目按其完工。", "按期"),
+                        ("各乡镇即要抓好油菜春管，也要做好防控。", "既要"),
                         ("本次公开招聘笔式采取闭卷方式进行。", "笔试"), ("遇有险情即使报告。", "及时"),
                         ("各乡镇要即使报送收购进度统计数据。", "及时")):
         assert [h.suggestion for h in scan_typos(line)] == [meant], line
@@ -290,10 +291,11 @@ def test_what_usage_writes_either_way_or_rules_out_before_it():
 
 
 def test_weak_suspects_are_kept_apart():
-    line = "市能原办负责组织实施。"
+    # (市能原办 was the example until the county text made the model sure of 能源办.)
+    line = "蒜片清洗切片后进入哄干线。"
     assert scan_typos(line) == []
     suspects = scan_suspects(line)
-    assert [(h.evidence, h.suggestion, h.check) for h in suspects] == [("原", "源", "text.typo_suspect")]
+    assert [(h.evidence, h.suggestion, h.check) for h in suspects] == [("哄", "烘", "text.typo_suspect")]
 
 
 def test_pair_must_not_straddle_a_word():
@@ -545,7 +547,7 @@ def test_the_packed_table_scores_as_the_estimated_tables_do():
 
 
 def test_check_text_lists_suspects_on_request(fresh_cache):
-    text = "市能原办负责组织实施。\n及时消除各类事故引患。\n"
+    text = "蒜片清洗切片后进入哄干线。\n及时消除各类事故引患。\n"
     env = {"XUNJIAN_CACHE": str(fresh_cache), "PATH": "/usr/bin:/bin"}
     plain = subprocess.run([sys.executable, "-m", "xunjian", "check-text", "--format", "jsonl", "-"],
                            input=text, capture_output=True, text=True, cwd=ROOT, env=env, check=True).stdout
@@ -598,13 +600,13 @@ def test_a_town_the_site_names_twice_is_a_name_where_it_stands_bare():
 
 
 def test_site_writing_the_fix_elsewhere_confirms_a_suspect():
-    line = "市能原办负责组织实施。"
-    assert scan_typos(line) == [] and [h.suggestion for h in scan_suspects(line)] == ["源"]
-    twice = SiteText("市能源办关于印发方案的通知\n市能源办2024年工作要点\n" + line)
+    line = "蒜片清洗切片后进入哄干线。"
+    assert scan_typos(line) == [] and [h.suggestion for h in scan_suspects(line)] == ["烘"]
+    twice = SiteText("鲜蒜经挑选后进入烘干线\n切片进入烘干线前须沥干\n" + line)
     [hit] = scan_typos(line, None, twice)
-    assert (hit.evidence, hit.suggestion, hit.check) == ("原", "源", "text.typo")
-    assert "本站其他页面 2 处写作“市能源办”" in hit.detail
-    once = SiteText("市能源办关于印发方案的通知\n" + line)
+    assert (hit.evidence, hit.suggestion, hit.check) == ("哄", "烘", "text.typo")
+    assert "本站其他页面 2 处写作“进入烘干”" in hit.detail
+    once = SiteText("鲜蒜经挑选后进入烘干线\n" + line)
     assert scan_typos(line, None, once) == []
 
 
