@@ -123,9 +123,11 @@ def _plenary_of_other_work(text: str, date: dt.date | None) -> list[Hit]:
     for match in PLENARY.finditer(text):
         start, end = sentence_span(text, match.start())
         sentence, named = text[start:end], match[0]
-        own = plenaries.get(named, {}).get("themes", ())
+        if any(theme in sentence for theme in plenaries.get(named, {}).get("themes", ())):
+            continue        # its own work is named there too
         for other, entry in plenaries.items():
-            if other == named or other[3:] in sentence or any(theme in sentence for theme in own):
+            # 二十届三中全会 is named in the sentence also as 三中全会 (二十届二中全会、三中全会精神).
+            if other == named or other.partition("届")[2] in sentence:
                 continue
             if date is not None and date < dt.date.fromisoformat(entry["date"]):
                 continue

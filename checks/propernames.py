@@ -43,15 +43,17 @@ SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林�
                      "尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬"
                      "师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝萧洪冼赖湛鄢钮惠阎"
                      "刀檀富")      # 刀: the Dai surname (刀玉香); 檀 (副县长檀晓燕); 富 (县长富海涛)
-NAME_BEFORE = ("记者", "通讯员", "作者", "编辑", "摄影", "撰稿", "审核", "校对", "主持人", "联系人", "负责人",
-               "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "厅长", "部长", "处长", "科长",
-               "委员", "主席", "院长", "校长", "经理", "同志", "老师", "医生", "教授", "先生", "女士", "总统",
-               "总理", "大使", "博士", "院士", "研究员", "工程师", "会长", "董事长", "队长", "组长", "站长",
-               "所长", "馆长", "团长", "社长", "律师", "法官", "民警", "村民", "职工", "选手", "作家", "教练",
-               "人员", "考生", "群众", "归侨", "侨眷", "渔民", "农民", "居民", "移民", "党员", "户主", "志愿者",
-               "村医", "申请人", "申报人", "被申请人", "当事人", "承包人", "传承人",
-               "任命", "聘任", "聘用", "免去", "提名",     # 任命/免去: a personnel notice
-               "领导")         # 县领导陆志刚、钱晓燕出席
+# An office held, before a person's name (村党总支书记陈永富).
+OFFICE_BEFORE = ("书记", "主任", "局长", "县长", "镇长", "乡长", "市长", "区长", "厅长", "部长", "处长", "科长",
+                 "主席", "院长", "校长", "经理", "站长", "所长", "馆长", "队长", "组长", "会长", "董事长", "社长")
+NAME_BEFORE = OFFICE_BEFORE + (
+    "记者", "通讯员", "作者", "编辑", "摄影", "撰稿", "审核", "校对", "主持人", "联系人", "负责人",
+    "委员", "同志", "老师", "医生", "教授", "先生", "女士", "总统", "总理", "大使", "博士", "院士", "研究员",
+    "工程师", "团长", "律师", "法官", "民警", "村民", "职工", "选手", "作家", "教练",
+    "人员", "考生", "群众", "归侨", "侨眷", "渔民", "农民", "居民", "移民", "党员", "户主", "志愿者",
+    "村医", "申请人", "申报人", "被申请人", "当事人", "承包人", "传承人",
+    "任命", "聘任", "聘用", "免去", "提名",     # 任命/免去: a personnel notice
+    "领导")         # 县领导陆志刚、钱晓燕出席
 # What follows only a person's name: a biography in a 任前公示 (刘晨阳，男，1990年…) or an ID number.
 BIOGRAPHY_AFTER = ("，男，", "，女，", "，身份证", "（身份证", "身份证", "，公民身份")
 NAME_AFTER = ("同志", "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "副", "指出", "强调", "表示",
@@ -216,11 +218,6 @@ TITLED_AFTER = ("同志", "局长", "书记", "主任", "市长", "县长", "区
                 "介绍", "说", "先生", "女士", "教授", "总统", "总理", "大使", "博士", "院士") + BIOGRAPHY_AFTER
 
 
-# ...or an office held right before it (村党总支书记陈永富: no 永福).
-TITLED_BEFORE = ("书记", "主任", "局长", "县长", "镇长", "乡长", "市长", "区长", "厅长", "部长", "处长", "科长",
-                 "主席", "院长", "校长", "经理", "站长", "所长", "馆长", "队长", "组长", "会长", "董事长", "社长")
-
-
 def _slip_in_name(line: str, offset: int, fix: str, vocabulary: dict[str, int]) -> bool:
     """True when line[offset], in the given name of what reads as a person, is a character names
     next to never use and `fix` in its place makes a word with a neighbour."""
@@ -243,12 +240,12 @@ def given_name_characters() -> dict[str, int]:
 def reads_as_person(line: str, offset: int, vocabulary: dict[str, int], fix: str | None = None) -> bool:
     """True when line[offset] stands in what reads as a person's name (see _person_length). With
     `fix`, the character a typo check would put there, not where that reading is doubted: in the
-    given name, no title after it, and a character names next to never hold that `fix` makes a word
-    of (群众安制房: 安置, not a Mr 安制)."""
+    given name, no title after it nor office before it, and a character names next to never hold
+    that `fix` makes a word of (群众安制房: 安置, not a Mr 安制)."""
     for start in range(max(0, offset - 2), offset + 1):
         end = start + _person_length(line, start, vocabulary)
         if end > offset and not (fix and start < offset and not line.startswith(TITLED_AFTER, end)
-                                 and not line.endswith(TITLED_BEFORE, 0, start)
+                                 and not line.endswith(OFFICE_BEFORE, 0, start)
                                  and _slip_in_name(line, offset, fix, vocabulary)):
             return True
     return False

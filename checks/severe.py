@@ -344,11 +344,12 @@ def _scan_severe_cached(text: str, date: dt.date | None) -> tuple[Hit, ...]:
         if bad[0] in COUNTING and text[start - 1:start] in COUNTING:
             continue        # 十二届三中全会 holds 二届三中全会: the number begins before
         listed = bad in reference().get("wrong", {})
-        if len(bad) < len(good) and not listed and start and text[start - 1] != bad[0] \
-                and text[start - 1:start + 1] in words():
-            continue        # 学习生态文明思想 holds no 习(近平)生态文明思想: a word ends on the first character
-        if len(bad) < len(good) and not listed and _reads_as_words(text, start, bad, good):
-            continue        # 高质量展示 holds no 高质量(发)展; a listed wrong form is wrong wherever it stands
+        if len(bad) < len(good) and not listed and (
+                _reads_as_words(text, start, bad, good)
+                or start and text[start - 1] != bad[0] and text[start - 1:start + 1] in words()):
+            # 高质量展示 holds no 高质量(发)展, nor 学习生态文明思想 习(近平)生态文明思想, a word ending on its
+            # first character; a listed wrong form is wrong wherever it stands.
+            continue
         if kind == "重要表述" and listed and _quotes_statute(text, start, bad):
             continue        # 坚持全过程民主，始终同人民: the 2021 组织法 quoted word for word
         if len(bad) <= SHORT_EDIT and (len(bad) != len(good) or sorted(bad) == sorted(good)) \
