@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Final
 
 from checks.severe_reference import CHECK, reference
 from checks.textscan import Hit, sentence_span
@@ -26,11 +27,11 @@ def congress_errors(text: str, date: dt.date | None = None) -> list[Hit]:
     return hits
 
 
-COUNTING = frozenset("〇一二三四五六七八九十")
-CONGRESS = re.compile(r"党的([一二三四五六七八九十]{1,4})(大|届[一二三四五六七八九]中全会)(精神)?")
-DIGITS = "零一二三四五六七八九"
-NUMERALS = {c: n for n, c in enumerate(DIGITS)}
-LAST_CENTURY = re.compile(r"19\d\d年")
+COUNTING: Final = frozenset("〇一二三四五六七八九十")
+CONGRESS: Final = re.compile(r"党的([一二三四五六七八九十]{1,4})(大|届[一二三四五六七八九]中全会)(精神)?")
+DIGITS: Final = "零一二三四五六七八九"
+NUMERALS: Final = {c: n for n, c in enumerate(DIGITS)}
+LAST_CENTURY: Final = re.compile(r"19\d\d年")
 
 
 def _numeral(text: str) -> int | None:
@@ -75,7 +76,7 @@ def _chinese(number: int) -> str:
 
 
 # A plenary session belongs to a Central Committee (届), not to a congress (大): 党的二十大三中全会.
-PLENARY_OF_CONGRESS = re.compile(r"([一二三四五六七八九十]{1,4})大([一二三四五六七八九]中全会)")
+PLENARY_OF_CONGRESS: Final = re.compile(r"([一二三四五六七八九十]{1,4})大([一二三四五六七八九]中全会)")
 
 
 def _plenary_of_congress(text: str) -> list[Hit]:
@@ -94,8 +95,8 @@ def _plenary_of_congress(text: str) -> list[Hit]:
 # A congress is counted by 次, a Central Committee by 届: 中国共产党第二十届全国代表大会 mixes them.
 # And the Party's congress is a 全国代表大会: 第二十次全国人民代表大会 puts in the name of the
 # state's legislature, which is counted by 届 besides.
-CONGRESS_BY_TERM = re.compile(r"(?:中国共产党|党的|中国共产主义青年团|共青团)"
-                              r"(第([一二三四五六七八九十]{1,4})(?:届全国代表大会|次全国人民代表大会))")
+CONGRESS_BY_TERM: Final = re.compile(r"(?:中国共产党|党的|中国共产主义青年团|共青团)"
+                                     r"(第([一二三四五六七八九十]{1,4})(?:届全国代表大会|次全国人民代表大会))")
 
 
 def _congress_by_term(text: str) -> list[Hit]:
@@ -111,7 +112,7 @@ def _congress_by_term(text: str) -> list[Hit]:
     return hits
 
 
-PLENARY = re.compile(r"[一二三四五六七八九十]{1,4}届[一二三四五六七八九]中全会")
+PLENARY: Final = re.compile(r"[一二三四五六七八九十]{1,4}届[一二三四五六七八九]中全会")
 
 
 def _plenary_of_other_work(text: str, date: dt.date | None) -> list[Hit]:

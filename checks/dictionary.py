@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import Final
 
 from checks import lm
 
-UNKNOWN_WORD = -20.0        # log-probability of a character the dictionary lacks as a word
-WINDOW = 4                  # characters either side the segmentation looks at
-MAX_WORD = 7
+UNKNOWN_WORD: Final = -20.0        # log-probability of a character the dictionary lacks as a word
+WINDOW: Final = 4                  # characters either side the segmentation looks at
+MAX_WORD: Final = 7
 
 
 def is_hanzi(char: str) -> bool:
@@ -99,8 +100,8 @@ def listed(name: str) -> tuple[str, ...]:
     return tuple(line for line in lines if line and not line.startswith("#"))
 
 
-_TOTAL = "\x00total"
-TERM_WORD = round(10 * math.log(100))    # a listed term counts as a word seen 100 times
+_TOTAL: Final = "\x00total"
+TERM_WORD: Final = round(10 * math.log(100))    # a listed term counts as a word seen 100 times
 
 
 def word_probability(word: str) -> float:
@@ -140,13 +141,14 @@ def lattice(text: str, vocabulary: dict[str, int],
     else:
         best, back, first = like[0][:same_until + 1] + [-1e9] * (size - same_until), \
             like[1][:same_until + 1] + [1] * (size - same_until), same_until + 1
-    total, lookup = vocabulary[_TOTAL], vocabulary.get     # a word's log relative frequency: (count - total) / 10
-    reach = word_endings().get if vocabulary is words() else lambda _, default: MAX_WORD
+    total = vocabulary[_TOTAL]      # a word's log relative frequency: (count - total) / 10
+    endings = word_endings() if vocabulary is words() else None
     for j in range(first, size + 1):
-        count = lookup(text[j - 1])
+        count = vocabulary.get(text[j - 1])
         best[j] = best[j - 1] + (UNKNOWN_WORD if count is None else (count - total) / 10)
-        for length in range(2, min(reach(text[j - 1], 1), j) + 1):
-            count = lookup(text[j - length:j])
+        reach = MAX_WORD if endings is None else endings.get(text[j - 1], 1)
+        for length in range(2, min(reach, j) + 1):
+            count = vocabulary.get(text[j - length:j])
             if count is not None:
                 value = best[j - length] + (count - total) / 10
                 if value > best[j]:
@@ -174,10 +176,10 @@ def word_length(ends: list[int], position: int) -> int:
     return 1
 
 
-TERM_MIN = 3
+TERM_MIN: Final = 3
 # A three-character term counts only where the written line reads it as a unit: 按实际收托人数 would
 # make 受托人, but 人数 is read across its end. Four characters and more are specific enough as they stand.
-SHORT_TERM = 4
+SHORT_TERM: Final = 4
 
 
 @lru_cache(maxsize=1)

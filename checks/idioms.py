@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from checks import lm
 from checks.phrases import PhraseFinder
@@ -24,13 +25,13 @@ from checks.dictionary import in_term, is_hanzi, words
 from checks.setphrases import in_set_phrase
 from checks.typolm import confusion
 
-IDIOMS = lm.PACKAGE / "data" / "idioms.tsv"
-COMMON = 500            # an idiom's count in ECSpell's list (坚定不移 54,113; 时不我待 4,164)
-MODEL_GAIN = 2.0        # nats the language model must gain with the idiom in place (时不我带: 3.4)
-MASK = "\x00"
+IDIOMS: Final = lm.PACKAGE / "data" / "idioms.tsv"
+COMMON: Final = 500            # an idiom's count in ECSpell's list (坚定不移 54,113; 时不我待 4,164)
+MODEL_GAIN: Final = 2.0        # nats the language model must gain with the idiom in place (时不我带: 3.4)
+MASK: Final = "\x00"
 # Marks that set a name or slogan apart (“橙心橙意”网店).
 OPENING, CLOSING = "“‘「『\"", "”’」』\""
-SLOGAN_JOINS = "·・•"      # one slogan joined to another inside the quotation marks (“橙心橙意·桥头好橙”)
+SLOGAN_JOINS: Final = "·・•"      # one slogan joined to another inside the quotation marks (“橙心橙意·桥头好橙”)
 
 
 @dataclass(frozen=True, slots=True)

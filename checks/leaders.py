@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from checks.phrases import PhraseFinder
 from checks.propernames import SURNAMES
@@ -101,7 +102,7 @@ def _longest_first(titles) -> str:
 
 # Titles every county has holders of (党委书记, 政协副主席): next to a common two-character name
 # (李强, 李希) they name somebody local.
-LOCAL_TITLES = frozenset({"书记", "主席", "副主席", "主任", "部长", "副部长"})
+LOCAL_TITLES: Final = frozenset({"书记", "主席", "副主席", "主任", "部长", "副部长"})
 
 
 def _title_mismatches(text: str) -> list[Hit]:
@@ -109,6 +110,8 @@ def _title_mismatches(text: str) -> list[Hit]:
     the name is wrong), or one other leaders share (全国人大常委会主席赵乐际: the title is). Titles
     listed before a name (中共中央总书记、国务院总理、中央军委主席习近平) are each the name's."""
     pattern, titles, held = title_pattern()
+    if not any(name in text for name in held):
+        return []           # the pattern needs a leader's name as written; most lines hold none
     as_of = reference()["as_of"]
     hits = []
     for match in pattern.finditer(text):
@@ -254,7 +257,7 @@ def _shared_title_pattern() -> tuple[re.Pattern, dict[str, list[str]]]:
 
 # A title this long names few enough people that a name one character off a listed holder's, right
 # after it, is that holder's misspelt (中央书记处书记祭奇).
-SHARED_TITLE_MIN = 5
+SHARED_TITLE_MIN: Final = 5
 
 
 def _misnamed_title_holders(text: str) -> list[Hit]:
@@ -322,7 +325,7 @@ def _comrade_variants() -> PhraseFinder[tuple[str, tuple[str, ...]]]:
 
 # What a leader does, written right after the name in a report of it (赵乐际在…会议上, 王沪宁出席):
 # with the leader's office named in the sentence, a given name one character off before them is a slip.
-LEADER_ACTS = ("在", "出席", "主持", "强调", "指出", "会见", "考察", "调研", "视察", "发表", "作", "讲话")
+LEADER_ACTS: Final = ("在", "出席", "主持", "强调", "指出", "会见", "考察", "调研", "视察", "发表", "作", "讲话")
 
 
 @lru_cache(maxsize=1)
@@ -366,8 +369,8 @@ def _misnamed_in_context(text: str) -> list[tuple[int, str, str, tuple[str, ...]
 # A county studies and passes on what its superiors said (传达学习蔡奇同志在有关会议上的讲话精神, 学习了
 # 丁薛祥同志关于防汛抗旱工作的部署要求, 转发了蔡奇同志…强调的工作要求): a leader's name misspelt in
 # such a sentence is the leader's, whatever office the sentence names.
-STUDIED = re.compile(r"传达|学习|领学|转发|贯彻")
-SPEECH = re.compile(r"讲话|指示|批示|报告|署名文章|部署|论述|(强调|关于)[^，。；]{0,30}的(有关|工作)?要求")
+STUDIED: Final = re.compile(r"传达|学习|领学|转发|贯彻")
+SPEECH: Final = re.compile(r"讲话|指示|批示|报告|署名文章|部署|论述|(强调|关于)[^，。；]{0,30}的(有关|工作)?要求")
 
 
 def _misnamed_comrades(text: str) -> list[Hit]:
@@ -406,7 +409,7 @@ def _own_title(own: list[str], written: str) -> str:
 
 # A leader's title made deputy next to the leader's name (副委员长赵乐际) is wrong from the date in
 # office; an older page may rightly say 国家副主席习近平 (2008–2013).
-DEPUTY_OF = ("总书记", "委员长", "主席", "总理", "书记")
+DEPUTY_OF: Final = ("总书记", "委员长", "主席", "总理", "书记")
 
 
 @lru_cache(maxsize=1)
@@ -455,8 +458,8 @@ def _deputy_titles(text: str) -> list[Hit]:
 # Offices of the leaders' organs: one put after a leader's own organ that the leader does not hold
 # there (中央纪委主任李希 for 中央纪委书记李希, 国务院主任李强) is a wrong title, even though it is no
 # title the checks know. Member ranks (委员, 常委) are left out: 全国政协委员李强 may be somebody else.
-OFFICES = ("总书记", "副委员长", "委员长", "副总理", "总理", "副书记", "书记", "副主任", "主任", "副主席", "主席",
-           "副部长", "部长", "副院长", "院长", "秘书长")
+OFFICES: Final = ("总书记", "副委员长", "委员长", "副总理", "总理", "副书记", "书记", "副主任", "主任", "副主席", "主席",
+                  "副部长", "部长", "副院长", "院长", "秘书长")
 
 
 @lru_cache(maxsize=1)

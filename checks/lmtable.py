@@ -12,13 +12,16 @@ loads in a second less.
 from __future__ import annotations
 
 from array import array
+from typing import Final
 
-ORDER = 4                       # characters in the longest n-gram
-ID_BITS = 14
-NO_ID = (1 << ID_BITS) - 1      # a character the model has never seen: no n-gram holds it
-_ID_MASK = NO_ID
-_VALUE_BITS = 20                # a packed value: log-probability code above, backoff code below
-_VALUE_MASK = (1 << _VALUE_BITS) - 1
+from mypy_extensions import i64
+
+ORDER: Final = 4                       # characters in the longest n-gram
+ID_BITS: Final = 14
+NO_ID: Final = (1 << ID_BITS) - 1      # a character the model has never seen: no n-gram holds it
+_ID_MASK: Final = NO_ID
+_VALUE_BITS: Final = 20                # a packed value: log-probability code above, backoff code below
+_VALUE_MASK: Final = (1 << _VALUE_BITS) - 1
 
 
 def _code(value: float | None) -> int:
@@ -31,14 +34,14 @@ def _value(code: int) -> float:
     return (1 - code) / 1000.0
 
 
-def _mixed(key: int, size: int) -> int:
+def _mixed(key: i64, size: i64) -> i64:
     """Where `key` is first looked for: consecutive n-grams (one last character apart) spread out."""
     return ((key >> 28) * 0x5BD1E995 ^ (key & 0xFFFFFFF) * 0x27D4EB2F) % size
 
 
-def number(ids: list[int], start: int, stop: int) -> int:
+def number(ids: list[int], start: int, stop: int) -> i64:
     """The number of the n-gram of characters ids[start:stop] (as a slice: cut short at the end)."""
-    key = 0
+    key: i64 = 0
     for m in range(start, min(stop, len(ids))):
         key = key << ID_BITS | ids[m]
     return key
@@ -51,7 +54,7 @@ class Model:
         self.ids = ids
         # slots[2s] is an n-gram's number (0: the slot is free), slots[2s + 1] its packed values.
         self.slots = slots
-        self.size = len(slots) // 2
+        self.size: i64 = len(slots) // 2
         self.unknown = unknown
         # follows[a][b] = preceded[b][a] = log P(b | a): small per-character tables, which the
         # detector intersects with a character's confusables far faster than it could look each
@@ -126,23 +129,26 @@ class Model:
             found.append(by_code[code] if code < 0x10000 else ids.get(text[k], NO_ID))
         return found
 
-    def slot(self, key: int) -> int:
+    def slot(self, key: i64) -> i64:
         """The slot of the n-gram numbered `key`, or -1 when the model does not hold it."""
         slots, size = self.slots, self.size
         s = _mixed(key, size)
         while True:
-            found: int = slots[2 * s]
+            found: i64 = slots[2 * s]
             if found == key:
                 return s
             if not found:
                 return -1
             s = s + 1 if s + 1 < size else 0
 
-    def knows(self, key: int) -> bool:
+    def knows(self, key: i64) -> bool:
         """Whether the n-gram numbered `key` is one the model holds (a character's numbers side by
         side: `encode`, shifted by ID_BITS)."""
         s = self.slot(key)
-        return s >= 0 and self.slots[2 * s + 1] >> _VALUE_BITS != 0
+        if s < 0:
+            return False
+        packed: i64 = self.slots[2 * s + 1]
+        return packed >> _VALUE_BITS != 0
 
     def holds(self, gram: str) -> bool:
         """Whether the model holds the n-gram `gram` (of one to four characters)."""
@@ -171,7 +177,7 @@ class Model:
         width = j if j < ORDER - 1 else ORDER - 1
         if bound < width:
             width = bound
-        history = 0
+        history: i64 = 0
         for m in range(j - width, j):
             history = history << ID_BITS | ids[m]
         last = ids[j]
@@ -180,7 +186,8 @@ class Model:
             # n-gram's history has a backoff weight, which applies only where the n-gram is not).
             g = self.slot(history << ID_BITS | last)
             if g >= 0:
-                code: int = slots[2 * g + 1] >> _VALUE_BITS
+                packed: i64 = slots[2 * g + 1]
+                code = packed >> _VALUE_BITS
                 if code:
                     return total + _value(code), width + 1, g
             if width == 1:
@@ -188,7 +195,8 @@ class Model:
             else:
                 s = known if width == bound and known >= 0 else self.slot(history)
                 if s >= 0:
-                    weight: int = slots[2 * s + 1] & _VALUE_MASK
+                    packed = slots[2 * s + 1]
+                    weight = packed & _VALUE_MASK
                     if weight:
                         total += _value(weight)
             width -= 1

@@ -21,10 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The detector and the rules every line of text passes through (typos, setphrases, the severe check and
-# its leaders, idioms, the usage rules); not swaps.py, whose test hands it a stand-in model.
+# its leaders, idioms, the usage rules, the phrase finders); not swaps.py, whose test hands it a stand-in model.
 MODULES = ("checks/dictionary.py", "checks/lm.py", "checks/lmtable.py", "checks/propernames.py", "checks/typolm.py",
            "checks/typos.py", "checks/setphrases.py", "checks/severe.py", "checks/leaders.py", "checks/congress.py",
-           "checks/idioms.py", "checks/realwords.py")
+           "checks/idioms.py", "checks/realwords.py", "checks/phrases.py")
 BUILD = ROOT / "build" / "native"
 PACKAGE_DIR = BUILD / "checks"
 DIGEST = PACKAGE_DIR / "SOURCES"

@@ -26,13 +26,40 @@ class PhraseFinder(Generic[Value]):
         # that automaton is run over every line.
         self._matcher = ahocorasick_rs.AhoCorasick(self._phrases)
 
-    @classmethod
-    def of(cls, phrases: Iterable[str]) -> "PhraseFinder[str]":
+    @staticmethod
+    def of(phrases: Iterable[str]) -> "PhraseFinder[str]":
         """A finder whose values are the phrases themselves."""
-        return cls({phrase: phrase for phrase in phrases})
+        return PhraseFinder({phrase: phrase for phrase in phrases})
 
     def find(self, text: str) -> Iterator[tuple[int, str, Value]]:
         """(start, phrase, value) of every occurrence, overlapping ones included, by where they end."""
         phrases, values = self._phrases, self._values
         for index, start, _ in self._matcher.find_matches_as_indexes(text, overlapping=True):
             yield start, phrases[index], values[index]
+
+class Affixes:
+    """Short strings (offices, titles, what follows a name), asked whether a line has one ending
+    right before a place or beginning right at it.
+
+    str.endswith with a tuple of eighty tries each in turn; this first asks whether the character
+    next to the place ends (begins) any of them, then reads one slice per length.
+    """
+
+    def __init__(self, items: Iterable[str]):
+        self.items = frozenset(item for item in items if item)
+        self.lengths = tuple(sorted({len(item) for item in self.items}))
+        self.last = frozenset(item[-1] for item in self.items)
+        self.first = frozenset(item[0] for item in self.items)
+
+    def end_at(self, line: str, stop: int) -> bool:
+        """True when line[:stop] ends with one of them (line.endswith(items, 0, stop))."""
+        stop = min(stop, len(line))
+        if stop <= 0 or line[stop - 1] not in self.last:
+            return False
+        return any(line[stop - n:stop] in self.items for n in self.lengths if n <= stop)
+
+    def begin_at(self, line: str, start: int) -> bool:
+        """True when line[start:] begins with one of them (line.startswith(items, start))."""
+        if start < 0 or start >= len(line) or line[start] not in self.first:
+            return False
+        return any(line[start:start + n] in self.items for n in self.lengths)

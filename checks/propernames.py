@@ -10,43 +10,34 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from checks import lm
+from checks.phrases import Affixes, PhraseFinder
 
 
 @lru_cache(maxsize=1)
-def names() -> dict[str, bool]:
+def names() -> PhraseFinder[str]:
     """Place names (every administrative division down to townships) and well-known person names.
 
     A character inside one of them where it stands is never questioned: 贾塘乡 is not 贾城乡.
-    Every beginning of two characters or more of a name maps to whether it is a name itself.
     """
-    table: dict[str, bool] = {}
-    for name in (lm.DATA / "names.txt").read_text(encoding="utf-8").splitlines():
-        for end in range(2, len(name)):
-            table.setdefault(name[:end], False)
-        if len(name) >= 2:
-            table[name] = True
-    return table
-
-
-@lru_cache(maxsize=1)
-def _longest_name() -> int:
-    return max(map(len, names()))
+    listed = (lm.DATA / "names.txt").read_text(encoding="utf-8").splitlines()
+    return PhraseFinder.of(name for name in listed if len(name) >= 2)
 
 
 # The most common surnames, and what stands around a person's name in government text.
-SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏傅"
-                     "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万"
-                     "钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝"
-                     "包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾"
-                     "尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬"
-                     "师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝萧洪冼赖湛鄢钮惠阎"
-                     "刀檀富")      # 刀: the Dai surname (刀玉香); 檀 (副县长檀晓燕); 富 (县长富海涛)
+SURNAMES: Final = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏傅"
+                            "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万"
+                            "钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝"
+                            "包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾"
+                            "尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬"
+                            "师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝萧洪冼赖湛鄢钮惠阎"
+                            "刀檀富")      # 刀: the Dai surname (刀玉香); 檀 (副县长檀晓燕); 富 (县长富海涛)
 # An office held, before a person's name (村党总支书记陈永富).
-OFFICE_BEFORE = ("书记", "主任", "局长", "县长", "镇长", "乡长", "市长", "区长", "厅长", "部长", "处长", "科长",
-                 "主席", "院长", "校长", "经理", "站长", "所长", "馆长", "队长", "组长", "会长", "董事长", "社长")
-NAME_BEFORE = OFFICE_BEFORE + (
+OFFICE_BEFORE: Final = ("书记", "主任", "局长", "县长", "镇长", "乡长", "市长", "区长", "厅长", "部长", "处长", "科长",
+                        "主席", "院长", "校长", "经理", "站长", "所长", "馆长", "队长", "组长", "会长", "董事长", "社长")
+NAME_BEFORE: Final = OFFICE_BEFORE + (
     "记者", "通讯员", "作者", "编辑", "摄影", "撰稿", "审核", "校对", "主持人", "联系人", "负责人",
     "委员", "同志", "老师", "医生", "教授", "先生", "女士", "总统", "总理", "大使", "博士", "院士", "研究员",
     "工程师", "团长", "律师", "法官", "民警", "村民", "职工", "选手", "作家", "教练",
@@ -55,21 +46,24 @@ NAME_BEFORE = OFFICE_BEFORE + (
     "任命", "聘任", "聘用", "免去", "提名",     # 任命/免去: a personnel notice
     "领导")         # 县领导陆志刚、钱晓燕出席
 # What follows only a person's name: a biography in a 任前公示 (刘晨阳，男，1990年…) or an ID number.
-BIOGRAPHY_AFTER = ("，男，", "，女，", "，身份证", "（身份证", "身份证", "，公民身份")
-NAME_AFTER = ("同志", "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "副", "指出", "强调", "表示",
-              "介绍", "说", "报道", "主持", "出席", "参加", "一行", "带队", "率队", "调研", "详细", "要求", "讲话",
-              "代表", "等", "摄", "供图", "先生", "女士", "教授", "总统", "总理", "大使", "博士", "院士", "夫妇",
-              "一家", "家中", "老人", "案",
-              # an appointment: 任命杨振华为县农业农村局副局长，覃雪梅为县文化和旅游局副局长
-              "为县", "为市", "为区", "为镇", "为乡", "为旗",
-              # a notice of those to be appointed: 其中郭晨阳拟遴选至县委办公室
-              "拟任", "拟聘", "拟遴选", "拟录用", "拟提拔", "拟推荐") + BIOGRAPHY_AFTER
-PUNCTUATION = "，。、：:；;（）()【】 \u3000"
+BIOGRAPHY_AFTER: Final = ("，男，", "，女，", "，身份证", "（身份证", "身份证", "，公民身份")
+NAME_AFTER: Final = ("同志", "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "副", "指出", "强调", "表示",
+                     "介绍", "说", "报道", "主持", "出席", "参加", "一行", "带队", "率队", "调研", "详细", "要求", "讲话",
+                     "代表", "等", "摄", "供图", "先生", "女士", "教授", "总统", "总理", "大使", "博士", "院士", "夫妇",
+                     "一家", "家中", "老人", "案",
+                     # an appointment: 任命杨振华为县农业农村局副局长，覃雪梅为县文化和旅游局副局长
+                     "为县", "为市", "为区", "为镇", "为乡", "为旗",
+                     # a notice of those to be appointed: 其中郭晨阳拟遴选至县委办公室
+                     "拟任", "拟聘", "拟遴选", "拟录用", "拟提拔", "拟推荐") + BIOGRAPHY_AFTER
+PUNCTUATION: Final = "，。、：:；;（）()【】 \u3000"
+# The same, asked of a line at a place (Affixes: far quicker than str.endswith with the tuple).
+_NAME_BEFORE: Final = Affixes(NAME_BEFORE)
+_NAME_AFTER: Final = Affixes(NAME_AFTER)
 
 
 # A dictionary value (ten times the log of the count) from which a word is too common to begin a
 # name after a title or byline: a count of 1,000 (安全, 大力); few names' first two characters reach it.
-COMMON_WORD = 69
+COMMON_WORD: Final = 69
 
 
 def person_positions(line: str, vocabulary: dict[str, int]) -> set[int]:
@@ -84,7 +78,7 @@ def _person_length(line: str, start: int, vocabulary: dict[str, int]) -> int:
     """Length of what reads as a person's name at line[start], 0 for none: a common surname and
     one or two characters, not a dictionary word, with a byline or title next to it or
     punctuation on both sides."""
-    if line.endswith(NAME_BEFORE, 0, start) or not start or line[start - 1] in PUNCTUATION:
+    if _NAME_BEFORE.end_at(line, start) or not start or line[start - 1] in PUNCTUATION:
         # Between a role or punctuation and a biography or ID number, a name of any people
         # (申请人旦正加，公民身份号码…; 主任；羊建华，男，汉族: a Li surname).
         for length in (4, 3, 2):
@@ -101,9 +95,9 @@ def _person_length(line: str, start: int, vocabulary: dict[str, int]) -> int:
             continue
         if length == 3 and span[1] == "阿" and span[1:] not in vocabulary:
             return length       # 黄阿水, 陈阿福: the southern 阿 before a given name
-        if line.endswith(NAME_BEFORE, 0, start) and vocabulary.get(line[start:start + 2], 0) < COMMON_WORD:
+        if _NAME_BEFORE.end_at(line, start) and vocabulary.get(line[start:start + 2], 0) < COMMON_WORD:
             return length       # 群众安全撤离: 安全 is no 安 surname and given name
-        if line.startswith(NAME_AFTER, end) and not _inside_words(line, start, vocabulary):
+        if _NAME_AFTER.begin_at(line, end) and not _inside_words(line, start, vocabulary):
             return length
         after_office = start and line[start - 1] in OFFICE_END and not _inside_words(line, start, vocabulary)
         if (not start or line[start - 1] in PUNCTUATION or after_office) and (end == len(line) or line[end] in PUNCTUATION):
@@ -112,7 +106,7 @@ def _person_length(line: str, start: int, vocabulary: dict[str, int]) -> int:
 
 
 # What ends the name of an office, before a person of it: 县农业农村局平措（139…）, 局邢志强（188…）.
-OFFICE_END = frozenset("局委办院站所队会村乡镇社")
+OFFICE_END: Final = frozenset("局委办院站所队会村乡镇社")
 
 
 def _inside_words(line: str, start: int, vocabulary: dict[str, int]) -> bool:
@@ -126,35 +120,35 @@ def _inside_words(line: str, start: int, vocabulary: dict[str, int]) -> bool:
 # national list may not have yet).
 # ...or after 到 (来到宏岭村) or 任 (现任柏塬乡党委副书记); after the town it lies in, a village
 # (清湾镇汪湾村; not 城关镇对瞎区).
-PLACE_BEFORE = frozenset("、，,：:；;辖（(到任")
-TOWN_BEFORE = frozenset("镇乡")
+PLACE_BEFORE: Final = frozenset("、，,：:；;辖（(到任")
+TOWN_BEFORE: Final = frozenset("镇乡")
 # What two characters and 村 (屯, 寨) follow as a village's name: 在宏岭村, 对夏格村, 从岜山屯, 察看了禾塘村.
-VILLAGE_BEFORE = frozenset("在对从向与和为经了")
-VILLAGE_END = frozenset("村屯寨")
+VILLAGE_BEFORE: Final = frozenset("在对从向与和为经了")
+VILLAGE_END: Final = frozenset("村屯寨")
 # ...and a canal, an island or a river of the Yangtze delta so named (丰济干渠, 在东楮岛海域, 和葑湾港).
-CUED_PLACE_END = tuple(VILLAGE_END) + ("干渠", "分干渠", "支渠", "岛", "港")
-VILLAGE_AFTER = ("村", "社区")
-PLACE_AFTER = ("乡", "镇", "区", "县", "村", "街道", "社区", "路", "大道", "大街",
+CUED_PLACE_END: Final = tuple(VILLAGE_END) + ("干渠", "分干渠", "支渠", "岛", "港")
+VILLAGE_AFTER: Final = ("村", "社区")
+PLACE_AFTER: Final = ("乡", "镇", "区", "县", "村", "街道", "社区", "路", "大道", "大街",
                "市委", "市政府", "市人民")     # a city by its Party committee or government (省委、禾川市委)
 
 
 # Characters of the Xinhua transliteration tables: three or more in a row spell a foreign name
 # (武契奇, 布宜诺斯艾利斯, 卡巴杰), which the model cannot know.
-TRANSLITERATION = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布查达戴丹德迪蒂杜多厄恩尔菲费芬弗伽盖冈戈格圭哈"
+TRANSLITERATION: Final = frozenset("阿埃艾昂奥巴拜班邦鲍贝比彼宾波博布查达戴丹德迪蒂杜多厄恩尔菲费芬弗伽盖冈戈格圭哈"
                             "豪赫亨霍基吉贾杰卡凯坎柯科克库夸奎拉莱兰朗劳勒雷里利莉琳卢鲁伦罗洛玛迈麦曼梅蒙米"
                             "莫默姆穆纳娜奈尼涅努诺欧帕潘佩皮普奇契恰乔切琴丘萨塞赛桑瑟莎舍斯索塔泰坦汤特滕"
                             "提图托瓦韦维温沃乌西希谢休亚伊尤约泽扎詹兹佐")
 # Characters of Mongolian, Tibetan, Uyghur … names besides those tables: such a name has no Han
 # surname (额尔敦巴雅尔, 斯琴图雅, 阿依古丽), so it is known by its characters and a title before it.
 # 岩/玉: Dai names (岩罕, 玉香); 呷绒: Kham; 旦增, 尕藏, 顿珠: Tibetan; 阿布都, 肉孜, 阿布力孜: Uyghur.
-MINORITY_NAME = TRANSLITERATION | frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜娃花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃"
+MINORITY_NAME: Final = TRANSLITERATION | frozenset("雅其依古丽次仁卓买吐逊热宝音额敦娜娃花央金措旺珠穷曲嘎日木勒毕根孜帕汗江别克赛乃"
                                             "平强宗边堆贡岩罕玉香咪呷绒降旦增尕顿都肉力嘉登")
 # What follows only a person's name, whatever the name is made of.
-MINORITY_NAME_AFTER = ("同志",) + BIOGRAPHY_AFTER
+MINORITY_NAME_AFTER: Final = ("同志",) + BIOGRAPHY_AFTER
 # The dot that joins the parts of a transliterated name (买买提·吐尔逊).
-NAME_DOTS = frozenset("·•・‧")
+NAME_DOTS: Final = frozenset("·•・‧")
 # One-character names of countries, as in 中菲关系 and 欢迎莫方参与.
-COUNTRY = frozenset("美俄日韩朝英法德意印巴非菲泰越老柬缅马新澳加墨哈吉塔乌土伊沙埃希葡西荷比瑞芬挪丹捷匈"
+COUNTRY: Final = frozenset("美俄日韩朝英法德意印巴非菲泰越老柬缅马新澳加墨哈吉塔乌土伊沙埃希葡西荷比瑞芬挪丹捷匈"
                     "波罗塞克阿蒙尼孟斯摩莫厄秘智古委坦肯赞津刚苏以叙黎约")
 
 
@@ -182,7 +176,7 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None
             return True
     if char in MINORITY_NAME:
         first, last = _run(line, offset, MINORITY_NAME)
-        if last - first >= 3 and (line.endswith(NAME_BEFORE, 0, first)
+        if last - first >= 3 and (_NAME_BEFORE.end_at(line, first)
                                   or line.startswith(MINORITY_NAME_AFTER, last) or _listed_before(line, first, last)):
             return True     # 县委书记额尔敦巴雅尔; 达娃卓嘎同志任…; 更登嘉措、拉毛卓玛三名同志
         if _joined_by_dot(line, first, last):
@@ -209,13 +203,15 @@ def is_named(line: str, offset: int, vocabulary: dict[str, int], fix: str | None
 # How many of the 12,500 well-known persons' given names may hold a character that is still
 # doubted as a given name where the fix makes a word: 安制房, 和孤挂老人, 向所在乡镇申抱 are slips,
 # not persons, and 制, 挂, 抱 are next to never given names (华 is in 131, 文 in 243).
-RARE_IN_NAMES = 10
+RARE_IN_NAMES: Final = 10
 
 
 # What names a person beyond doubt, however rare the characters: a title or what one says
 # (武契奇总统 is no 武器).
-TITLED_AFTER = ("同志", "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "指出", "强调", "表示",
+TITLED_AFTER: Final = ("同志", "局长", "书记", "主任", "市长", "县长", "区长", "镇长", "乡长", "指出", "强调", "表示",
                 "介绍", "说", "先生", "女士", "教授", "总统", "总理", "大使", "博士", "院士") + BIOGRAPHY_AFTER
+_TITLED_AFTER: Final = Affixes(TITLED_AFTER)
+_OFFICE_BEFORE: Final = Affixes(OFFICE_BEFORE)
 
 
 def _slip_in_name(line: str, offset: int, fix: str, vocabulary: dict[str, int]) -> bool:
@@ -244,14 +240,14 @@ def reads_as_person(line: str, offset: int, vocabulary: dict[str, int], fix: str
     that `fix` makes a word of (群众安制房: 安置, not a Mr 安制)."""
     for start in range(max(0, offset - 2), offset + 1):
         end = start + _person_length(line, start, vocabulary)
-        if end > offset and not (fix and start < offset and not line.startswith(TITLED_AFTER, end)
-                                 and not line.endswith(OFFICE_BEFORE, 0, start)
+        if end > offset and not (fix and start < offset and not _TITLED_AFTER.begin_at(line, end)
+                                 and not _OFFICE_BEFORE.end_at(line, start)
                                  and _slip_in_name(line, offset, fix, vocabulary)):
             return True
     return False
 
 
-CLAUSE_END = re.compile(r"[，,。；;：:！？]")
+CLAUSE_END: Final = re.compile(r"[，,。；;：:！？]")
 
 
 def _listed_before(line: str, first: int, last: int) -> bool:
@@ -265,10 +261,10 @@ def _listed_before(line: str, first: int, last: int) -> bool:
 
 # What ends a company's or cooperative's registered name. Before it stand a line of business, a
 # word (物流, 投资), and before that a trade name of any characters the owner chose (豫通).
-COMPANY_END = ("有限公司", "有限责任公司", "股份有限公司", "专业合作社", "集团")
-TRADE_NAME = 3          # characters of trade name read before the line of business (蜀香园调味品)
+COMPANY_END: Final = ("有限公司", "有限责任公司", "股份有限公司", "专业合作社", "集团")
+TRADE_NAME: Final = 3          # characters of trade name read before the line of business (蜀香园调味品)
 # What many a company puts after its line of business (吉林丰稻农业发展有限公司, 科技开发, 实业投资).
-BUSINESS_AFTER = ("发展", "开发", "科技", "实业", "投资", "建设", "管理", "服务")
+BUSINESS_AFTER: Final = ("发展", "开发", "科技", "实业", "投资", "建设", "管理", "服务")
 
 
 def _in_trade_name(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
@@ -291,7 +287,7 @@ def _in_trade_name(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
     return False
 
 
-PLACE_LEVELS = frozenset("省市县区")
+PLACE_LEVELS: Final = frozenset("省市县区")
 
 
 def _is_hanzi(char: str) -> bool:
@@ -314,7 +310,7 @@ def _run(line: str, offset: int, characters: frozenset[str]) -> tuple[int, int]:
 
 
 # A village named after a clan (戴家港村, 王家庄): X家, a character or none, a village suffix.
-CLAN_VILLAGE = frozenset("村庄屯寨湾坝沟坪铺集营店洼台堡")
+CLAN_VILLAGE: Final = frozenset("村庄屯寨湾坝沟坪铺集营店洼台堡")
 
 
 def _reads_as_township(line: str, start: int) -> bool:
@@ -346,16 +342,16 @@ def _reads_as_town_of_three(line: str, start: int) -> bool:
         and (not start or line[start - 1] in PLACE_BEFORE or line[start - 1] in SENTENCE_ENDS)
 
 
-SENTENCE_ENDS = frozenset("。！？!?")
+SENTENCE_ENDS: Final = frozenset("。！？!?")
 
 
 # A Mongolian village (嘎查) or township (苏木) is named by a transliteration of up to six characters
 # (查干补力格嘎查), which the tables above need not hold: what stands between a place's cue before it
 # (在, 、) and the suffix is the name.
-MONGOLIAN_PLACE = ("嘎查", "苏木")
-MONGOLIAN_NAME_MAX = 6
+MONGOLIAN_PLACE: Final = ("嘎查", "苏木")
+MONGOLIAN_NAME_MAX: Final = 6
 # ...but not a banner's own words before it (全旗各嘎查, 本苏木, 每个嘎查).
-NOT_MONGOLIAN = frozenset("全各每该本个旗县市乡镇区村")
+NOT_MONGOLIAN: Final = frozenset("全各每该本个旗县市乡镇区村")
 
 
 def _in_mongolian_place(line: str, offset: int) -> bool:
@@ -377,7 +373,7 @@ def _in_mongolian_place(line: str, offset: int) -> bool:
 
 # The two-character parts Tibetan given names are made of (达娃次仁, 公保才旦, 扎西卓玛): two of them
 # side by side are a person's name wherever they stand, which no title need announce.
-TIBETAN_NAME_PARTS = frozenset({
+TIBETAN_NAME_PARTS: Final = frozenset({
     "次仁", "达娃", "扎西", "卓玛", "才旦", "多吉", "尼玛", "拉姆", "央金", "旦增", "格桑", "索朗", "公保", "贡保",
     "嘉措", "加措", "德吉", "桑杰", "白玛", "普布", "边巴", "洛桑", "顿珠", "曲珍", "仁增", "拉巴", "平措", "巴桑",
     "次旦", "群培", "益西", "罗布", "卓嘎", "旺姆", "才让", "尕藏", "更登", "拉毛", "措吉", "周措", "完玛", "桑吉",
@@ -393,24 +389,24 @@ def _in_tibetan_name(line: str, offset: int) -> bool:
 
 
 # One-character suffixes of villages and townships, which a list of two-character names repeats.
-LISTED_PLACE = VILLAGE_END | TOWN_BEFORE
+LISTED_PLACE: Final = VILLAGE_END | TOWN_BEFORE
 
 
 def _in_known_name(line: str, offset: int) -> bool:
     """True when a name of names() covers line[offset] (a two-character one only as a place)."""
-    table, longest = names(), _longest_name()
-    for start in range(max(0, offset - longest + 1), offset + 1):
-        for end in range(start + 2, min(len(line), start + longest) + 1):
-            is_name = table.get(line[start:end])
-            if is_name is None:
-                break           # no name begins so
-            if is_name and end > offset and (end - start != 2 or _reads_as_place(line, start, end)):
-                return True
-    return False
+    return any(start <= offset < end for start, end in _names_in(line))
+
+
+@lru_cache(maxsize=256)
+def _names_in(line: str) -> tuple[tuple[int, int], ...]:
+    # The line is read once for every name in it: the model asks about a few of its characters,
+    # each of which could stand in any of 90,000 names of up to 24 characters.
+    return tuple((start, start + len(name)) for start, name, _ in names().find(line)
+                 if len(name) != 2 or _reads_as_place(line, start, start + len(name)))
 
 
 # What follows a two-character place name when it is one: 平谷区, 海阳市, 潜山县葛仙山乡.
-PLACE_SUFFIX = frozenset("省市县区州盟旗镇乡村街路山河湖江岛港湾")
+PLACE_SUFFIX: Final = frozenset("省市县区州盟旗镇乡村街路山河湖江岛港湾")
 
 
 def _reads_as_place(line: str, start: int, end: int) -> bool:

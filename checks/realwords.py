@@ -14,13 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from checks import dictionary, lm, typolm
 from checks.phrases import PhraseFinder
 
-PAIRS = lm.PACKAGE / "data" / "confusable_words.tsv"
-CONFIDENT_GAIN = 6.0      # nats: a typo
-SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
+PAIRS: Final = lm.PACKAGE / "data" / "confusable_words.tsv"
+CONFIDENT_GAIN: Final = 6.0      # nats: a typo
+SUSPECT_GAIN: Final = 4.0        # nats: a 疑似 for staff
 
 
 # Where usage alone decides, whatever the model says, (written, meant) -> one or more rules, each
@@ -49,8 +50,8 @@ SUSPECT_GAIN = 4.0        # nats: a 疑似 for staff
 #   and new staff serve a probation (试用期制度): 摸牌, 会既, 适用期 and 使用期 are other words.
 Rule = tuple[re.Pattern | None, re.Pattern | None]
 # Another meeting's or event's name after 暨, with no 也 or 又 answering a 既 later.
-ANOTHER_MEETING = re.compile(r"(?![是要有能可])[^，,。；;：:]{2,20}?(会|会议|活动|仪式|典礼)(?![^。；;]*[也又])")
-RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
+ANOTHER_MEETING: Final = re.compile(r"(?![是要有能可])[^，,。；;：:]{2,20}?(会|会议|活动|仪式|典礼)(?![^。；;]*[也又])")
+RULES: Final[dict[tuple[str, str], tuple[Rule, ...]]] = {
     ("截止", "截至"): ((None, re.compile(r"[0-9０-９〇一二三四五六七八九十]|目前|今年|去年|上年|本年|本月|上月|当年|"
                                       r"年底|年末|月底|月末|发稿")),
                      (re.compile(r"(?<!报名|申报|挂牌|公示|征集|投标|受理|申请|缴费|报送|提交|交易|竞买|登记|注册|"
@@ -131,7 +132,7 @@ RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
 # and state (确定响应等级, 响应终止), whatever 相应 would make of them. 化装 is to dress up as
 # something (化装成): 化妆 with no 成 or 为 after it (体检当天不得化妆) is make-up, never 化装.
 
-RULED_OUT: dict[tuple[str, str], re.Pattern] = {
+RULED_OUT: Final[dict[tuple[str, str], re.Pattern]] = {
     ("实行", "施行"): re.compile(r"(?!之)[^，,。；;：:！？!?、）)”\s]"),
     ("施行", "实行"): re.compile(r"[，,。；;：:！？!?、）)”\s]|$"),
     ("同一", "统一"): re.compile(r"(岗位|职位|单位|地区|地点|时间|时段|时期|批次|批|个|人|户|家|所|对象|主体|事项|案件|"
@@ -155,7 +156,7 @@ RULED_OUT: dict[tuple[str, str], re.Pattern] = {
 # Where what comes before rules the twin out: those who benefit, counted (200多户果农受益) or
 # made to (让群众受益), or how they do (直接受益, 从中受益), take the verb 受益, never 收益. What one
 # rejects, answers or meets (拒绝对他的指责, 遭到…指责) is blame, never a duty (职责).
-RULED_OUT_BEFORE: dict[tuple[str, str], re.Pattern] = {
+RULED_OUT_BEFORE: Final[dict[tuple[str, str], re.Pattern]] = {
     # A bloom, an epidemic or a flood breaks out as 暴发 (蓝藻水华集中暴发, 山洪暴发); 爆发 is a war's or a volcano's.
     ("暴发", "爆发"): re.compile(r"(水华|蓝藻|藻类|赤潮|疫情|疫病|疾病|传染病|病虫害|虫害|山洪|洪水|泥石流|蝗灾)[^，,。；;]{0,6}$"),
     # A parking space taken (停车占位, 车辆占位) is no stance (站位).
@@ -178,11 +179,11 @@ RULED_OUT_BEFORE: dict[tuple[str, str], re.Pattern] = {
 
 # Pairs only a usage rule decides: the model reads 检察监督 as happily as 检查监督, and took a
 # market bureau's 证照检查 for the procuratorate's (a mock county); 检查院 and 检查长 are known pairs.
-BY_RULE_ONLY = frozenset({("检察", "检查"), ("检查", "检察"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
-                          ("货款", "贷款"), ("表章", "表彰"),
-                          ("按其", "按期"), ("即要", "既要"), ("笔式", "笔试"), ("即使", "及时"),
-                          ("摸牌", "摸排"), ("会既", "会暨"), ("会议既", "会议暨"), ("适用期", "试用期"),
-                          ("使用期", "试用期")})
+BY_RULE_ONLY: Final = frozenset({("检察", "检查"), ("检查", "检察"), ("签定", "签订"), ("商情", "墒情"), ("提防", "堤防"),
+                                 ("货款", "贷款"), ("表章", "表彰"),
+                                 ("按其", "按期"), ("即要", "既要"), ("笔式", "笔试"), ("即使", "及时"),
+                                 ("摸牌", "摸排"), ("会既", "会暨"), ("会议既", "会议暨"), ("适用期", "试用期"),
+                                 ("使用期", "试用期")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,12 +254,12 @@ def _by_usage(line: str, start: int, written: str, meant: str) -> bool:
 
 # Words that need a qualifier before them (春节期间): where a clause begins with the written
 # form, that is the one it wants (…，其间将陆续推出 is 'in that time').
-QUALIFIED = frozenset({("其间", "期间")})
-CLAUSE_START = frozenset("，,。；;：:！？!?、（(“")
+QUALIFIED: Final = frozenset({("其间", "期间")})
+CLAUSE_START: Final = frozenset("，,。；;：:！？!?、（(“")
 
 
 # A notice's title names its kind last: 关于征集侨乡老照片的启事 is a 启事 whatever the model says.
-NOTICE_TITLE = re.compile(r"关于[^。；;！？!?]+的$")
+NOTICE_TITLE: Final = re.compile(r"关于[^。；;！？!?]+的$")
 
 
 def _ruled_out(line: str, start: int, written: str, meant: str) -> bool:

@@ -11,6 +11,7 @@ character alone where one of these holds it.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from checks.dictionary import WINDOW, is_hanzi, segment
 
@@ -22,17 +23,17 @@ from checks.dictionary import WINDOW, is_hanzi, segment
 # papers are handed in 一式三份, in three copies; 逢雨必巡 and 逢进必考 say what always follows;
 # 以商招商 and 以企引企 draw like by like; 文旅融合, 茶旅融合 and 花旅融合 join tourism to a trade; a
 # helmet, a mask or a badge is worn (戴好头盔, 戴口罩), never brought (带).
-SET_PHRASE = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|宜([\u4e00-\u9fff])则\2|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]"
-                        r"|以([\u4e00-\u9fff])[\u4e00-\u9fff]\3"
-                        r"|[护巡][林路河渠堤坝草岸湖网线田山]员|因[\u4e00-\u9fff]制宜|[本外][省市县区镇乡村旗]籍"
-                        r"|一式[一二两三四五六七八九十]份|逢[\u4e00-\u9fff]必[\u4e00-\u9fff]|[\u4e00-\u9fff]旅融合"
-                        r"|戴[好上着]?(?:头盔|口罩|安全帽?|眼镜|手套|袖标|党徽|胸牌|红领巾?)")
+SET_PHRASE: Final = re.compile(r"[应能]([\u4e00-\u9fff])尽\1|宜([\u4e00-\u9fff])则\2|以[\u4e00-\u9fff][代促带养补][\u4e00-\u9fff]"
+                               r"|以([\u4e00-\u9fff])[\u4e00-\u9fff]\3"
+                               r"|[护巡][林路河渠堤坝草岸湖网线田山]员|因[\u4e00-\u9fff]制宜|[本外][省市县区镇乡村旗]籍"
+                               r"|一式[一二两三四五六七八九十]份|逢[\u4e00-\u9fff]必[\u4e00-\u9fff]|[\u4e00-\u9fff]旅融合"
+                               r"|戴[好上着]?(?:头盔|口罩|安全帽?|眼镜|手套|袖标|党徽|胸牌|红领巾?)")
 
 
 # What frames two parallel halves, A_A_: 一村一品, 边干边学, 不等不靠, 无职无权, 助餐助浴, 多病多灾,
 # 随摘随运, 即查即改, 越早越好, 防鸟防蛇.
 # Not any repeated character: in 煤改汽改造 the second 改 starts a word of its own.
-FRAME = frozenset("一不无有没边半多自助各全大小同共每非互亦随即越防")
+FRAME: Final = frozenset("一不无有没边半多自助各全大小同共每非互亦随即越防")
 
 
 def in_set_phrase(line: str, offset: int) -> bool:
@@ -57,13 +58,13 @@ def in_set_phrase(line: str, offset: int) -> bool:
 
 
 # Two halves 不X一Y、不Z一W (不漏一户、不落一人; 不烧一把、不冒一处烟): the 不 is the pledge, no 禁.
-PLEDGE = re.compile(r"不[\u4e00-\u9fff]一[\u4e00-\u9fff]{1,2}[、，,]\s*不[\u4e00-\u9fff]一")
+PLEDGE: Final = re.compile(r"不[\u4e00-\u9fff]一[\u4e00-\u9fff]{1,2}[、，,]\s*不[\u4e00-\u9fff]一")
 
 
 # 继…之后 says what came after what (我县继“柴达木藏羊”之后获得…): no 县级 however likely; 既…又
 # joins two (让搬迁群众既住得安全、又过得舒心).
-CORRELATIVES = {"继": re.compile(r"继[^，,。；;：:]{2,30}?(之后|以后)"),
-                "既": re.compile(r"既[^。；;！？!?]{1,24}?[，,、]\s*[又也]")}
+CORRELATIVES: Final = {"继": re.compile(r"继[^，,。；;：:]{2,30}?(之后|以后)"),
+                       "既": re.compile(r"既[^。；;！？!?]{1,24}?[，,、]\s*[又也]")}
 
 
 def in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
@@ -83,7 +84,7 @@ def in_paired_phrase(line: str, offset: int, vocabulary: dict[str, int]) -> bool
 
 
 # What separates the items of a list of short phrases (种得下、活得了、长得好).
-LIST_BREAK = frozenset("、，,；;“”\"（）()：:。！？")
+LIST_BREAK: Final = frozenset("、，,；;“”\"（）()：:。！？")
 
 
 def list_item(line: str, offset: int) -> tuple[int, int]:
@@ -130,7 +131,7 @@ def in_parallel_list(line: str, offset: int, other: str, vocabulary: dict[str, i
 
 # Conjunctions that join two words: where one stands alone between two words of two characters
 # or more, the line reads as a list, not as a slip.
-CONJUNCTIONS = frozenset("及与和或")
+CONJUNCTIONS: Final = frozenset("及与和或")
 
 
 def joins_two_words(line: str, offset: int, other: str, vocabulary: dict[str, int]) -> bool:
@@ -153,7 +154,7 @@ def joins_two_words(line: str, offset: int, other: str, vocabulary: dict[str, in
 
 # A listed word the dictionary counts this often (10 × ln count: about 20 uses) stands as written; a
 # rarer one (降号 for 降耗 in 节能、减排、降号) may be the slip.
-LISTED_WORD_MIN = 30
+LISTED_WORD_MIN: Final = 30
 
 
 def in_word_list(line: str, offset: int, vocabulary: dict[str, int]) -> bool:
@@ -185,7 +186,7 @@ def _word_of_item(line: str, start: int, end: int) -> tuple[int, int]:
 
 
 # How far apart two reduplicated verbs stand in one run of parallel clauses (看看水色，捡捡垃圾).
-REDUPLICATION_SPAN = 8
+REDUPLICATION_SPAN: Final = 8
 
 
 def in_reduplication(line: str, offset: int) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from typing import Final
 
 from checks import lm
 from checks.congress import COUNTING, congress_errors
@@ -83,11 +84,11 @@ def _quotes_statute(text: str, start: int, phrase: str) -> bool:
 # Formulations, not organs' names: an organ's name takes a 的 in correct prose (人民代表大会的
 # 常务委员会). Forms once standard (有中国特色的社会主义, 1998) or correct in their own right
 # (全心全意地为人民服务) are listed in severe.toml as `historical` and `in_use` and left alone.
-INSERTION_MIN = 6
+INSERTION_MIN: Final = 6
 # Characters that join two names rather than miswrite one.
-JOINING = frozenset("的和及与或之暨并")
+JOINING: Final = frozenset("的和及与或之暨并")
 # Particles that follow a verb inside a formulation written as a clause (全面建成了小康社会).
-ASPECT = frozenset("了着过")
+ASPECT: Final = frozenset("了着过")
 
 
 def _inserted(text: str) -> list[Hit]:
@@ -129,7 +130,7 @@ def _inserted(text: str) -> list[Hit]:
 
 
 # Place words written after a noun (公司中, 会上): one may stand before a phrase that begins with it.
-POSTPOSITIONS = frozenset("中上下内外里")
+POSTPOSITIONS: Final = frozenset("中上下内外里")
 
 
 def _doubled_edges(text: str, correct: list[tuple[int, str]]) -> list[Hit]:
@@ -179,14 +180,14 @@ def insertion_heads() -> PhraseFinder[list[tuple[str, int, str]]]:
 
 # The state's name is fixed to the character: one replaced by any other (中华人明共和国) is a slip,
 # whatever it sounds or looks like. Its traditional form is no slip of it.
-FIXED_NAMES = ("中华人民共和国",)
-TRADITIONAL = frozenset("華國")
+FIXED_NAMES: Final = ("中华人民共和国",)
+TRADITIONAL: Final = frozenset("華國")
 # So is a key formulation this long (习近平新时代中国特色社会主义思想): no other wording of that
 # length shares all but one of its characters (新时期 for 新时代). At its first or last character
 # the replacement may instead make a word of its own there (中国特色社会主义文明), so there only a
 # non-word is taken. A numbered one (中国共产党第二十次全国代表大会) is left to checks/congress.py,
 # which knows 届 from 次.
-ONE_OFF_MIN = 10
+ONE_OFF_MIN: Final = 10
 
 
 @lru_cache(maxsize=1)
@@ -269,11 +270,11 @@ def _miscollocated(text: str) -> list[Hit]:
 
 # A character dropped from or two swapped in a phrase of up to this many characters leave so short a
 # string that other words may write it: it counts only where the words around do not run into it.
-SHORT_EDIT = 4
-TRUNCATION_MIN = 6         # organ names, or five characters where the four left are no word (中国共产);
+SHORT_EDIT: Final = 4
+TRUNCATION_MIN: Final = 6         # organ names, or five characters where the four left are no word (中国共产);
 #                            key formulations from four characters (三个代表)
 # A ministry is named by its field alone in lists (住房和城乡建设、教育等部门): those ends may go.
-GENERIC_ENDS = frozenset("部局厅委办署行院")
+GENERIC_ENDS: Final = frozenset("部局厅委办署行院")
 
 
 @lru_cache(maxsize=1)

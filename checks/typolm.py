@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Final, Iterator
 
 from checks import lm, lmtable, propernames
 from checks.dictionary import WINDOW, completes_term, lattice, word_ends, word_length, words
@@ -35,34 +35,34 @@ from checks.setphrases import (in_paired_phrase, in_parallel_list, in_reduplicat
 # fitted by bench/fit_typo.py on ecspell_odw_train against held-out halves of xxqg_correct and
 # rmrb1998_correct. CONFIDENT keeps false alarms on both clean halves under 0.7 % of sentences
 # (0.54 % and 0.69 % when fitted); SUSPECT is the 疑似 tier staff confirm by hand.
-WEIGHTS = (-12.471, 0.521, 0.092, -0.029, 1.748, 0.088, 0.216, 5.452)
-CONFIDENT = 1.0
-SUSPECT = -1.0
-MIN_GAIN = 4.0              # below this the LM gain alone rules a candidate out (keeps it fast)
+WEIGHTS: Final = (-12.471, 0.521, 0.092, -0.029, 1.748, 0.088, 0.216, 5.452)
+CONFIDENT: Final = 1.0
+SUSPECT: Final = -1.0
+MIN_GAIN: Final = 4.0              # below this the LM gain alone rules a candidate out (keeps it fast)
 # A character that the model finds likely where it stands, and whose follower is likely after
 # it (log-probabilities summing above this), is not looked at. Moving this from -8 to -12 left
 # recall on ecspell_odw_test and odw_train unchanged (bench/text.py) and skips most of clean
 # text's characters. At -13 recall on odw falls by about one point (0.53 to 0.52), checking
 # runs 8 % faster (past 100,000 characters a second), and two of the mock portals' false alarms
 # go, with none of their typos lost; -14 loses more.
-PLAUSIBLE = -13.0
+PLAUSIBLE: Final = -13.0
 # Before a stop the follower says little (。 is likely after most characters that end a word), so
 # there the character alone decides: 规化。 was passed over, its 。 likely after 化.
-PLAUSIBLE_BEFORE_STOP = -8.0
-STOPS = frozenset("。，、；：！？）”" + lm.END)
-TOP = 2                     # candidates scored in full per character
+PLAUSIBLE_BEFORE_STOP: Final = -8.0
+STOPS: Final = frozenset("。，、；：！？）”" + lm.END)
+TOP: Final = 2                     # candidates scored in full per character
 # ...and only those that fit their neighbours as bigrams better than the character standing
 # there by this much (log-probability): same recall on odw_train, about 10 % faster.
-BIGRAM_MARGIN = 0.0
+BIGRAM_MARGIN: Final = 0.0
 # A candidate that breaks the words around it this badly (segmentation log-probability) is at most
 # a 疑似, however well the model likes it: 电热水壶 -> 电热水湖 loses 12.7. No confident candidate that
 # put back the right character on ecspell_odw_train lost more than 5.
-SEG_FLOOR = -8.0
+SEG_FLOOR: Final = -8.0
 # A candidate weighed only for the word it makes (Candidate.by_word) is a typo only past this score.
 # On the mock counties' own text, held out, the 26 such candidates past 3 were all right (农村底保,
 # 迄今为至, 落到石处); between 2.3 and 3, two put a wrong character in a typo's place (拭用期 ->
 # 食用期) and one flagged clean text (北漾镇).
-BY_WORD_CONFIDENT = 3.0
+BY_WORD_CONFIDENT: Final = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +144,7 @@ def confusion() -> dict[str, tuple[str, str]]:
     return table
 
 
-VARIANTS = lm.DATA.parent / "variant_words.tsv"
+VARIANTS: Final = lm.DATA.parent / "variant_words.tsv"
 
 
 @lru_cache(maxsize=1)
@@ -170,17 +170,17 @@ def swaps_variant(line: str, offset: int, right: str) -> bool:
     return False
 
 
-_NO_BIGRAMS: dict[str, float] = {}
-_NO_CHARS: frozenset[str] = frozenset()
-CONNECTIVES = frozenset("和或与及并且而跟同")
-NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
+_NO_BIGRAMS: Final[dict[str, float]] = {}
+_NO_CHARS: Final[frozenset[str]] = frozenset()
+CONNECTIVES: Final = frozenset("和或与及并且而跟同")
+NUMERALS: Final = frozenset("〇零一二三四五六七八九十百千万亿两")
 # Units of time: 每旬巡河 is no 每日巡河, one period for another changes the fact, not the spelling.
-TIME_UNITS = frozenset("年季月旬周日天时")
+TIME_UNITS: Final = frozenset("年季月旬周日天时")
 # Characters either of which usage accepts in the other's place: 报考人员需提交 and 须提交 are both
 # right in a notice, and so are 拟聘用至 and 拟聘用到, 采收季 and 采收期. Whether 她 or 他 is meant,
 # only the person written of decides, which no model knows; whether 雨 or 雪, only the weather
 # (受强降雪影响: the model knows 强降雨 better, and the two look alike, but nobody types one for the other).
-EITHER = frozenset({"需须", "至到", "季期", "他她", "雨雪"})
+EITHER: Final = frozenset({"需须", "至到", "季期", "他她", "雨雪"})
 def _confusable(char: str, other: str) -> bool:
     """False for pairs that are no slip for each other: two connectives (乡镇或县直部门, 乡镇和县直部门:
     the meaning changes, not the spelling), two numerals (一芽二叶、一芽三叶: a number for another
@@ -195,9 +195,9 @@ def _confusable(char: str, other: str) -> bool:
 # this high (words() keeps 10 × ln count: about 400 uses) and the written character makes none:
 # 改照 -> 改造, 城乡居名 -> 城乡居民, 贯策 -> 贯彻. Offered everywhere, the mock counties' own
 # text gave 37 more typos for 25 more false alarms; so restricted, 22 more for 2.
-FUZZY_WORD_MIN = 60
+FUZZY_WORD_MIN: Final = 60
 # The units of administration are no slip: 乡内 is no 省内, 县 no 现.
-ADMINISTRATIVE = frozenset("省市县区乡镇村")
+ADMINISTRATIVE: Final = frozenset("省市县区乡镇村")
 
 
 class TypoDetector:
@@ -270,7 +270,7 @@ class TypoDetector:
         """Every replacement worth weighing in `line` (LM gain above MIN_GAIN), with its evidence."""
         text = lm.BEGIN + lm.normalize(line) + lm.END
         model = self.model
-        size, known = len(text), model.knows
+        size = len(text)
         table, sounds = self.candidates, self.sounds
         # Each character's log-probability where it stands, worked out only when needed: a
         # character inside a known trigram is skipped before it is scored.
@@ -292,7 +292,7 @@ class TypoDetector:
                 others, sounding = table.get(text[i]), fuzzy.get(text[i])
                 if not (others or sounding):
                     continue
-            if known(lmtable.number(ids, i - 1, i + 2)):
+            if model.knows(lmtable.number(ids, i - 1, i + 2)):
                 continue
             plausibility = base.at(i) + base.at(i + 1)
             if plausibility > PLAUSIBLE and (text[i + 1] not in STOPS or base.at(i) > PLAUSIBLE_BEFORE_STOP):
@@ -334,13 +334,13 @@ class TypoDetector:
                 # ...and one that completes a trigram the model knows with the two characters on
                 # one side, where the written character completes none (合作杜: 作 is followed by
                 # 台 and 村 likelier than by 社, but 合作社 is a known trigram).
-                if i >= 2 and not known(lmtable.number(ids, i - 2, i + 1)) and not known(lmtable.number(ids, i, i + 3)):
+                if i >= 2 and not model.knows(lmtable.number(ids, i - 2, i + 1)) and not model.knows(lmtable.number(ids, i, i + 3)):
                     # (behind is one character only where the line ends after text[i + 1])
                     ahead, behind = lmtable.number(ids, i - 2, i), lmtable.number(ids, i + 1, i + 3)
                     width = bits * min(2, size - i - 1)
                     fitting += [pair for pair in fitting_rest if pair not in fitting
-                                and (known(ahead << bits | number_of[pair[1]])
-                                     or known(number_of[pair[1]] << width | behind))][-1:]
+                                and (model.knows(ahead << bits | number_of[pair[1]])
+                                     or model.knows(number_of[pair[1]] << width | behind))][-1:]
             start = i - 3 if i >= 3 else 0
             stop = i + 4 if i + 4 <= size else size
             at = i - start
@@ -379,6 +379,8 @@ class TypoDetector:
             return others or frozenset()
         making = [o for o in sounding if before in self.fuzzy_before.get(o, _NO_CHARS)
                   or after in self.fuzzy_after.get(o, _NO_CHARS)]
+        if not making:
+            return others or frozenset()
         return others | frozenset(making) if others else frozenset(making)
 
     def _segmented(self, text: str, i: int) -> tuple[str, int, tuple[list[float], list[int]]]:

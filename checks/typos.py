@@ -23,6 +23,7 @@ import os
 import re
 from dataclasses import replace
 from functools import lru_cache
+from typing import Final
 
 from checks import dictionary, idioms, lm, propernames, realwords, severe, swaps, typolm
 from checks.attachments import SENTENCE_END
@@ -31,18 +32,18 @@ from checks.phrases import PhraseFinder
 from checks.severe import scan_severe
 from checks.textscan import Hit, without_overlaps
 
-CHECK = "text.typo"
-SUSPECT_CHECK = "text.typo_suspect"
-DATA = lm.PACKAGE / "data" / "typo_pairs.tsv"
-COMMON = lm.PACKAGE / "data" / "common_typos.tsv"     # our own curated list
-CURATED = "常见错别字"      # the source a pair of that list is shown with
+CHECK: Final = "text.typo"
+SUSPECT_CHECK: Final = "text.typo_suspect"
+DATA: Final = lm.PACKAGE / "data" / "typo_pairs.tsv"
+COMMON: Final = lm.PACKAGE / "data" / "common_typos.tsv"     # our own curated list
+CURATED: Final = "常见错别字"      # the source a pair of that list is shown with
 # A known misspelling that the segmentation reads as a unit but that a rarer dictionary word
 # crosses (报明时间 holds 明时) is kept unless the language model finds the written form likelier
 # by more than this (nats): 一坐就坐到了 scores -17 for 就座, 网上报明时间 +0.3 for 报名.
-PAIR_GAIN = -1.0
+PAIR_GAIN: Final = -1.0
 # A known misspelling the segmentation reads across (安全生厂 inside 煤矿安全) is kept only when the
 # dictionary segments the fix and the model prefers it, each by more than this (nats).
-ACROSS_GAIN = 3.0
+ACROSS_GAIN: Final = 3.0
 # Benchmarks only: XUNJIAN_HOLDOUT=county_sites:1 inspects a mock county with the model built
 # without its fold of the county text (bench/mocksite.py); check-text takes --holdout.
 _holdout: lm.Holdout | None = lm.Holdout.parse(os.environ.get("XUNJIAN_HOLDOUT"))
@@ -144,7 +145,7 @@ def _pair_hits_cached(text: str, holdout: lm.Holdout | None) -> tuple[Hit, ...]:
 
 # A name read where the fix makes a common word of three characters or more is no name (镇长侯选人:
 # 候选人, not a Mr 侯选): about 150 uses in the dictionary's count.
-NAME_OVERRULED = 50
+NAME_OVERRULED: Final = 50
 
 
 def _fix_makes_word(text: str, start: int, stop: int, right: str) -> bool:
@@ -221,31 +222,31 @@ def _repeated(line: str, offset: int) -> bool:
     return False
 
 
-LONG_TERM = 5              # characters of a listed term that overrules the model (_model_hits)
+LONG_TERM: Final = 5              # characters of a listed term that overrules the model (_model_hits)
 
 
 # Characters so common that two of them written twice in a paragraph tell nothing (的, 在 …).
-FUNCTION_CHARACTERS = frozenset("的了在是和与及等为对也都就而这那有个不一上中下大小人我们你他她它之其或以于把被将从向到")
+FUNCTION_CHARACTERS: Final = frozenset("的了在是和与及等为对也都就而这那有个不一上中下大小人我们你他她它之其或以于把被将从向到")
 
 
 # Units counted after a number: terms of their trade, not slips for the commoner unit the model
 # prefers (不少于30学时 is no 30小时).
-UNITS = frozenset({"学时", "课时", "工时", "机时", "台时", "台班", "学分", "人次", "户次", "车次", "架次", "班次",
-                   "艘次", "批次", "航次", "标箱", "工日", "床日", "剂次", "针次", "例次"})
-NUMERAL_BEFORE = frozenset("0123456789０１２３４５６７８９〇一二三四五六七八九十百千万两")
+UNITS: Final = frozenset({"学时", "课时", "工时", "机时", "台时", "台班", "学分", "人次", "户次", "车次", "架次", "班次",
+                          "艘次", "批次", "航次", "标箱", "工日", "床日", "剂次", "针次", "例次"})
+NUMERAL_BEFORE: Final = frozenset("0123456789０１２３４５６７８９〇一二三四五六七八九十百千万两")
 
 
 # What a Chinese numeral counts: 十项民生实事 is ten items, not 事项.
-CLASSIFIERS = frozenset("项个条件类次批所座户名人位家篇场轮组支台辆套处")
+CLASSIFIERS: Final = frozenset("项个条件类次批所座户名人位家篇场轮组支台辆套处")
 
 
 # What a figure counts: 化解矛盾纠纷213宗 is no 213家, nor 8000万穗 any 岁, nor 1.2万孔 (cave
 # dwellings) any 万元. One measure word for another is the writer's choice; the model only knows
 # which is commoner.
-MEASURE_WORDS = frozenset("个项条件类次批所座户名人位家篇场轮组支台辆套处宗起例株棵亩头只尾匹吨斤元岁栋幢间张本册份"
-                          "枚颗粒穗束根片块层部架艘列趟笔箱袋盒瓶桶罐包担斗顷剂孔眼口盏")
+MEASURE_WORDS: Final = frozenset("个项条件类次批所座户名人位家篇场轮组支台辆套处宗起例株棵亩头只尾匹吨斤元岁栋幢间张本册份"
+                                 "枚颗粒穗束根片块层部架艘列趟笔箱袋盒瓶桶罐包担斗顷剂孔眼口盏")
 # What may stand between a figure and what it counts: 8900余剂次, 300多株.
-ROUGHLY = frozenset("余多")
+ROUGHLY: Final = frozenset("余多")
 
 
 def _unit_after_number(line: str, offset: int) -> bool:
@@ -268,13 +269,13 @@ def _unit_after_number(line: str, offset: int) -> bool:
 
 # A document number (芦卫计发〔2016〕8号): its issuing code is the issuer's abbreviation and no word,
 # so the model would make words of it (芦卫: 芦苇).
-DOCUMENT_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})[〔［\[【(（]\s*(?:19|20)\d{2}\s*[〕］\]】)）]\s*\d+\s*号")
+DOCUMENT_NUMBER: Final = re.compile(r"([\u4e00-\u9fff]{1,10})[〔［\[【(（]\s*(?:19|20)\d{2}\s*[〕］\]】)）]\s*\d+\s*号")
 
 
 # A variety or clone named by a breeder's code (热研7-33-97, 云研77-4 of rubber): the two characters
 # before a short number joined by hyphens are the breeder's abbreviation, no word (云研 is no 云烟).
 # Not a date's year (2024-05-01), nor a phone number's area code.
-VARIETY_CODE = re.compile(r"[\u4e00-\u9fff]{2}(?=\d{1,3}(?:-\d{1,3})+(?![\d-]))")
+VARIETY_CODE: Final = re.compile(r"[\u4e00-\u9fff]{2}(?=\d{1,3}(?:-\d{1,3})+(?![\d-]))")
 
 
 def _codes(text: str) -> list[tuple[int, int]]:
