@@ -21,6 +21,7 @@ import pickle
 import re
 import subprocess
 import sys
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -256,7 +257,7 @@ def build(holdout: Holdout | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")
     with open(partial, "wb") as handle:
-        pickle.dump((model.ids, model.slots, model.unknown), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((model.ids, array("q", model.slots), model.unknown), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(partial, path)
     return path
 
