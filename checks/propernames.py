@@ -42,7 +42,7 @@ NAME_BEFORE: Final = OFFICE_BEFORE + (
     "委员", "同志", "老师", "医生", "教授", "先生", "女士", "总统", "总理", "大使", "博士", "院士", "研究员",
     "工程师", "团长", "律师", "法官", "民警", "村民", "职工", "选手", "作家", "教练",
     "人员", "考生", "群众", "归侨", "侨眷", "渔民", "农民", "居民", "移民", "党员", "户主", "志愿者",
-    "村医", "申请人", "申报人", "被申请人", "当事人", "承包人", "传承人",
+    "村医", "申请人", "申报人", "被申请人", "当事人", "承包人", "传承人", "责任人",
     "任命", "聘任", "聘用", "免去", "提名",     # 任命/免去: a personnel notice
     "领导")         # 县领导陆志刚、钱晓燕出席
 # What follows only a person's name: a biography in a 任前公示 (刘晨阳，男，1990年…) or an ID number.
@@ -336,10 +336,15 @@ def _reads_as_township(line: str, start: int) -> bool:
 
 def _reads_as_town_of_three(line: str, start: int) -> bool:
     """Three characters at `start`, at a sentence's or clause's start or after a list separator,
-    before 镇 or 乡: a town's name (。青枫岭镇把…, 、双河口乡)."""
+    before 镇 or 乡: a town's name (。青枫岭镇把…, 、双河口乡); or after 在, 对… before 村: a village's
+    (在杉木淌村开展演练), unless they are a county's own words (在各行政村)."""
     name = line[start:start + 3]
-    return len(name) == 3 and all(map(_is_hanzi, name)) and line[start + 3:start + 4] in TOWN_BEFORE \
-        and (not start or line[start - 1] in PLACE_BEFORE or line[start - 1] in SENTENCE_ENDS)
+    if len(name) != 3 or not all(map(_is_hanzi, name)):
+        return False
+    before, after = line[start - 1:start] if start else "", line[start + 3:start + 4]
+    if after in TOWN_BEFORE:
+        return not before or before in PLACE_BEFORE or before in SENTENCE_ENDS
+    return after in VILLAGE_END and before in VILLAGE_BEFORE and not NOT_PLACE_NAME.intersection(name)
 
 
 SENTENCE_ENDS: Final = frozenset("。！？!?")
@@ -350,8 +355,8 @@ SENTENCE_ENDS: Final = frozenset("。！？!?")
 # (在, 、) and the suffix is the name.
 MONGOLIAN_PLACE: Final = ("嘎查", "苏木")
 MONGOLIAN_NAME_MAX: Final = 6
-# ...but not a banner's own words before it (全旗各嘎查, 本苏木, 每个嘎查).
-NOT_MONGOLIAN: Final = frozenset("全各每该本个旗县市乡镇区村")
+# ...but not a banner's own words before it (全旗各嘎查, 本苏木, 每个嘎查), nor a county's before a village.
+NOT_PLACE_NAME: Final = frozenset("全各每该本个旗县市乡镇区村")
 
 
 def _in_mongolian_place(line: str, offset: int) -> bool:
@@ -367,7 +372,7 @@ def _in_mongolian_place(line: str, offset: int) -> bool:
     while first > 0 and end - first < MONGOLIAN_NAME_MAX and _is_hanzi(line[first - 1]) \
             and line[first - 1] not in VILLAGE_BEFORE:
         first -= 1
-    return end - first >= 2 and not NOT_MONGOLIAN.intersection(line[first:end]) \
+    return end - first >= 2 and not NOT_PLACE_NAME.intersection(line[first:end]) \
         and (first == 0 or line[first - 1] in VILLAGE_BEFORE or line[first - 1] in PLACE_BEFORE)
 
 

@@ -9,17 +9,17 @@ from checks import dictionary, typolm
 from checks.sitetext import SiteText, site_words
 from checks.typos import scan_typos
 
-# Pear orchards, not tea gardens: with more tea counties' text in the model (nineteenth session), the
-# detector alone now finds 茶员; 梨员 only the site's own 梨园 can show.
-PEAR_ORCHARDS = "全县梨园面积达到3.2万亩。\n梨园保护与利用工作推进会召开。\n加强梨园灌溉设施建设。\n"
-LINE = "今年全县新建梨员1200亩，完成年度任务。"
+# Pepper orchards, not tea gardens or pear orchards: with more tea counties' text in the model (nineteenth session), the
+# detector alone now finds 茶员, and (with mocks up to 538 in its text) 梨员; 椒员 only the site's own 椒园 can show.
+PEPPER_ORCHARDS = "全县椒园面积达到3.2万亩。\n椒园保护与利用工作推进会召开。\n加强椒园灌溉设施建设。\n"
+LINE = "今年全县新建椒员1200亩，完成年度任务。"
 
 
 def test_a_slip_for_the_sites_own_word_is_a_typo():
     assert scan_typos(LINE) == []       # the detector alone makes it a 疑似 at most
-    [hit] = scan_typos(LINE, None, SiteText(PEAR_ORCHARDS + LINE))
-    assert (hit.evidence, hit.suggestion, hit.check, hit.offset) == ("梨员", "梨园", "text.typo", LINE.index("梨员"))
-    assert "本站其他页面 3 处写作“梨园”" in hit.detail
+    [hit] = scan_typos(LINE, None, SiteText(PEPPER_ORCHARDS + LINE))
+    assert (hit.evidence, hit.suggestion, hit.check, hit.offset) == ("椒员", "椒园", "text.typo", LINE.index("椒员"))
+    assert "本站其他页面 3 处写作“椒园”" in hit.detail
 
 
 def test_a_rare_character_of_the_sites_own_word_is_offered_by_its_reading():
@@ -53,8 +53,8 @@ def test_a_list_of_the_same_plants_parts_is_no_site_word():
 
 def test_the_word_must_be_the_sites_own():
     # Written once elsewhere is not enough; nor is a pair the site itself writes again (a name).
-    assert scan_typos(LINE, None, SiteText("全县梨园面积达到3.2万亩。\n" + LINE)) == []
-    assert scan_typos(LINE, None, SiteText(PEAR_ORCHARDS + "梨员村委会\n" + LINE)) == []
+    assert scan_typos(LINE, None, SiteText("全县椒园面积达到3.2万亩。\n" + LINE)) == []
+    assert scan_typos(LINE, None, SiteText(PEPPER_ORCHARDS + "椒员村委会\n" + LINE)) == []
 
 
 def test_a_word_every_text_writes_is_no_evidence():

@@ -555,6 +555,15 @@ def test_severe_dropped_swapped_and_doubled_characters():
     assert [h.suggestion for h in scan_severe("铸牢中华民旅共同体意识")] == ["铸牢中华民族共同体意识"]
     for text in ("为全面建设社会主义现代化强国而团结奋斗", "建设中国特色社会主义文明"):
         assert scan_severe(text) == [], text
+    # A shorter one with a character inside it replaced; at either end, or in the sixteenth
+    # congress's 全面建设小康社会, the wording is a county's own or was right in its day.
+    assert [h.suggestion for h in scan_severe("在推进中国式现在化广西实践中展现担当")] == ["中国式现代化"]
+    for text in ("推进全面从严治警", "开创全面建设小康社会新局面", "以客户为中心"):
+        assert scan_severe(text) == [], text
+    # The nation's formulation made a county's or a city's own is no dropped 国.
+    for text in ("县委全面依法治县委员会办公室", "深入推进全面依法治市"):
+        assert scan_severe(text) == [], text
+    assert [h.suggestion for h in scan_severe("坚持全面依法治，建设法治政府")] == ["全面依法治国"]
     # 二 for 两 in a formulation's count, 人们 for 人民 in the Party's purpose.
     assert [h.suggestion for h in scan_severe("做到“二个维护”")] == ["两个维护"]
     assert [h.suggestion for h in scan_severe("践行全心全意为人们服务的根本宗旨")] == ["全心全意为人民服务"]

@@ -859,6 +859,13 @@ def test_a_slip_before_a_full_stop_and_names_of_places_and_persons():
     line = "村党总支书记陈永富主持召开群众会。"
     assert propernames.is_named(line, line.index("富"), words, "福")
     assert not propernames.is_named("群众陈永富主持召开会议。", 4, words, "福")
+    # A village of three characters after 在 (在杉木淌村), not a county's own words (在各行政村); a
+    # person after 责任人 (防汛责任人巫振东).
+    line = "马鬃岭乡在杉木淌村开展地质灾害应急避险演练。"
+    assert propernames.is_named(line, line.index("淌"), words, "塘")
+    assert not propernames.is_named("在各行政村开展排查。", 2, words)
+    line = "上围村防汛责任人巫振东，联系电话见公告。"
+    assert propernames.is_named(line, line.index("巫"), words, "吴")
 
 
 def test_usage_decides_hidden_danger_checks_joint_meetings_and_probation():
