@@ -210,32 +210,46 @@ def _one_off_phrases() -> tuple[tuple[str, str, bool, bool], ...]:
         or len(phrase) >= ONE_OFF_INSIDE_MIN and not COUNTING.intersection(phrase) and "习近平" not in phrase)
 
 
+@lru_cache(maxsize=1)
+def _one_off_halves() -> PhraseFinder[tuple[tuple[int, int, str, int], ...]]:
+    """Each half of the phrases of _one_off_phrases, with the phrases it is half of: (their number
+    there, which half, the phrase, where the half stands in it). One scan of a line finds them all,
+    where a search per half took a hundred."""
+    halves: dict[str, list[tuple[int, int, str, int]]] = {}
+    for number, (phrase, _, _, _) in enumerate(_one_off_phrases()):
+        middle = len(phrase) // 2
+        for which, (half, before) in enumerate(((phrase[:middle], 0), (phrase[middle:], middle))):
+            halves.setdefault(half, []).append((number, which, phrase, before))
+    return PhraseFinder({half: tuple(entries) for half, entries in halves.items()})
+
+
 def _one_off(text: str) -> list[Hit]:
     """The state's name and key formulations with one character replaced by any other
     (悬挂中华人明共和国国旗, 习近平新时期中国特色社会主义思想, 中国式现在化): one half of the phrase stands as
     written, the other differs from it in one character."""
-    hits = []
+    found: list[tuple[int, int, int, Hit]] = []
     vocabulary = words()
     in_use = reference()["formulations"].get("in_use", [])
-    for phrase, kind, edges_checked, inside_only in _one_off_phrases():
-        middle = len(phrase) // 2
-        for half, before in ((phrase[:middle], 0), (phrase[middle:], middle)):
-            at = text.find(half)
-            while at >= 0:
-                start = at - before
-                written = text[start:start + len(phrase)] if start >= 0 else ""
-                slips = [i for i, (a, b) in enumerate(zip(phrase, written)) if a != b]
-                if len(written) == len(phrase) and len(slips) == 1 and written not in in_use:
-                    i = slips[0]
-                    # A replaced first or last character, with its neighbour inside the phrase, may be a word.
-                    at_edge = i in (0, len(phrase) - 1)
-                    beside = written[:2] if i == 0 else written[i - 1:i + 1]
-                    if is_hanzi(written[i]) and written[i] not in COUNTING and written[i] not in TRADITIONAL \
-                            and not (at_edge and (inside_only or edges_checked and beside in vocabulary)):
-                        hits.append(Hit(start, written, phrase, f"严重错别字（{kind}）：“{written}”应为“{phrase}”",
-                                        CHECK, len(written)))
-                at = text.find(half, at + 1)
-    return hits
+    phrases = _one_off_phrases()
+    for at, _, entries in _one_off_halves().find(text):
+        for number, which, phrase, before in entries:
+            start = at - before
+            written = text[start:start + len(phrase)] if start >= 0 else ""
+            slips = [i for i, (a, b) in enumerate(zip(phrase, written)) if a != b]
+            if len(written) != len(phrase) or len(slips) != 1 or written in in_use:
+                continue
+            _, kind, edges_checked, inside_only = phrases[number]
+            i = slips[0]
+            # A replaced first or last character, with its neighbour inside the phrase, may be a word.
+            at_edge = i in (0, len(phrase) - 1)
+            beside = written[:2] if i == 0 else written[i - 1:i + 1]
+            if is_hanzi(written[i]) and written[i] not in COUNTING and written[i] not in TRADITIONAL \
+                    and not (at_edge and (inside_only or edges_checked and beside in vocabulary)):
+                found.append((number, which, start, Hit(start, written, phrase,
+                                                       f"严重错别字（{kind}）：“{written}”应为“{phrase}”",
+                                                       CHECK, len(written))))
+    # In the order of the phrases, as overlapping hits of equal length keep the first.
+    return [hit for *_, hit in sorted(found, key=lambda item: item[:3])]
 
 
 @lru_cache(maxsize=1)
@@ -329,7 +343,7 @@ def preload() -> None:
     on the first line that needs them."""
     automata()
     insertion_heads()
-    _one_off_phrases()
+    _one_off_halves()
     _collocations()
     truncations()
 

@@ -234,9 +234,10 @@ SITE_WORD_GAIN = 1.0
 SITE_WORD_COMMON = 40
 SITE_WORD_STRONG = 7.0
 CHARACTERS_PER_WORD = 1.6
-# Grammatical characters: 向村 is 'to the villages', not 乡村; 年的 is no 年底; 现由 is 'now by', not 现有.
+# Grammatical characters: 向村 is 'to the villages', not 乡村; 年的 is no 年底; 现由 is 'now by', not 现有;
+# 考调共拟调入 is 'in all', not 调公.
 GRAMMAR = frozenset("的了在是和与及等为对也都就而这那有个不一上中下大小人我们你他她它之其或以于把被将从向到"
-                    "已即至再得地着过同且并才又还由")
+                    "已即至再得地着过同且并才又还由共")
 # Administrative units, which a site writes as often as any word: 旗内 on a banner's site is no 期内.
 UNITS = frozenset("省市县区旗盟州乡镇村")
 

@@ -308,7 +308,9 @@ class TypoDetector:
             fit = with_left.get(text[i], floor) + with_right.get(text[i], floor) + BIGRAM_MARGIN
             fitting = []
             for other in others:
-                value = with_left.get(other, floor) + with_right.get(other, floor)
+                # (get without a default: a float default would be boxed anew for every candidate)
+                after_left, before_right = with_left.get(other), with_right.get(other)
+                value = (floor if after_left is None else after_left) + (floor if before_right is None else before_right)
                 if value > fit:
                     fitting.append((value, other))
             if not fitting:

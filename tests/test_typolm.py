@@ -866,6 +866,9 @@ def test_a_slip_before_a_full_stop_and_names_of_places_and_persons():
     assert not propernames.is_named("在各行政村开展排查。", 2, words)
     line = "上围村防汛责任人巫振东，联系电话见公告。"
     assert propernames.is_named(line, line.index("巫"), words, "吴")
+    # ...and one after a banner's head (副旗长娜仁其其格).
+    line = "副旗长娜仁其其格在全旗动物防疫工作会议上强调。"
+    assert propernames.is_named(line, line.index("娜"), words, "那")
 
 
 def test_usage_decides_hidden_danger_checks_joint_meetings_and_probation():
