@@ -19,6 +19,7 @@ The same typo on many pages of a site counts once.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
 from dataclasses import replace
@@ -59,6 +60,7 @@ def preload() -> None:
     """Load the model, dictionary, names and pairs now rather than on the first line that needs them."""
     typolm.detector(_holdout)
     propernames.is_named("中", 0, dictionary.words())      # builds the name tables
+    propernames.given_name_characters()
     typolm.variant_words()
     dictionary.word_endings()
     dictionary.terms()
@@ -66,6 +68,10 @@ def preload() -> None:
     realwords.pairs()
     swaps.swappable()
     severe.preload()
+    # Millions of table objects, loaded once and kept: the collector's full passes walked them all
+    # (75 ms each, every few thousand lines of a long run) and could only ever find them alive.
+    gc.collect()
+    gc.freeze()
 
 
 @lru_cache(maxsize=2)
@@ -409,6 +415,7 @@ def _findings(ctx) -> dict[str, list[dict]]:
     stash = ctx.__dict__.setdefault("_typo_findings", None)
     if stash is None:
         from checks.textscan import site_findings
+        preload()
         stash = {CHECK: [], SUSPECT_CHECK: []}
         for found in site_findings(ctx, CHECK, scan_both, once_per_site=True, by_hit=True,
                                    per_site=lambda facts: lambda text, date: scan_both(text, date, of_site(facts))):
