@@ -374,9 +374,11 @@ def _scan_severe_cached(text: str, date: dt.date | None) -> tuple[Hit, ...]:
         listed = bad in reference().get("wrong", {})
         if len(bad) < len(good) and not listed and (
                 _reads_as_words(text, start, bad, good)
-                or start and text[start - 1] != bad[0] and text[start - 1:start + 1] in words()):
+                or start and text[start - 1] != bad[0] and text[start - 1:start + 1] in words()
+                and read_across(text, start, start)):
             # 高质量展示 holds no 高质量(发)展, nor 学习生态文明思想 习(近平)生态文明思想, a word ending on its
-            # first character; a listed wrong form is wrong wherever it stands.
+            # first character where the line reads it so (not 践行|社会主义核心价观: 行社 is a word, a
+            # rare one); a listed wrong form is wrong wherever it stands.
             continue
         if kind == "重要表述" and listed and _quotes_statute(text, start, bad):
             continue        # 坚持全过程民主，始终同人民: the 2021 组织法 quoted word for word

@@ -106,9 +106,11 @@ def used_elsewhere(line: str, offset: int, elsewhere: "SiteText | str") -> bool:
             continue
         piece = line[start:start + 3]
         if len(piece) == 3 and not dictionary.is_hanzi(piece[0]):
-            piece = piece[1:]
+            piece, start = piece[1:], start + 1
         elif len(piece) == 3 and not dictionary.is_hanzi(piece[2]):
             piece = piece[:2]
+        if len(piece) == 2 and any(c in CLAUSE_WORDS for k, c in enumerate(piece) if start + k != offset):
+            continue        # ，要建全: 要建 stands on any page (要建立, 要建设), no name of the site's
         if len(piece) >= 2 and all(map(dictionary.is_hanzi, piece)) and elsewhere.count(piece) > line.count(piece):
             return True
     # The three starting at it only as a person the site names in another line (陆晓东说): a
@@ -238,6 +240,9 @@ CHARACTERS_PER_WORD = 1.6
 # 考调共拟调入 is 'in all', not 调公.
 GRAMMAR = frozenset("的了在是和与及等为对也都就而这那有个不一上中下大小人我们你他她它之其或以于把被将从向到"
                     "已即至再得地着过同且并才又还由共")
+# ...and what begins or ends a clause besides: two characters at a comma of which one is these are
+# no name (，要建全 on a site that writes 要建设).
+CLAUSE_WORDS = GRAMMAR | frozenset("要应须需可能会请让使")
 # Administrative units, which a site writes as often as any word: 旗内 on a banner's site is no 期内.
 UNITS = frozenset("省市县区旗盟州乡镇村")
 

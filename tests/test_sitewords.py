@@ -106,6 +106,12 @@ def test_the_three_characters_ending_in_a_suspect_written_elsewhere_make_it_a_lo
     # A person's ID number after the name shows a person too (村民贺根生（身份证号…）).
     line = "如贺根生的身份证号显示为640000********1234。"
     assert used_elsewhere(line, line.index("贺"), SiteText("拟将村民贺根生（身份证号已隐去）纳入低保对象。\n" + line))
+    # Two characters at a comma are a name only where neither is grammar: ，要建全 is no 要建 of the
+    # site's, which writes 要建设 (“锦塘荔枝” after 锦塘镇 is).
+    line = "会议强调，要建全传统民居日常巡查机制。"
+    assert not used_elsewhere(line, line.index("建"), SiteText("会议强调，要建设美丽乡村。\n" + line))
+    line = "“锦塘荔枝”品牌效应凸显。"
+    assert used_elsewhere(line, line.index("塘"), SiteText("锦塘镇召开会议。\n" + line))
 
 
 def test_a_character_the_site_writes_far_more_than_text_would_is_its_own():

@@ -574,6 +574,8 @@ def test_severe_dropped_swapped_and_doubled_characters():
     # 学习生态文明思想: the 习 ends 学习, no 习近平 with 近平 dropped; 学习习生态文明思想 drops it.
     assert scan_severe("县委理论学习中心组专题学习生态文明思想") == []
     assert [h.suggestion for h in scan_severe("专题学习习生态文明思想")] == ["习近平生态文明思想"]
+    # ...but 践行 | 社会主义核心价观: 行社 is a word too, which the line does not read.
+    assert [h.suggestion for h in scan_severe("要大力培育和践行社会主义核心价观，推动非遗文化传承。")] == ["社会主义核心价值观"]
     # A plenary session named for another's work: 进一步全面深化改革 is the third's decision.
     found = scan_severe("县委常委会专题学习党的二十届二中全会关于进一步全面深化改革的部署要求。")
     assert [(h.evidence, h.suggestion) for h in found] == [("二十届二中全会", "二十届三中全会")]
