@@ -53,7 +53,7 @@ bench-text: install
 	$(BIN)/python bench/text.py
 	@# Five hundred and forty-six mock county portals: the first tuned on, the others each written unseen.
 	$(BIN)/python bench/mocksite.py
-	for n in $$(seq 2 554); do $(BIN)/python bench/mocksite.py --data mocksite$${n}_data || exit 1; done
+	for n in $$(seq 2 562); do $(BIN)/python bench/mocksite.py --data mocksite$${n}_data || exit 1; done
 
 clean:
 	rm -rf demo-out bench-out .pytest_cache build *.egg-info

@@ -153,6 +153,9 @@ RULED_OUT: Final[dict[tuple[str, str], re.Pattern]] = {
 }
 
 
+ASSESSMENT_WEIGHS: Final = re.compile(r"(面试|笔试|考试|考核|测评|主要|重点|着重)$")
+
+
 # Where what comes before rules the twin out: those who benefit, counted (200多户果农受益) or
 # made to (让群众受益), or how they do (直接受益, 从中受益), take the verb 受益, never 收益. What one
 # rejects, answers or meets (拒绝对他的指责, 遭到…指责) is blame, never a duty (职责).
@@ -161,8 +164,10 @@ RULED_OUT_BEFORE: Final[dict[tuple[str, str], re.Pattern]] = {
     ("暴发", "爆发"): re.compile(r"(水华|蓝藻|藻类|赤潮|疫情|疫病|疾病|传染病|病虫害|虫害|山洪|洪水|泥石流|蝗灾)[^，,。；;]{0,6}$"),
     # A parking space taken (停车占位, 车辆占位) is no stance (站位).
     ("占位", "站位"): re.compile(r"(停车|车辆|车位|违停|乱停|抢|恶意|长期)$"),
-    # What an interview or assessment weighs, usage writes either way (面试主要考察应聘人员的沟通能力).
-    ("考察", "考查"): re.compile(r"(面试|笔试|考试|考核|测评|主要|重点|着重)$"),
+    # What an interview or assessment weighs, usage writes either way (面试主要考察应聘人员的沟通能力,
+    # 专业考核重点考查应聘人员的专业水平).
+    ("考察", "考查"): ASSESSMENT_WEIGHS,
+    ("考查", "考察"): ASSESSMENT_WEIGHS,
     ("指责", "职责"): re.compile(r"(拒绝|回应|反驳|驳斥|否认|面对|遭到|受到|引来|招致|引发)[^，,。；;]{0,16}$"),
     # An emergency response has its grades (Ⅲ级以上响应, 应急响应): no 相应 after a grade.
     ("响应", "相应"): re.compile(r"([ⅠⅡⅢⅣ一二三四1-4]级(以上|及以上|以下)?|应急|防汛|防台|防旱|防风)$"),

@@ -122,6 +122,13 @@ def test_a_character_the_site_writes_far_more_than_text_would_is_its_own():
     assert own_character("蟹", SiteText(crabs + "\n" + line), model)
     assert not own_character("蟹", SiteText("县里召开会议研究部署工作。\n" + line), model)
     assert scan_typos(line, None, SiteText(crabs + "\n" + line)) == []
+    # A character the model barely knows needs only three uses (作畦, 高畦: 畦间 is no 期间).
+    beds = "参床作畦、床土消毒\n全部采用高畦作床、拱棚遮阴\n"
+    ordinary = "县里召开会议研究部署工作。\n" * 40
+    line = "参地整地后要按照1.2米宽的规格作畦，畦间留出作业道。"
+    assert own_character("畦", SiteText(ordinary + beds + line), model)
+    assert not own_character("畦", SiteText(ordinary + line), model)
+    assert not own_character("区", SiteText(ordinary + "园区\n社区\n" + line + "区"), model)
 
 
 def test_a_term_holds_a_confusable_word_as_it_is():

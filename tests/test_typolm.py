@@ -286,6 +286,10 @@ def test_what_usage_writes_either_way_or_rules_out_before_it():
     assert realwords._ruled_out(line, line.index("指责"), "指责", "职责")
     line = "面试主要考察应聘人员的沟通能力。"     # either form, after what assesses
     assert realwords._ruled_out(line, line.index("考察"), "考察", "考查")
+    line = "专业考核重点考查应聘人员的专业理论水平。"     # ...the other way round too
+    assert realwords._ruled_out(line, line.index("考查"), "考查", "考察")
+    line = "县委书记一行到示范园调研考查。"              # but a visit is 考察
+    assert not realwords._ruled_out(line, line.index("考查"), "考查", "考察")
     line = "明确各部门的指责分工。"
     assert not realwords._ruled_out(line, line.index("指责"), "指责", "职责")
 
