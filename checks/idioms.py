@@ -95,6 +95,11 @@ def _fits(window: str, idiom: str, where: tuple[int, ...]) -> bool:
     return _sounds_alike(window[i], idiom[i]) and _sounds_alike(window[j], idiom[j])
 
 
+def finders() -> list[PhraseFinder]:
+    """The phrase sets this check scans every line for (phrases.share)."""
+    return [_anchors()]
+
+
 @lru_cache(maxsize=1)
 def _anchors() -> PhraseFinder[tuple[int, ...]]:
     """Two neighbouring characters of an idiom -> where they may stand in it: a window is weighed

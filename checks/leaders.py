@@ -305,6 +305,11 @@ def _generated_name_slips() -> dict[str, set[str]]:
     return slips
 
 
+def finders() -> list[PhraseFinder]:
+    """The phrase sets this check scans every line for (phrases.share)."""
+    return [_comrade_variants(), deputy_titles()]
+
+
 @lru_cache(maxsize=1)
 def _comrade_variants() -> PhraseFinder[tuple[str, tuple[str, ...]]]:
     """A leader's name misspelt, then 同志 -> (the name, the words of the leader's office): any

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import Final
 
-from checks import lm
+from checks import leaders, lm
 from checks.congress import COUNTING, congress_errors
 from checks.leaders import leader_errors, leader_variants
 from checks.phrases import PhraseFinder
@@ -341,11 +341,14 @@ def _truncated(text: str, good_spans: list[tuple[int, int]]) -> list[Hit]:
 def preload() -> None:
     """Build the tables the severe check reads (its automata, collocation patterns) now rather than
     on the first line that needs them."""
-    automata()
-    insertion_heads()
-    _one_off_halves()
+    finders()
     _collocations()
-    truncations()
+
+
+def finders() -> list[PhraseFinder]:
+    """The phrase sets this check scans every line for (phrases.share), the leaders' with them."""
+    wrong, right = automata()
+    return [wrong, right, insertion_heads(), _one_off_halves(), truncations(), *leaders.finders()]
 
 
 def scan_severe(text: str, date: dt.date | None = None) -> list[Hit]:

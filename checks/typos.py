@@ -29,7 +29,7 @@ from typing import Final
 from checks import dictionary, idioms, lm, propernames, realwords, severe, swaps, typolm
 from checks.attachments import SENTENCE_END
 from checks.sitetext import SiteText, of_site, own_character, own_place, site_name_at, site_words, site_writes_fix
-from checks.phrases import PhraseFinder
+from checks.phrases import PhraseFinder, share
 from checks.severe import scan_severe
 from checks.textscan import Hit, without_overlaps
 
@@ -59,19 +59,24 @@ def use_holdout(holdout: lm.Holdout | None) -> None:
 def preload() -> None:
     """Load the model, dictionary, names and pairs now rather than on the first line that needs them."""
     typolm.detector(_holdout)
+    _share_scans(_holdout)
     propernames.is_named("中", 0, dictionary.words())      # builds the name tables
     propernames.given_name_characters()
     typolm.variant_words()
     dictionary.word_endings()
     dictionary.terms()
-    automaton(_holdout)
-    realwords.pairs()
-    swaps.swappable()
     severe.preload()
     # Millions of table objects, loaded once and kept: the collector's full passes walked them all
     # (75 ms each, every few thousand lines of a long run) and could only ever find them alive.
     gc.collect()
     gc.freeze()
+
+
+@lru_cache(maxsize=2)
+def _share_scans(holdout: lm.Holdout | None) -> None:
+    # A dozen phrase sets are looked for in every line: one automaton finds them all in one pass.
+    share([*severe.finders(), automaton(holdout), propernames.names(), realwords.pairs(), swaps.swappable(),
+           *idioms.finders()])
 
 
 @lru_cache(maxsize=2)

@@ -27,3 +27,19 @@ def test_phrase_finder_finds_overlapping_phrases():
     finder = PhraseFinder.of(["中华人民", "人民共和国", "共和"])
     assert sorted((start, phrase) for start, phrase, _ in finder.find("中华人民共和国")) == [
         (0, "中华人民"), (2, "人民共和国"), (4, "共和")]
+
+
+PHRASE_SETS = (("中华人民", "人民共和国", "共和", "人民"), ("人民", "民共", "和国"), ("共和国", "华人"))
+LINE = st.text(alphabet="中华人民共和国王", max_size=16)
+
+
+@given(st.lists(LINE, min_size=1, max_size=20))
+def test_a_shared_scan_finds_what_each_finder_finds_alone_in_the_same_order(lines):
+    from checks.phrases import share
+    alone = [PhraseFinder({p: (k, p) for p in phrases}) for k, phrases in enumerate(PHRASE_SETS)]
+    shared = [PhraseFinder({p: (k, p) for p in phrases}) for k, phrases in enumerate(PHRASE_SETS)]
+    share(shared)
+    # Lines asked over again, and asked in turns by each finder, as the checks ask them.
+    for line in lines + lines[::-1]:
+        for one, other in zip(alone, shared):
+            assert list(other.find(line)) == list(one.find(line))
