@@ -21,6 +21,7 @@ from mypy_extensions import i64
 ORDER: Final = 4                       # characters in the longest n-gram
 ID_BITS: Final = 14
 NO_ID: Final = (1 << ID_BITS) - 1      # a character the model has never seen: no n-gram holds it
+PAIR_BITS: Final = 63                   # bits of each i64 of Model.pairs (the sign bit left alone)
 _ID_MASK: Final = NO_ID
 _VALUE_BITS: Final = 20                # a packed value: log-probability code above, backoff code below
 _VALUE_MASK: Final = (1 << _VALUE_BITS) - 1
@@ -65,6 +66,7 @@ class Model:
         char_of = [""] * (NO_ID + 1)
         for char, number in ids.items():
             char_of[number] = char
+        self.char_of = char_of
         # Each character the model knows, as the one string object its tables are keyed by.
         self.chars = {char: char for char in ids}
         # The numbers of the Basic Multilingual Plane's characters by code point: a line is
@@ -76,6 +78,13 @@ class Model:
         follows: dict[str, dict[str, float]] = {}
         preceded: dict[str, dict[str, float]] = {}
         shared: dict[int, float] = {}
+        # Which pairs the model holds at all, one bit each: row a (follows_row) has b's bit where b
+        # follows a, row pair_rows + b (precedes_row) a's bit where a precedes b. The detector asks
+        # of some forty confusables at a place whether they pair with a neighbour, and three in four
+        # do not: their bits, a row of a kilobyte, answer without touching the strings or tables.
+        self.pair_rows: i64 = max(ids.values(), default=0) + 1
+        self.pair_words: i64 = self.pair_rows // PAIR_BITS + 1
+        pairs = vec[i64]([0] * (2 * self.pair_rows * self.pair_words))
         for s in range(self.size):
             key = slots[2 * s]
             if key >> ID_BITS and not key >> 2 * ID_BITS:
@@ -84,11 +93,14 @@ class Model:
                     value = shared.get(code)
                     if value is None:
                         value = shared[code] = _value(code)
-                    first, second = char_of[key >> ID_BITS], char_of[key & _ID_MASK]
-                    follows.setdefault(first, {})[second] = value
-                    preceded.setdefault(second, {})[first] = value
+                    a, b = key >> ID_BITS, key & _ID_MASK
+                    follows.setdefault(char_of[a], {})[char_of[b]] = value
+                    preceded.setdefault(char_of[b], {})[char_of[a]] = value
+                    pairs[a * self.pair_words + b // PAIR_BITS] |= 1 << (b % PAIR_BITS)
+                    pairs[(self.pair_rows + b) * self.pair_words + a // PAIR_BITS] |= 1 << (a % PAIR_BITS)
         self.follows = follows
         self.preceded = preceded
+        self.pairs: vec[i64] = pairs
         # A single character's log-probability and backoff weight by its number, read from a
         # list rather than looked up (0.0: none; both are below 0 where they exist).
         self.unigram = [0.0] * (NO_ID + 1)
@@ -121,6 +133,18 @@ class Model:
             slots[2 * s] = key
             slots[2 * s + 1] = _code(logprob.get(gram)) << _VALUE_BITS | _code(backoff.get(gram))
         return cls(ids, slots, unknown)
+
+    def follows_row(self, number: i64) -> i64:
+        """Where the bits of the characters that follow character `number` begin in `pairs` (-1: none)."""
+        return number * self.pair_words if number < self.pair_rows else -1
+
+    def precedes_row(self, number: i64) -> i64:
+        """Where the bits of the characters that precede character `number` begin in `pairs` (-1: none)."""
+        return (self.pair_rows + number) * self.pair_words if number < self.pair_rows else -1
+
+    def in_row(self, row: i64, number: i64) -> bool:
+        """True when character `number`'s bit is set in the row that begins at `row` (-1: none)."""
+        return row >= 0 and (self.pairs[row + number // PAIR_BITS] >> (number % PAIR_BITS)) & 1 == 1
 
     def encode(self, text: str) -> list[int]:
         """The number of each character of `text` (NO_ID for one the model has never seen)."""

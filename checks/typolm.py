@@ -24,7 +24,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, Iterator
+from typing import Final, Iterable, Iterator
+
+from librt.vecs import vec
+from mypy_extensions import i64
 
 from checks import lm, lmtable, propernames
 from checks.dictionary import WINDOW, completes_term, lattice, word_ends, word_length, words
@@ -231,11 +234,14 @@ class TypoDetector:
         self.fuzzy_after = {o: frozenset(found) for o, found in after.items()}
         # The same two by the character's number in the model, for the characters it knows: a
         # line's characters are numbered once (lmtable.LazyScores), and a list is read without hashing.
-        self.offered: list[tuple[frozenset[str] | None, tuple[str, ...] | None] | None] = [None] * (lmtable.NO_ID + 1)
+        # With the confusables' own numbers, in the order the set gives them: most are screened by
+        # the model's bits of known pairs (candidates_in) without reading the strings themselves.
+        self.offered: list[tuple[frozenset[str] | None, tuple[str, ...] | None, vec[i64]] | None] = \
+            [None] * (lmtable.NO_ID + 1)
         for c, number in model.ids.items():
             others, sounding = self.candidates.get(c), self.fuzzy.get(c)
             if others or sounding:
-                self.offered[number] = (others, sounding)
+                self.offered[number] = (others, sounding, vec[i64]([model.ids[o] for o in others or ()]))
 
     def suspects(self, line: str) -> list[Suspect]:
         """The best candidate past SUSPECT at each position, in order."""
@@ -282,12 +288,14 @@ class TypoDetector:
         familiar: float | None = None
         by_word: str | None = None
         follows, preceded, fuzzy, offered = model.follows, model.preceded, self.fuzzy, self.offered
+        char_of = model.char_of
         for i in range(1, size - 1):
+            numbers: vec[i64] | None = None
             if ids[i] != lmtable.NO_ID:
-                pair = offered[ids[i]]
-                if pair is None:
+                offer = offered[ids[i]]
+                if offer is None:
                     continue
-                others, sounding = pair
+                others, sounding, numbers = offer
             else:
                 others, sounding = table.get(text[i]), fuzzy.get(text[i])
                 if not (others or sounding):
@@ -298,7 +306,10 @@ class TypoDetector:
             if plausibility > PLAUSIBLE and (text[i + 1] not in STOPS or base.at(i) > PLAUSIBLE_BEFORE_STOP):
                 continue
             if sounding:
-                others = self.fuzzy_words(text, i, sounding, others)
+                widened = self.fuzzy_words(text, i, sounding, others)
+                if widened is not others:
+                    numbers = None
+                others = widened
             if not others:
                 continue
             # Score only the few candidates that fit their neighbours as bigrams better than the
@@ -307,7 +318,13 @@ class TypoDetector:
             with_right = preceded.get(text[i + 1], _NO_BIGRAMS)
             fit = with_left.get(text[i], floor) + with_right.get(text[i], floor) + BIGRAM_MARGIN
             fitting = []
-            for other in others:
+            weighed: Iterable[str] = others
+            if numbers is not None and floor + floor <= fit:
+                # A candidate in a pair with neither neighbour scores the floor twice and cannot fit.
+                left_row, right_row = model.follows_row(ids[i - 1]), model.precedes_row(ids[i + 1])
+                weighed = [char_of[number] for number in numbers
+                           if model.in_row(left_row, number) or model.in_row(right_row, number)]
+            for other in weighed:
                 # (get without a default: a float default would be boxed anew for every candidate)
                 after_left, before_right = with_left.get(other), with_right.get(other)
                 value = (floor if after_left is None else after_left) + (floor if before_right is None else before_right)
