@@ -313,7 +313,9 @@ def test_everyday_administrative_misspellings_are_listed():
                        ("眼下正值水稻插殃关键时期。", ("插殃", "插秧")),
                        ("严禁露天焚烧秸杆。", ("秸杆", "秸秆")),
                        # 天燃 and 燃气 are each common: the model finds nothing odd in 天燃气.
-                       ("全镇已有一千二百余户村民用上了管道天燃气。", ("天燃气", "天然气"))):
+                       ("全镇已有一千二百余户村民用上了管道天燃气。", ("天燃气", "天然气")),
+                       # 急待 is in the dictionary too, a hundred times rarer than 亟待.
+                       ("部分老旧小区二次管网急待更新改造。", ("急待", "亟待"))):
         assert [(h.evidence, h.suggestion) for h in scan_typos(line)] == [pair], line
 
 
