@@ -94,7 +94,9 @@ class SharedScan:
                     for code in more[number]:
                         found[code >> OWNER_BITS].append((code & OWNER_MASK, start))
             if len(self._recent) >= RECENT_TEXTS:
-                del self._recent[next(iter(self._recent))]
+                # All at once: two threads may both reach here (the scan lets the GIL go), and
+                # each removing "the oldest" would remove one key twice.
+                self._recent.clear()
             self._recent[text] = found
         return found[member]
 
