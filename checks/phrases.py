@@ -9,6 +9,7 @@ every line passes through are scanned together (share).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Final, Generic, Iterable, Iterator, Mapping, TypeVar
 
 import ahocorasick_rs
@@ -49,8 +50,6 @@ class PhraseFinder(Generic[Value]):
 
 
 RECENT_TEXTS: Final = 16
-OWNER_BITS: Final = 32
-OWNER_MASK: Final = (1 << OWNER_BITS) - 1
 
 
 class SharedScan:
@@ -63,19 +62,15 @@ class SharedScan:
     """
 
     def __init__(self, finders: list[PhraseFinder]):
-        ids: dict[str, int] = {}
-        # Each phrase's finder and place in it, as one number (member << OWNER_BITS | index); a
-        # phrase two finders look for (rare) has its further owners in _more.
-        self._owner: list[int] = []
-        self._more: dict[int, list[int]] = {}
-        for member, finder in enumerate(finders):
-            for index, phrase in enumerate(finder._phrases):
-                number = ids.setdefault(phrase, len(ids))
-                if number == len(self._owner):
-                    self._owner.append(member << OWNER_BITS | index)
-                else:
-                    self._more.setdefault(number, []).append(member << OWNER_BITS | index)
-        self._matcher = ahocorasick_rs.AhoCorasick(list(ids))
+        # The finders' phrases one after another, a phrase two finders hold (rare) twice: the
+        # automaton reports each copy, and a match's number tells whose it is by where each
+        # finder's phrases begin.
+        self._starts: list[int] = []
+        phrases: list[str] = []
+        for finder in finders:
+            self._starts.append(len(phrases))
+            phrases += finder._phrases
+        self._matcher = ahocorasick_rs.AhoCorasick(phrases)
         self._members = len(finders)
         # The last few texts scanned: a line, and the sentences of it that some checks read alone.
         self._recent: dict[str, list[list[tuple[int, int]]]] = {}
@@ -86,13 +81,10 @@ class SharedScan:
         found = self._recent.get(text)
         if found is None:
             found = [[] for _ in range(self._members)]
-            owner, more = self._owner, self._more
+            starts = self._starts
             for number, start, _ in self._matcher.find_matches_as_indexes(text, overlapping=True):
-                code = owner[number]
-                found[code >> OWNER_BITS].append((code & OWNER_MASK, start))
-                if more and number in more:
-                    for code in more[number]:
-                        found[code >> OWNER_BITS].append((code & OWNER_MASK, start))
+                owner = bisect_right(starts, number) - 1
+                found[owner].append((number - starts[owner], start))
             if len(self._recent) >= RECENT_TEXTS:
                 # All at once: two threads may both reach here (the scan lets the GIL go), and
                 # each removing "the oldest" would remove one key twice.
