@@ -84,7 +84,8 @@ class Model:
         # do not: their bits, a row of a kilobyte, answer without touching the strings or tables.
         self.pair_rows: i64 = max(ids.values(), default=0) + 1
         self.pair_words: i64 = self.pair_rows // PAIR_BITS + 1
-        pairs = vec[i64]([0] * (2 * self.pair_rows * self.pair_words))
+        rows, words = self.pair_rows, self.pair_words
+        pairs = vec[i64]([0] * (2 * rows * words))
         for s in range(self.size):
             key = slots[2 * s]
             if key >> ID_BITS and not key >> 2 * ID_BITS:
@@ -96,8 +97,8 @@ class Model:
                     a, b = key >> ID_BITS, key & _ID_MASK
                     follows.setdefault(char_of[a], {})[char_of[b]] = value
                     preceded.setdefault(char_of[b], {})[char_of[a]] = value
-                    pairs[a * self.pair_words + b // PAIR_BITS] |= 1 << (b % PAIR_BITS)
-                    pairs[(self.pair_rows + b) * self.pair_words + a // PAIR_BITS] |= 1 << (a % PAIR_BITS)
+                    pairs[a * words + b // PAIR_BITS] |= 1 << (b % PAIR_BITS)
+                    pairs[(rows + b) * words + a // PAIR_BITS] |= 1 << (a % PAIR_BITS)
         self.follows = follows
         self.preceded = preceded
         self.pairs: vec[i64] = pairs

@@ -321,8 +321,8 @@ def truncations() -> PhraseFinder[tuple[str, str, bool]]:
 def _truncated(text: str, good_spans: list[tuple[int, int]]) -> list[Hit]:
     """An organ's name or a formulation with its last character dropped (庆祝中华人民共和成立,
     学习中国特色社会主理论, 以中国式现代为引领), unless the words read on past it (中华人民共和国国务
-    委员 holds 中华人民共和国国务), or a place takes the nation's (全面依法治县), or, in a formulation whose shortened form correct text also writes,
-    the shortened words are words (科学发展, 全面从严治)."""
+    委员 holds 中华人民共和国国务), or a place takes the nation's (全面依法治县), or, in a formulation
+    whose shortened form correct text also writes, the shortened words are words (科学发展, 全面从严治)."""
     hits = []
     for start, cut, (phrase, kind, written_alone) in truncations().find(text):
         end = start + len(cut)
